@@ -1,0 +1,1 @@
+"""Cloud Functions entry points, one folder each with a thin main.py."""

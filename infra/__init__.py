@@ -1,0 +1,1 @@
+"""Pulumi program: every resource from the topology manifest."""

@@ -1,0 +1,1 @@
+"""GCP backend: Firestore, GCS, Pub/Sub, Cloud Tasks, Firebase Auth, google-genai."""

@@ -1,0 +1,1 @@
+"""Local backend: SQLite store and queue, file blobs, dev tokens, heuristic provider."""

@@ -1,0 +1,1 @@
+"""HTTP routes per area, composed by the HTTP functions (functions/api, functions/ops)."""

@@ -1,0 +1,206 @@
+"""Builds the service graph for a backend, lazily.
+
+Nothing here creates a client at import time: every port is a cached property that imports
+its adapter module on first use, so a function loads only the SDKs its requests need (the
+API answering a read never imports google-genai, pymupdf or pubsub).
+
+Services are built with ``container.make(ServiceClass)``: constructor parameters are
+filled by name from the container's ports (``store``, ``clock``, ``publisher``, ...).
+"""
+
+from __future__ import annotations
+
+import inspect
+import threading
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from shared.config import Settings, get_settings
+from shared.topology import TOPOLOGY, Topology
+
+if TYPE_CHECKING:
+    from shared.ports import (
+        BlobStore,
+        Clock,
+        DocumentStore,
+        HttpFetcher,
+        Identity,
+        Mailer,
+        Publisher,
+        TaskQueue,
+    )
+
+S = TypeVar("S")
+
+
+class Container:
+    """Ports for one backend, each built on first use and then cached."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        topology: Topology = TOPOLOGY,
+        **overrides: Any,
+    ) -> None:
+        self.settings = settings
+        self.topology = topology
+        # Tests and the local stack may inject ready-made ports (e.g. an in-memory store).
+        for name, value in overrides.items():
+            self.__dict__[name] = value
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------------ ports
+    @cached_property
+    def clock(self) -> Clock:
+        """UTC wall clock."""
+        from shared.adapters.local.clock import SystemClock
+
+        return SystemClock()
+
+    @cached_property
+    def store(self) -> DocumentStore:
+        """SQLite locally, Firestore on gcp."""
+        if self.settings.backend == "gcp":
+            from shared.adapters.gcp.firestore_store import FirestoreDocumentStore
+
+            return FirestoreDocumentStore(
+                project=self.settings.project_id, indexes=self.topology.indexes
+            )
+        from shared.adapters.local.sqlite_store import SqliteDocumentStore
+
+        path = self.settings.data_dir / "store.sqlite3"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SqliteDocumentStore(path, indexes=self.topology.indexes)
+
+    @cached_property
+    def uploads(self) -> BlobStore:
+        """The uploads bucket (CV PDFs, written by browsers through signed URLs)."""
+        return self._blobs(self.settings.uploads_bucket, notify=True)
+
+    @cached_property
+    def texts(self) -> BlobStore:
+        """The text bucket (extracted CV text)."""
+        return self._blobs(self.settings.text_bucket, notify=False)
+
+    @cached_property
+    def delivery(self) -> Any:
+        """Local backend only: the SQLite delivery queue behind publisher and tasks."""
+        from shared.adapters.local.sqlite_queue import SqliteDeliveryQueue
+
+        path = self.settings.data_dir / "queue.sqlite3"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SqliteDeliveryQueue(path, topology=self.topology, clock=self.clock)
+
+    @cached_property
+    def publisher(self) -> Publisher:
+        """Pub/Sub on gcp; the local delivery queue otherwise."""
+        if self.settings.backend == "gcp":
+            from shared.adapters.gcp.pubsub_publisher import PubSubPublisher
+
+            return PubSubPublisher(project=self.settings.project_id)
+        publisher: Publisher = self.delivery
+        return publisher
+
+    @cached_property
+    def tasks(self) -> TaskQueue:
+        """Cloud Tasks on gcp; the local delivery queue otherwise."""
+        if self.settings.backend == "gcp":
+            from shared.adapters.gcp.cloud_tasks import CloudTasksQueue
+
+            return CloudTasksQueue(settings=self.settings, topology=self.topology)
+        tasks: TaskQueue = self.delivery
+        return tasks
+
+    @cached_property
+    def identity(self) -> Identity:
+        """Firebase Auth on gcp; HS256 dev tokens locally (refused outside local/test)."""
+        if self.settings.backend == "gcp":
+            from shared.adapters.gcp.firebase_identity import FirebaseIdentity
+
+            return FirebaseIdentity(project=self.settings.project_id)
+        from shared.adapters.local.dev_tokens import DevTokenIdentity
+
+        return DevTokenIdentity(
+            self.settings.dev_token_secret.get_secret_value(),
+            environment=self.settings.environment,
+        )
+
+    @cached_property
+    def mailer(self) -> Mailer:
+        """Outbox mailer (files under the data dir)."""
+        from shared.adapters.local.outbox_mailer import OutboxMailer
+
+        return OutboxMailer(self.settings.data_dir / "outbox")
+
+    @cached_property
+    def fetcher(self) -> HttpFetcher:
+        """httpx-based fetcher for job sources."""
+        from shared.adapters.http_fetcher import HttpxFetcher
+
+        return HttpxFetcher()
+
+    # ------------------------------------------------------------------ services
+    def make(self, cls: type[S], **explicit: Any) -> S:
+        """Build ``cls`` filling constructor parameters by name from this container."""
+        kwargs: dict[str, Any] = {}
+        for name, param in inspect.signature(cls).parameters.items():
+            if name in explicit:
+                kwargs[name] = explicit[name]
+            elif name in ("settings", "topology") or hasattr(type(self), name) or name in self.__dict__:
+                kwargs[name] = getattr(self, name)
+            elif param.default is inspect.Parameter.empty:
+                raise TypeError(f"container cannot provide {name!r} for {cls.__name__}")
+        return cls(**kwargs)
+
+    # ------------------------------------------------------------------ helpers
+    def _blobs(self, bucket: str, *, notify: bool) -> BlobStore:
+        if self.settings.backend == "gcp":
+            from shared.adapters.gcp.gcs_blobs import GcsBlobStore
+
+            return GcsBlobStore(bucket, settings=self.settings)
+        from shared.adapters.local.file_blobs import FileBlobStore, gcs_notification
+
+        on_finalize = None
+        if notify:
+            # Local twin of the GCS -> Pub/Sub notification on the uploads bucket.
+            def on_finalize(info: Any) -> None:
+                data, attributes = gcs_notification(info)
+                self.publisher.publish("uploads", data, attributes=attributes)
+
+        return FileBlobStore(
+            self.settings.data_dir / "blobs",
+            bucket,
+            signing_secret=self.settings.upload_signing_secret.get_secret_value().encode(),
+            base_url=self.settings.public_base_url,
+            clock=self.clock,
+            on_finalize=on_finalize,
+        )
+
+    def close(self) -> None:
+        """Close adapters that hold connections or threads."""
+        for name in ("delivery", "store"):
+            port = self.__dict__.get(name)
+            close = getattr(port, "close", None)
+            if callable(close):
+                close()
+
+
+_container: Container | None = None
+_container_lock = threading.Lock()
+
+
+def container() -> Container:
+    """The process-wide container, built from the environment on first call."""
+    global _container  # noqa: PLW0603 - one lazily built graph per process, by design
+    with _container_lock:
+        if _container is None:
+            _container = Container(get_settings())
+        return _container
+
+
+def install(new: Container | None) -> Container | None:
+    """Replace the process-wide container (local stack, tests); returns the previous one."""
+    global _container  # noqa: PLW0603
+    with _container_lock:
+        previous, _container = _container, new
+        return previous

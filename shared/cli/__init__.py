@@ -1,0 +1,1 @@
+"""The ``career`` command line."""

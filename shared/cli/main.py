@@ -1,0 +1,37 @@
+"""``career``: one click group whose subcommands load lazily (fast ``--help``, no SDK import).
+
+Each area registers its commands in ``COMMANDS``: name -> "module:attribute".
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+COMMANDS: dict[str, str] = {
+    "serve": "shared.cli.serve:serve",
+    "token": "shared.cli.token:token",
+}
+
+
+class LazyGroup(click.Group):
+    """A group that imports a subcommand's module only when that subcommand runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        command: Any = getattr(importlib.import_module(module_name), attr)
+        return command  # type: ignore[no-any-return]
+
+
+@click.group(cls=LazyGroup)
+@click.version_option(package_name="career-assistant")
+def main() -> None:
+    """Career assistant: CV extraction, career profiles, job crawling and matching."""

@@ -1,0 +1,87 @@
+"""Settings: the only place that reads os.environ.
+
+Every variable is prefixed ``CAREER_`` except the standard Google ones that the SDKs read
+themselves (FIRESTORE_EMULATOR_HOST and friends), which are mirrored here read-only so the
+rest of the code never touches os.environ. Pulumi sets the same names in production.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Backend = Literal["local", "gcp"]
+Environment = Literal["local", "test", "dev", "staging", "prod"]
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Built once per process and passed down."""
+
+    model_config = SettingsConfigDict(env_prefix="CAREER_", extra="ignore", frozen=True)
+
+    backend: Backend = "local"
+    environment: Environment = "local"
+    project_id: str = Field(
+        "demo-career",
+        validation_alias=AliasChoices("CAREER_PROJECT_ID", "GOOGLE_CLOUD_PROJECT"),
+    )
+    region: str = "europe-west1"
+    log_level: str = "INFO"
+
+    # local backend
+    data_dir: Path = Path(".data")
+    public_base_url: str = "http://127.0.0.1:8080"
+    dev_token_secret: SecretStr = SecretStr("local-dev-token-secret-change-me")
+    upload_signing_secret: SecretStr = SecretStr("local-upload-signing-secret-change-me")
+
+    # storage
+    uploads_bucket: str = "career-uploads"
+    text_bucket: str = "career-text"
+    max_upload_bytes: int = 10 * 1024 * 1024
+    upload_url_ttl_s: int = Field(900, le=900)
+    document_quota: int = 20
+    signing_service_account: str | None = None  # IAM signBlob when no key file is present
+
+    # events and tasks
+    max_event_age_s: int = 24 * 3600
+    tasks_service_account: str | None = None  # OIDC identity Cloud Tasks presents
+    function_base_url: str | None = None  # https://REGION-PROJECT.cloudfunctions.net
+
+    # extraction limits
+    max_pdf_pages: int = 50
+    max_text_chars: int = 200_000
+
+    # LLM
+    llm_provider: Literal["heuristic", "gemini"] = "heuristic"
+    gemini_model: str = "gemini-2.5-flash"
+    gemini_location: str = "europe-west1"
+    vertex_base_url: str | None = None  # a local stub of the Vertex REST API in tests
+
+    # callbacks from external scrapers
+    callback_hmac_key: SecretStr | None = None
+
+    # Standard Google variables (read-only mirrors; SDKs read them themselves).
+    firestore_emulator_host: str | None = Field(None, validation_alias="FIRESTORE_EMULATOR_HOST")
+    pubsub_emulator_host: str | None = Field(None, validation_alias="PUBSUB_EMULATOR_HOST")
+    storage_emulator_host: str | None = Field(None, validation_alias="STORAGE_EMULATOR_HOST")
+    firebase_auth_emulator_host: str | None = Field(
+        None, validation_alias="FIREBASE_AUTH_EMULATOR_HOST"
+    )
+    cloud_tasks_emulator_host: str | None = Field(
+        None, validation_alias="CLOUD_TASKS_EMULATOR_HOST"
+    )
+
+    @property
+    def is_local(self) -> bool:
+        """Dev tokens and the heuristic default are only allowed here."""
+        return self.environment in ("local", "test")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment once."""
+    return Settings()

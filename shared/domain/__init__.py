@@ -1,0 +1,1 @@
+"""Pure models, state machines, rules, errors and the failure taxonomy (stdlib + pydantic)."""

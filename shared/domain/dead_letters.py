@@ -1,0 +1,99 @@
+"""Dead letters: work that kept failing, kept whole for operators to inspect and replay."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from shared.domain.failures import FailureClass
+
+SCHEMA_VERSION = 1
+
+
+class DeadLetter(BaseModel):
+    """One message or task that exhausted its attempts.
+
+    ``id`` is deterministic (origin + message id or task name), so recording the same dead
+    letter twice (local queue and the task edge, or a redelivered DLQ push) is one document.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    kind: Literal["message", "task"]
+    origin: str  # topic name (messages) or queue name (tasks)
+    channel: str  # subscription name (messages) or queue name (tasks)
+    message_id: str  # Pub/Sub message id or task name
+    payload: str  # the JSON body as text
+    attributes: dict[str, str] = {}
+    attempts: int
+    last_error: str
+    failure_class: FailureClass
+    dead_at: datetime
+    status: Literal["dead", "replayed"] = "dead"
+    replayed_at: datetime | None = None
+    replay_count: int = 0
+    schema_version: int = SCHEMA_VERSION
+
+    @staticmethod
+    def key(kind: str, channel: str, message_id: str) -> str:
+        """Deterministic document id."""
+        return hashlib.sha256(f"{kind}|{channel}|{message_id}".encode()).hexdigest()[:32]
+
+    @classmethod
+    def for_task(
+        cls,
+        *,
+        queue: str,
+        task_name: str,
+        payload: str,
+        attempts: int,
+        last_error: str,
+        failure_class: FailureClass,
+        at: datetime,
+    ) -> DeadLetter:
+        """A task that failed its queue's last attempt."""
+        return cls(
+            id=cls.key("task", queue, task_name),
+            kind="task",
+            origin=queue,
+            channel=queue,
+            message_id=task_name,
+            payload=payload,
+            attempts=attempts,
+            last_error=last_error,
+            failure_class=failure_class,
+            dead_at=at,
+        )
+
+    @classmethod
+    def for_message(
+        cls,
+        *,
+        topic: str,
+        subscription: str,
+        message_id: str,
+        payload: str,
+        attributes: dict[str, Any],
+        attempts: int,
+        last_error: str,
+        failure_class: FailureClass,
+        at: datetime,
+    ) -> DeadLetter:
+        """A Pub/Sub message that exceeded its subscription's max delivery attempts."""
+        return cls(
+            id=cls.key("message", subscription, message_id),
+            kind="message",
+            origin=topic,
+            channel=subscription,
+            message_id=message_id,
+            payload=payload,
+            attributes={str(k): str(v) for k, v in attributes.items()},
+            attempts=attempts,
+            last_error=last_error,
+            failure_class=failure_class,
+            dead_at=at,
+        )

@@ -1,0 +1,207 @@
+"""Decoding and running push events and Cloud Tasks requests with the retry rules.
+
+Push events (functions-framework ``cloud_event`` functions): a Pub/Sub push envelope reaches
+the function as a ``messagePublished`` CloudEvent; an Eventarc storage event arrives as its
+own CloudEvent. ``run_event`` decodes either into an ``Event`` and applies the rules:
+
+- older than ``settings.max_event_age_s``: dropped with a WARNING (acknowledged);
+- PermanentError: logged with its failure class and acknowledged (never retried);
+- TransientError or any other exception: raised, so Pub/Sub redelivers and, after the
+  subscription's max delivery attempts, dead-letters it.
+
+Tasks (HTTP functions targeted by Cloud Tasks): ``run_task`` answers 2xx on success and on a
+PermanentError (the failure is recorded by the service), 503 on a TransientError and 500 on
+anything else, so Cloud Tasks retries with the queue's retry_config. On the queue's last
+attempt a failure is recorded as a dead letter before answering.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from shared.domain.errors import InvalidInput, PermanentError
+from shared.domain.failures import FailureClass
+from shared.edge import logs
+
+if TYPE_CHECKING:
+    import flask
+
+    from shared.bootstrap import Container
+
+_log = logs.get_logger("events")
+
+
+@dataclass(frozen=True)
+class Event:
+    """A decoded event: JSON ``data`` plus Pub/Sub ``attributes`` when it came through Pub/Sub."""
+
+    id: str
+    type: str
+    source: str
+    time: datetime | None
+    data: dict[str, Any]
+    attributes: dict[str, str] = field(default_factory=dict)
+    subscription: str | None = None
+
+
+@dataclass(frozen=True)
+class Task:
+    """A Cloud Tasks request."""
+
+    name: str
+    queue: str
+    retry_count: int
+    payload: dict[str, Any]
+
+
+def decode_cloud_event(cloud_event: Any) -> Event:
+    """Turn a CloudEvent (Pub/Sub messagePublished or a direct event) into an Event."""
+    ce_type = str(cloud_event["type"])
+    data = cloud_event.data
+    time = _parse_time(cloud_event.get("time") if hasattr(cloud_event, "get") else None)
+    if isinstance(data, Mapping) and isinstance(data.get("message"), Mapping):
+        message = data["message"]
+        raw = message.get("data") or ""
+        try:
+            decoded = base64.b64decode(raw) if raw else b"{}"
+            body = json.loads(decoded or b"{}")
+        except (binascii.Error, UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise InvalidInput(f"message data is not base64 JSON: {err.__class__.__name__}") from None
+        if not isinstance(body, dict):
+            raise InvalidInput("message data must be a JSON object")
+        return Event(
+            id=str(message.get("messageId") or message.get("message_id") or cloud_event["id"]),
+            type=ce_type,
+            source=str(cloud_event["source"]),
+            time=_parse_time(message.get("publishTime") or message.get("publish_time")) or time,
+            data=body,
+            attributes={str(k): str(v) for k, v in (message.get("attributes") or {}).items()},
+            subscription=str(data.get("subscription")) if data.get("subscription") else None,
+        )
+    if isinstance(data, bytes | bytearray):
+        data = json.loads(data or b"{}")
+    if not isinstance(data, dict):
+        raise InvalidInput("event data must be a JSON object")
+    return Event(
+        id=str(cloud_event["id"]),
+        type=ce_type,
+        source=str(cloud_event["source"]),
+        time=time,
+        data=dict(data),
+    )
+
+
+def run_event(
+    cloud_event: Any,
+    handler: Callable[[Event, Container], None],
+    *,
+    function: str,
+    container: Container | None = None,
+) -> None:
+    """Run ``handler`` on a CloudEvent with the ack/retry rules above."""
+    c = container or _container()
+    logs.begin(function=function, event_id=str(cloud_event["id"]))
+    try:
+        event = decode_cloud_event(cloud_event)
+    except PermanentError as err:
+        logs.log(_log, logging.ERROR, f"undecodable event acknowledged: {err.message}", failure_class=err.failure_class)
+        return
+    if event.time is not None:
+        age = (c.clock.now() - event.time).total_seconds()
+        if age > c.settings.max_event_age_s:
+            logs.log(_log, logging.WARNING, f"dropping event older than max age ({int(age)} s)")
+            return
+    try:
+        handler(event, c)
+    except PermanentError as err:
+        logs.log(_log, logging.WARNING, f"permanent failure acknowledged: {err.message}", failure_class=err.failure_class)
+
+
+def run_task(
+    request: flask.Request,
+    handler: Callable[[Task, Container], Mapping[str, Any] | None],
+    *,
+    function: str,
+    queue: str,
+    container: Container | None = None,
+) -> flask.Response:
+    """Run ``handler`` for a Cloud Tasks request and map the outcome to a status."""
+    import flask
+
+    c = container or _container()
+    name = request.headers.get("X-CloudTasks-TaskName", "")
+    retry_count = int(request.headers.get("X-CloudTasks-TaskRetryCount", "0") or 0)
+    logs.begin(function=function, queue=queue, task=name)
+    try:
+        payload = json.loads(request.get_data() or b"{}")
+        if not isinstance(payload, dict):
+            raise InvalidInput("task payload must be a JSON object")
+        result = handler(Task(name, queue, retry_count, payload), c) or {}
+        return _json({"status": "done", **result}, 200)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        logs.log(_log, logging.ERROR, "malformed task payload acknowledged", failure_class=FailureClass.INVALID_INPUT)
+        return _json({"status": "failed", "failure_class": FailureClass.INVALID_INPUT}, 200)
+    except PermanentError as err:
+        logs.log(_log, logging.WARNING, f"task failed permanently: {err.message}", failure_class=err.failure_class)
+        return _json({"status": "failed", "failure_class": err.failure_class, "message": err.message}, 200)
+    except Exception as err:
+        failure = getattr(err, "failure_class", FailureClass.INTERNAL)
+        status = 503 if getattr(err, "transient", False) else 500
+        _log.warning("task failed, will retry: %s", err, extra={"fields": {"failure_class": failure}})
+        if retry_count + 1 >= c.topology.queue(queue).retry.max_attempts:
+            _record_task_dead_letter(c, queue, name, request.get_data(), retry_count + 1, err, failure)
+        response = flask.Response(
+            json.dumps({"status": "retry", "failure_class": str(failure)}), status=status, mimetype="application/json"
+        )
+        response.headers["X-Career-Failure-Class"] = str(failure)
+        return response
+
+
+def _record_task_dead_letter(
+    c: Container, queue: str, name: str, raw: bytes, attempts: int, err: Exception, failure: Any
+) -> None:
+    from shared.domain.dead_letters import DeadLetter
+    from shared.services.operations import DeadLetterService
+
+    c.make(DeadLetterService).record(
+        DeadLetter.for_task(
+            queue=queue,
+            task_name=name,
+            payload=raw.decode("utf-8", "replace"),
+            attempts=attempts,
+            last_error=str(err)[:1000],
+            failure_class=FailureClass(str(failure)) if str(failure) in FailureClass.__members__ else FailureClass.INTERNAL,
+            at=c.clock.now(),
+        )
+    )
+
+
+def _json(body: Mapping[str, Any], status: int) -> flask.Response:
+    import flask
+
+    return flask.Response(json.dumps(body, default=str), status=status, mimetype="application/json")
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _container() -> Container:
+    from shared.bootstrap import container
+
+    return container()

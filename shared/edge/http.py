@@ -1,0 +1,309 @@
+"""Routing inside one HTTP function: auth, validation, problem+json, OpenAPI.
+
+A function's main.py builds ``HttpApp(name, routes)`` once (lazily) and hands it every
+``flask.Request``. Handlers are plain functions ``(call: Call) -> BaseModel | Reply | None``.
+
+Paths use ``{name}`` parameters and Google-style custom verbs:
+``/documents/{doc_id}``, ``/career-profiles/{version}:refine``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from shared.domain.errors import CareerError, Forbidden, InvalidInput, TransientError, Unauthenticated
+from shared.domain.failures import FailureClass
+from shared.edge import logs
+from shared.edge.problem import problem_body
+from shared.ports import Principal, Role
+
+if TYPE_CHECKING:
+    import flask
+
+    from shared.bootstrap import Container
+
+Auth = Literal["public", "user", "operator", "service"]
+M = TypeVar("M", bound=BaseModel)
+MAX_BODY_BYTES = 1024 * 1024
+_log = logs.get_logger("http")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An explicit status, body and headers (for 201, 204, redirects, custom headers)."""
+
+    status: int
+    body: BaseModel | Mapping[str, Any] | Sequence[Any] | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Call:
+    """What a handler receives: the verified caller and the validated inputs."""
+
+    principal: Principal | None
+    params: Mapping[str, str]
+    body: BaseModel | None
+    query: BaseModel | None
+    headers: Mapping[str, str]
+    raw_body: bytes
+    container: Container
+
+    @property
+    def uid(self) -> str:
+        """The caller's uid (routes with auth user or operator only)."""
+        if self.principal is None:
+            raise Unauthenticated("authentication required")
+        return self.principal.uid
+
+    def body_as(self, model: type[M]) -> M:
+        """The validated body, typed."""
+        if not isinstance(self.body, model):
+            raise InvalidInput("request body is required")
+        return self.body
+
+    def query_as(self, model: type[M]) -> M:
+        """The validated query string, typed."""
+        if not isinstance(self.query, model):
+            raise InvalidInput("query parameters are invalid")
+        return self.query
+
+
+Handler = Callable[[Call], BaseModel | Reply | None]
+
+
+@dataclass(frozen=True)
+class Route:
+    """One operation of an HTTP function."""
+
+    method: str
+    path: str
+    handler: Handler
+    auth: Auth = "user"
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    status: int = 200
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+
+    def pattern(self) -> re.Pattern[str]:
+        """Regex that matches this route's path and captures its parameters."""
+        out, pos = [], 0
+        for m in re.finditer(r"\{(\w+)\}", self.path):
+            out.append(re.escape(self.path[pos : m.start()]))
+            out.append(f"(?P<{m.group(1)}>[^/:]+)")
+            pos = m.end()
+        out.append(re.escape(self.path[pos:]))
+        return re.compile("^" + "".join(out) + "$")
+
+
+class HealthOut(BaseModel):
+    """Liveness answer."""
+
+    status: Literal["ok"] = "ok"
+    function: str
+
+
+class HttpApp:
+    """Dispatches requests of one HTTP function to its routes."""
+
+    def __init__(
+        self,
+        name: str,
+        routes: Sequence[Route],
+        *,
+        title: str = "Career assistant API",
+        version: str = "1.0.0",
+        container_factory: Callable[[], Container] | None = None,
+    ) -> None:
+        self.name = name
+        self.title = title
+        self.version = version
+        self._factory = container_factory
+        builtin = [
+            Route("GET", "/healthz", self._health, auth="public", response=HealthOut, summary="Liveness"),
+            Route("GET", "/openapi.json", self._openapi, auth="public", summary="OpenAPI 3.1 document"),
+        ]
+        self.routes: tuple[Route, ...] = tuple(builtin) + tuple(routes)
+        self._compiled = [(r, r.pattern()) for r in self.routes]
+
+    @property
+    def container(self) -> Container:
+        """The container requests use (the process-wide one by default)."""
+        if self._factory is not None:
+            return self._factory()
+        from shared.bootstrap import container
+
+        return container()
+
+    # ------------------------------------------------------------------ dispatch
+    def __call__(self, request: flask.Request) -> flask.Response:
+        """Answer one request; never raises."""
+        trace = _trace(request.headers.get("X-Cloud-Trace-Context"), self.container.settings.project_id)
+        logs.begin(function=self.name, trace=trace, request_id=uuid.uuid4().hex)
+        path = request.path or "/"
+        try:
+            route, params = self._match(request.method, path)
+            logs.bind(route=f"{route.method} {route.path}")
+            result = self._invoke(route, params, request)
+            return _respond(result, route.status)
+        except CareerError as err:
+            level = logging.ERROR if err.http_status >= 500 else logging.INFO
+            logs.log(_log, level, f"{request.method} {path}: {err.message}", failure_class=err.failure_class)
+            headers = {"Retry-After": "5"} if isinstance(err, TransientError) else {}
+            if isinstance(err, Unauthenticated):
+                headers["WWW-Authenticate"] = 'Bearer realm="career"'
+            return _problem(err.http_status, err.failure_class, err.message, path, err.detail, headers)
+        except Exception:
+            _log.exception("unhandled error", extra={"fields": {"failure_class": FailureClass.INTERNAL}})
+            return _problem(500, FailureClass.INTERNAL, "internal error", path, {}, {})
+
+    def _match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
+        allowed: list[str] = []
+        for route, pattern in self._compiled:
+            m = pattern.match(path)
+            if m is None:
+                continue
+            if route.method == method or (method == "HEAD" and route.method == "GET"):
+                return route, m.groupdict()
+            allowed.append(route.method)
+        if allowed:
+            raise _MethodNotAllowed(allowed)
+        raise _RouteNotFound(f"no route for {method} {path}")
+
+    def _invoke(self, route: Route, params: dict[str, str], request: flask.Request) -> Any:
+        principal = self._authenticate(route, request)
+        raw = request.get_data(cache=True)
+        if len(raw) > MAX_BODY_BYTES:
+            raise _TooLarge(f"request body exceeds {MAX_BODY_BYTES} bytes")
+        body = _parse_body(route, raw, request.mimetype)
+        query = _parse_query(route, request.args)
+        call = Call(principal, params, body, query, dict(request.headers), raw, self.container)
+        return route.handler(call)
+
+    def _authenticate(self, route: Route, request: flask.Request) -> Principal | None:
+        if route.auth in ("public", "service"):
+            return None
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthenticated("missing bearer token")
+        principal = self.container.identity.verify(token.strip())
+        logs.bind(uid=principal.uid)
+        if route.auth == "operator" and principal.role != Role.OPERATOR:
+            raise Forbidden("operator role required")
+        return principal
+
+    # ------------------------------------------------------------------ built-ins
+    def _health(self, call: Call) -> HealthOut:
+        return HealthOut(function=self.name)
+
+    def _openapi(self, call: Call) -> Reply:
+        from shared.edge.openapi import openapi_document
+
+        return Reply(200, openapi_document(self.title, self.version, self.routes))
+
+
+class _RouteNotFound(CareerError):
+    default_class = FailureClass.NOT_FOUND
+    http_status = 404
+
+
+class _MethodNotAllowed(CareerError):
+    default_class = FailureClass.INVALID_INPUT
+    http_status = 405
+
+    def __init__(self, allowed: list[str]) -> None:
+        super().__init__("method not allowed", detail={"allowed": sorted(set(allowed))})
+
+
+class _TooLarge(CareerError):
+    default_class = FailureClass.PAYLOAD_TOO_LARGE
+    http_status = 413
+
+
+class _BadRequest(CareerError):
+    default_class = FailureClass.INVALID_INPUT
+    http_status = 400
+
+
+class _UnsupportedMedia(CareerError):
+    default_class = FailureClass.UNSUPPORTED_MEDIA_TYPE
+    http_status = 415
+
+
+def _parse_body(route: Route, raw: bytes, mimetype: str) -> BaseModel | None:
+    if route.body is None:
+        return None
+    if mimetype != "application/json":
+        raise _UnsupportedMedia("request body must be application/json")
+    try:
+        doc = json.loads(raw or b"null")
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise _BadRequest(f"malformed JSON: {err.__class__.__name__}") from None
+    try:
+        return route.body.model_validate(doc)
+    except ValidationError as err:
+        raise InvalidInput("request body failed validation", detail={"errors": _errors(err)}) from None
+
+
+def _parse_query(route: Route, args: Mapping[str, str]) -> BaseModel | None:
+    if route.query is None:
+        return None
+    try:
+        return route.query.model_validate(dict(args))
+    except ValidationError as err:
+        raise InvalidInput("query parameters failed validation", detail={"errors": _errors(err)}) from None
+
+
+def _errors(err: ValidationError) -> list[dict[str, Any]]:
+    # Never echo the input back: it may hold personal data.
+    return [
+        {"loc": [str(p) for p in e["loc"]], "msg": e["msg"], "type": e["type"]}
+        for e in err.errors(include_url=False, include_input=False)
+    ]
+
+
+def _respond(result: Any, default_status: int) -> flask.Response:
+    import flask
+
+    if isinstance(result, Reply):
+        status, body, headers = result.status, result.body, dict(result.headers)
+    else:
+        status, body, headers = default_status, result, {}
+    if body is None or status == 204:
+        return flask.Response(status=status, headers=headers)
+    payload = body.model_dump_json() if isinstance(body, BaseModel) else json.dumps(body, default=str)
+    return flask.Response(payload, status=status, headers=headers, mimetype="application/json")
+
+
+def _problem(
+    status: int,
+    failure_class: FailureClass,
+    detail: str,
+    instance: str,
+    extra: Mapping[str, Any],
+    headers: Mapping[str, str],
+) -> flask.Response:
+    import flask
+
+    body = problem_body(status, failure_class, detail, instance, extra)
+    return flask.Response(
+        json.dumps(body), status=status, headers=dict(headers), mimetype="application/problem+json"
+    )
+
+
+def _trace(header: str | None, project: str) -> str | None:
+    if not header:
+        return None
+    trace_id = header.split("/", 1)[0]
+    return f"projects/{project}/traces/{trace_id}" if trace_id else None

@@ -1,0 +1,1 @@
+"""The embedded local stack behind `career serve`."""

@@ -1,0 +1,287 @@
+"""Ports: the Protocols services talk to. Adapters in shared/adapters implement them.
+
+Paths in the document store are Firestore-shaped: a collection path has an odd number of
+segments (``users/u1/documents``), a document path an even number (``users/u1/documents/d1``).
+Values are JSON-like (str, int, float, bool, None, list, dict) plus tz-aware datetimes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, Literal, Protocol, TypeVar, runtime_checkable
+
+T = TypeVar("T")
+Data = dict[str, Any]
+
+
+# --------------------------------------------------------------------------- documents
+class Op(StrEnum):
+    """Query filter operators (Firestore's names)."""
+
+    EQ = "=="
+    NE = "!="
+    LT = "<"
+    LE = "<="
+    GT = ">"
+    GE = ">="
+    IN = "in"
+    ARRAY_CONTAINS = "array-contains"
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One field filter: ``Filter("status", Op.EQ, "RUNNING")``."""
+
+    field: str
+    op: Op
+    value: Any
+
+
+@dataclass(frozen=True)
+class Order:
+    """One sort key; documents are always tie-broken by document id ascending."""
+
+    field: str
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Position after a document: its order_by values (in order) and its id."""
+
+    values: tuple[Any, ...]
+    doc_id: str
+
+
+@dataclass(frozen=True)
+class Query:
+    """A query on one collection (not a collection group)."""
+
+    collection: str
+    filters: tuple[Filter, ...] = ()
+    order_by: tuple[Order, ...] = ()
+    limit: int | None = None
+    start_after: Cursor | None = None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A document read from the store."""
+
+    path: str
+    data: Data
+
+    @property
+    def id(self) -> str:
+        """Last path segment."""
+        return self.path.rsplit("/", 1)[-1]
+
+    def cursor(self, order_by: Sequence[Order]) -> Cursor:
+        """Cursor that resumes a query with these sort keys right after this document."""
+        return Cursor(tuple(self.data.get(o.field) for o in order_by), self.id)
+
+
+class Transaction(Protocol):
+    """Reads first, then writes; committed atomically with optimistic concurrency."""
+
+    def get(self, path: str) -> Snapshot | None: ...
+    def create(self, path: str, data: Data) -> None: ...
+    def set(self, path: str, data: Data, *, merge: bool = False) -> None: ...
+    def update(self, path: str, data: Data) -> None: ...
+    def delete(self, path: str) -> None: ...
+
+
+class WriteBatch(Protocol):
+    """Blind writes committed together (max 500)."""
+
+    def create(self, path: str, data: Data) -> None: ...
+    def set(self, path: str, data: Data, *, merge: bool = False) -> None: ...
+    def update(self, path: str, data: Data) -> None: ...
+    def delete(self, path: str) -> None: ...
+    def commit(self) -> None: ...
+
+
+@runtime_checkable
+class DocumentStore(Protocol):
+    """Firestore-shaped document store.
+
+    create raises AlreadyExists when present; update raises NotFound when absent; delete of
+    a missing document is a no-op. query raises IndexRequired when the query needs a
+    composite index the topology manifest does not declare. run_transaction retries ``fn``
+    on contention and raises Contention when it keeps losing. ``writes`` counts committed
+    document writes (create/set/update/delete), for tests and benchmarks.
+    """
+
+    writes: int
+
+    def get(self, path: str) -> Snapshot | None: ...
+    def get_many(self, paths: Sequence[str]) -> list[Snapshot | None]: ...
+    def create(self, path: str, data: Data) -> None: ...
+    def set(self, path: str, data: Data, *, merge: bool = False) -> None: ...
+    def update(self, path: str, data: Data) -> None: ...
+    def delete(self, path: str) -> None: ...
+    def query(self, query: Query) -> list[Snapshot]: ...
+    def run_transaction(self, fn: Callable[[Transaction], T], *, max_attempts: int = 5) -> T: ...
+    def batch(self) -> WriteBatch: ...
+
+
+# --------------------------------------------------------------------------- blobs
+@dataclass(frozen=True)
+class SignedUpload:
+    """What a client needs to PUT one object directly to storage."""
+
+    url: str
+    method: Literal["PUT"]
+    headers: dict[str, str]
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class BlobInfo:
+    """Metadata of a stored object."""
+
+    bucket: str
+    name: str
+    size: int
+    generation: str
+    content_type: str | None
+    updated: datetime
+
+
+class BlobStore(Protocol):
+    """One bucket. Names are object names inside it (``users/u1/documents/d1.pdf``)."""
+
+    bucket: str
+
+    def signed_upload_url(
+        self,
+        name: str,
+        *,
+        content_type: str,
+        max_bytes: int,
+        min_bytes: int = 1,
+        expires_in: timedelta,
+    ) -> SignedUpload: ...
+    def read(self, name: str) -> bytes: ...
+    def write(self, name: str, data: bytes, *, content_type: str) -> BlobInfo: ...
+    def stat(self, name: str) -> BlobInfo | None: ...
+    def exists(self, name: str) -> bool: ...
+    def delete(self, name: str) -> None: ...
+
+
+# --------------------------------------------------------------------------- messaging
+class Publisher(Protocol):
+    """Publishes JSON messages to a topic of the topology manifest; returns the message id."""
+
+    def publish(
+        self,
+        topic: str,
+        data: Mapping[str, Any],
+        *,
+        attributes: Mapping[str, str] | None = None,
+        ordering_key: str | None = None,
+    ) -> str: ...
+
+
+class TaskQueue(Protocol):
+    """Enqueues an HTTP task for a queue of the topology manifest.
+
+    ``name`` makes the task idempotent: a second enqueue with the same name is a no-op that
+    returns the same name. Returns the task name.
+    """
+
+    def enqueue(
+        self,
+        queue: str,
+        payload: Mapping[str, Any],
+        *,
+        name: str | None = None,
+        schedule_at: datetime | None = None,
+    ) -> str: ...
+
+
+# --------------------------------------------------------------------------- identity
+class Role(StrEnum):
+    """Roles come from a custom claim ``role``; absent means user."""
+
+    USER = "user"
+    OPERATOR = "operator"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The verified caller."""
+
+    uid: str
+    email: str | None = None
+    role: Role = Role.USER
+    claims: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Identity(Protocol):
+    """Verifies a bearer ID token (revocation included); raises Unauthenticated."""
+
+    def verify(self, token: str) -> Principal: ...
+
+
+# --------------------------------------------------------------------------- misc
+class Clock(Protocol):
+    """Time source; tz-aware UTC."""
+
+    def now(self) -> datetime: ...
+
+
+class Mailer(Protocol):
+    """Sends a plain-text e-mail (local: written to an outbox)."""
+
+    def send(self, to: str, subject: str, body: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    """An HTTP response as the fetcher saw it."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    url: str
+
+
+class HttpFetcher(Protocol):
+    """GETs a URL with retries on 5xx/429 (honouring Retry-After) and timeouts.
+
+    Raises TransientError or PermanentError subclasses with SOURCE_* failure classes.
+    """
+
+    def get(
+        self,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        params: Mapping[str, str] | None = None,
+    ) -> HttpResponse: ...
+
+
+class Closeable(Protocol):
+    """Adapters that hold resources."""
+
+    def close(self) -> None: ...
+
+
+def iter_pages(
+    store: DocumentStore, query: Query, *, page_size: int = 300
+) -> Iterator[Snapshot]:
+    """Iterate every document of a query with cursor pagination (bounded memory)."""
+    cursor = query.start_after
+    while True:
+        page = store.query(
+            Query(query.collection, query.filters, query.order_by, page_size, cursor)
+        )
+        yield from page
+        if len(page) < page_size:
+            return
+        cursor = page[-1].cursor(query.order_by)
+

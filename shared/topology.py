@@ -1,0 +1,367 @@
+"""The topology manifest: the one description of the system's moving parts.
+
+Pulumi (infra/) builds every resource from it and the local stack (shared/localstack)
+runs the same channels with the same retry and dead-letter policies. Nothing about topics,
+queues, functions, schedules or indexes is written anywhere else.
+
+This module is pure data (stdlib only) so that infra/ can import it without the rest of
+the package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, TypeVar
+
+TriggerKind = Literal["http", "push", "task"]
+IndexOrder = Literal["ASCENDING", "DESCENDING", "CONTAINS"]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Pub/Sub subscription retry policy (exponential backoff between these bounds)."""
+
+    minimum_backoff_s: int = 10
+    maximum_backoff_s: int = 600
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A Pub/Sub topic. ``dead_letter`` marks the DLQ topics."""
+
+    name: str
+    dead_letter: bool = False
+
+
+@dataclass(frozen=True)
+class PushSubscription:
+    """A Pulumi-owned push subscription delivering ``topic`` to ``function``."""
+
+    name: str
+    topic: str
+    function: str
+    dead_letter_topic: str
+    max_delivery_attempts: int = 5
+    ack_deadline_s: int = 60
+    retry: RetryPolicy = RetryPolicy()
+    message_retention_s: int = 7 * 24 * 3600
+    filter: str | None = None
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    """Cloud Tasks queue rate limits."""
+
+    max_dispatches_per_second: float
+    max_concurrent_dispatches: int
+
+
+@dataclass(frozen=True)
+class TaskRetry:
+    """Cloud Tasks retry_config."""
+
+    max_attempts: int
+    min_backoff_s: float
+    max_backoff_s: float
+    max_doublings: int
+    max_retry_duration_s: int = 0  # 0 = unlimited
+
+
+@dataclass(frozen=True)
+class TaskQueueSpec:
+    """A Cloud Tasks queue whose HTTP target is ``function``."""
+
+    name: str
+    function: str
+    rate_limits: RateLimits
+    retry: TaskRetry
+    dispatch_deadline_s: int = 300
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """One Cloud Function (gen2). ``source`` is its folder under functions/."""
+
+    name: str
+    entry_point: str
+    trigger: TriggerKind
+    description: str
+    public: bool = False  # only the HTTPS APIs, which verify Firebase tokens themselves
+    mount: str | None = None  # local path prefix of an HTTP function in `career serve`
+    memory: str = "512Mi"
+    timeout_s: int = 60
+    max_instances: int = 10
+    # Roles the function's own service account needs (least privilege).
+    roles: tuple[str, ...] = ()
+    secrets: tuple[str, ...] = ()
+
+    @property
+    def source(self) -> str:
+        """Folder of the function's main.py, relative to the repository root."""
+        return f"functions/{self.name}"
+
+
+@dataclass(frozen=True)
+class SchedulerJob:
+    """A Cloud Scheduler job publishing ``payload`` to ``topic``."""
+
+    name: str
+    schedule: str
+    topic: str
+    payload: dict[str, object] = field(default_factory=dict)
+    time_zone: str = "Etc/UTC"
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class IndexField:
+    """One field of a composite index."""
+
+    path: str
+    order: IndexOrder = "ASCENDING"
+
+
+@dataclass(frozen=True)
+class CompositeIndex:
+    """A Firestore composite index on a collection group (the last collection id)."""
+
+    collection_group: str
+    fields: tuple[IndexField, ...]
+
+
+@dataclass(frozen=True)
+class TtlField:
+    """A Firestore TTL policy: documents expire at the timestamp in ``field``."""
+
+    collection_group: str
+    field: str
+
+
+@dataclass(frozen=True)
+class Topology:
+    """The whole manifest."""
+
+    functions: tuple[FunctionSpec, ...]
+    topics: tuple[Topic, ...]
+    subscriptions: tuple[PushSubscription, ...]
+    queues: tuple[TaskQueueSpec, ...]
+    schedules: tuple[SchedulerJob, ...]
+    indexes: tuple[CompositeIndex, ...]
+    ttl_fields: tuple[TtlField, ...]
+
+    def function(self, name: str) -> FunctionSpec:
+        """The function called ``name``."""
+        return _one(self.functions, name)
+
+    def queue(self, name: str) -> TaskQueueSpec:
+        """The task queue called ``name``."""
+        return _one(self.queues, name)
+
+    def subscription(self, name: str) -> PushSubscription:
+        """The push subscription called ``name``."""
+        return _one(self.subscriptions, name)
+
+    def topic(self, name: str) -> Topic:
+        """The topic called ``name``."""
+        return _one(self.topics, name)
+
+    def subscriptions_of(self, topic: str) -> tuple[PushSubscription, ...]:
+        """Push subscriptions attached to ``topic``."""
+        return tuple(s for s in self.subscriptions if s.topic == topic)
+
+
+_Named = TypeVar("_Named", FunctionSpec, TaskQueueSpec, PushSubscription, Topic)
+
+
+def _one(items: tuple[_Named, ...], name: str) -> _Named:
+    for item in items:
+        if item.name == name:
+            return item
+    raise KeyError(f"topology has no {name!r}")
+
+
+def _dlq(topic: str) -> str:
+    return f"{topic}-dead-letter"
+
+
+# --------------------------------------------------------------------------- the manifest
+# Topics carrying events; each gets a dead-letter topic with a subscription of its own.
+_EVENT_TOPICS = (
+    "uploads",  # GCS OBJECT_FINALIZE notifications of the uploads bucket
+    "crawl-requests",  # Cloud Scheduler and operators ask for crawls
+    "profile-events",  # a new career profile version exists
+    "offer-events",  # offers were created or changed by a crawl
+    "maintenance",  # periodic housekeeping (stuck-run sweeper)
+)
+
+_TASK_RETRY_DEFAULT = TaskRetry(max_attempts=5, min_backoff_s=5, max_backoff_s=300, max_doublings=4)
+
+TOPOLOGY = Topology(
+    functions=(
+        FunctionSpec(
+            name="api",
+            entry_point="api",
+            trigger="http",
+            description="HTTPS API for job seekers (Firebase ID token on every route)",
+            public=True,
+            mount="/api",
+            roles=("roles/datastore.user", "roles/cloudtasks.enqueuer", "roles/iam.serviceAccountTokenCreator"),
+        ),
+        FunctionSpec(
+            name="ops",
+            entry_point="ops",
+            trigger="http",
+            description="HTTPS API for operators (operator claim) and scraper completion callbacks",
+            public=True,
+            mount="/ops",
+            roles=("roles/datastore.user", "roles/cloudtasks.enqueuer", "roles/pubsub.publisher"),
+            secrets=("callback-hmac-key",),
+        ),
+        FunctionSpec(
+            name="on_upload_finalized",
+            entry_point="on_upload_finalized",
+            trigger="push",
+            description="Confirms an uploaded CV on GCS OBJECT_FINALIZE and queues extraction",
+            roles=("roles/datastore.user", "roles/storage.objectAdmin", "roles/cloudtasks.enqueuer"),
+        ),
+        FunctionSpec(
+            name="extract_document",
+            entry_point="extract_document",
+            trigger="task",
+            description="Extracts CV text with PyMuPDF",
+            memory="1Gi",
+            timeout_s=300,
+            roles=("roles/datastore.user", "roles/storage.objectAdmin", "roles/cloudtasks.enqueuer"),
+        ),
+        FunctionSpec(
+            name="generate_profile",
+            entry_point="generate_profile",
+            trigger="task",
+            description="Generates a structured career profile with Gemini on Vertex AI",
+            memory="1Gi",
+            timeout_s=300,
+            roles=("roles/datastore.user", "roles/storage.objectViewer", "roles/aiplatform.user", "roles/pubsub.publisher"),
+        ),
+        FunctionSpec(
+            name="dispatch_crawls",
+            entry_point="dispatch_crawls",
+            trigger="push",
+            description="Fans a crawl request out to one task per job source",
+            roles=("roles/datastore.user", "roles/cloudtasks.enqueuer"),
+        ),
+        FunctionSpec(
+            name="crawl_source",
+            entry_point="crawl_source",
+            trigger="task",
+            description="Crawls one job source and upserts its offers",
+            timeout_s=540,
+            roles=("roles/datastore.user", "roles/pubsub.publisher"),
+        ),
+        FunctionSpec(
+            name="match_offers",
+            entry_point="match_offers",
+            trigger="push",
+            description="Deterministic matching on new profile versions and changed offers",
+            memory="1Gi",
+            timeout_s=300,
+            roles=("roles/datastore.user",),
+        ),
+        FunctionSpec(
+            name="maintenance",
+            entry_point="maintenance",
+            trigger="push",
+            description="Housekeeping: fails crawler runs stuck past their lease",
+            roles=("roles/datastore.user",),
+        ),
+        FunctionSpec(
+            name="record_dead_letter",
+            entry_point="record_dead_letter",
+            trigger="push",
+            description="Records every dead-lettered message in the operator view",
+            roles=("roles/datastore.user",),
+        ),
+    ),
+    topics=tuple(Topic(t) for t in _EVENT_TOPICS)
+    + tuple(Topic(_dlq(t), dead_letter=True) for t in _EVENT_TOPICS),
+    subscriptions=(
+        PushSubscription("uploads-confirm", "uploads", "on_upload_finalized", _dlq("uploads")),
+        PushSubscription(
+            "crawl-requests-dispatch", "crawl-requests", "dispatch_crawls", _dlq("crawl-requests")
+        ),
+        PushSubscription(
+            "profile-events-match", "profile-events", "match_offers", _dlq("profile-events")
+        ),
+        PushSubscription("offer-events-match", "offer-events", "match_offers", _dlq("offer-events")),
+        PushSubscription(
+            "maintenance-run", "maintenance", "maintenance", _dlq("maintenance"), max_delivery_attempts=5
+        ),
+    )
+    + tuple(
+        # Messages published to a topic with no subscription are lost: every DLQ has one.
+        PushSubscription(
+            f"{_dlq(t)}-record",
+            _dlq(t),
+            "record_dead_letter",
+            _dlq(t),  # never used: recording is a single idempotent write; see infra
+            max_delivery_attempts=100,
+            retry=RetryPolicy(minimum_backoff_s=10, maximum_backoff_s=600),
+        )
+        for t in _EVENT_TOPICS
+    ),
+    queues=(
+        TaskQueueSpec(
+            "extraction",
+            "extract_document",
+            RateLimits(max_dispatches_per_second=5, max_concurrent_dispatches=10),
+            _TASK_RETRY_DEFAULT,
+            dispatch_deadline_s=300,
+        ),
+        TaskQueueSpec(
+            "profiles",
+            "generate_profile",
+            # Gemini quota is per project and minute: keep well under it.
+            RateLimits(max_dispatches_per_second=2, max_concurrent_dispatches=5),
+            TaskRetry(max_attempts=6, min_backoff_s=10, max_backoff_s=600, max_doublings=5),
+            dispatch_deadline_s=300,
+        ),
+        TaskQueueSpec(
+            "crawls",
+            "crawl_source",
+            # Public job boards: one source at a time per instance, a polite overall rate.
+            RateLimits(max_dispatches_per_second=1, max_concurrent_dispatches=4),
+            TaskRetry(max_attempts=4, min_backoff_s=30, max_backoff_s=900, max_doublings=3),
+            dispatch_deadline_s=540,
+        ),
+    ),
+    schedules=(
+        SchedulerJob(
+            "crawl-all-sources",
+            "0 */6 * * *",
+            "crawl-requests",
+            {"all": True, "reason": "schedule"},
+            description="Crawl every enabled job source every six hours",
+        ),
+        SchedulerJob(
+            "sweep-stuck-runs",
+            "*/10 * * * *",
+            "maintenance",
+            {"task": "sweep_runs"},
+            description="Fail crawler runs stuck in RUNNING past their lease",
+        ),
+    ),
+    indexes=(
+        # GET /job-sources/runs?source_id=..&status=.. newest first
+        CompositeIndex("runs", (IndexField("source_id"), IndexField("created_at", "DESCENDING"))),
+        CompositeIndex("runs", (IndexField("status"), IndexField("created_at", "DESCENDING"))),
+        CompositeIndex(
+            "runs",
+            (IndexField("source_id"), IndexField("status"), IndexField("created_at", "DESCENDING")),
+        ),
+        # sweeper: RUNNING runs whose lease expired
+        CompositeIndex("runs", (IndexField("status"), IndexField("lease_expires_at"))),
+    ),
+    ttl_fields=(
+        TtlField("idempotency_keys", "expires_at"),
+        TtlField("otp_codes", "expires_at"),
+    ),
+)

@@ -1,0 +1,51 @@
+"""Root fixtures: isolated environment, the shared test-data kit, a fresh container per test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from shared import bootstrap
+from shared.adapters.local.clock import ManualClock
+from shared.config import Settings, get_settings
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def _isolate_environment() -> Iterator[None]:
+    """Restore os.environ, the settings cache and the process container after every test."""
+    saved = dict(os.environ)
+    previous = bootstrap.install(None)
+    get_settings.cache_clear()
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+    get_settings.cache_clear()
+    current = bootstrap.install(previous)
+    if current is not None and current is not previous:
+        current.close()
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The kit's real CVs and job payloads; skips loudly where the kit is absent (a user's clone)."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"test data kit not found at {SHARED_DATA} (CI always has it)")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Local-backend settings with data under a temporary folder."""
+    return Settings(backend="local", environment="test", data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """A manual clock starting at 2026-01-01T00:00Z."""
+    return ManualClock()
