@@ -1,0 +1,154 @@
+"""Routes of matching: the caller's ranked offers, one explanation, and the run history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.domain.matching.explanation import Explanation
+from shared.domain.matching.runs import MatchRun
+from shared.domain.places import parse_location
+from shared.edge.http import Call, Route
+from shared.services.matching import MatchingService
+
+
+class MatchesQuery(BaseModel):
+    """Filters of GET /matches."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    min_score: float | None = Field(None, ge=0, le=100, description="lowest score to return")
+    remote: Literal["remote", "hybrid", "onsite", "unknown"] | None = Field(None, description="remote policy")
+    location: str | None = Field(None, max_length=120, description="a city or country, e.g. Berlin or DE")
+    excluded: bool = Field(False, description="true lists the offers a hard gate excluded")
+    limit: int = Field(20, ge=1, le=100)
+    cursor: str | None = Field(None, max_length=500)
+
+
+class PageQuery(BaseModel):
+    """Pagination of GET /match-runs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(20, ge=1, le=100)
+    cursor: str | None = Field(None, max_length=500)
+
+
+class MatchOut(BaseModel):
+    """One ranked offer; the explanation is on GET /matches/{offer_id}."""
+
+    offer_id: str
+    title: str
+    company: str
+    url: str
+    score: float
+    excluded: bool
+    remote_policy: str
+    summary: str
+    profile_version: int
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> MatchOut:
+        """From a stored result."""
+        return cls(
+            summary=data["explanation"]["summary"], **{k: data[k] for k in cls.model_fields if k != "summary"}
+        )
+
+
+class MatchPage(BaseModel):
+    """A page of results, best first."""
+
+    matches: list[MatchOut]
+    next_cursor: str | None
+
+
+class MatchDetail(MatchOut):
+    """One result with its full explanation."""
+
+    explanation: Explanation
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> MatchDetail:
+        """From a stored result."""
+        base = MatchOut.of(data).model_dump()
+        return cls(**base, explanation=Explanation.model_validate(data["explanation"]))
+
+
+class RunPage(BaseModel):
+    """A page of match runs, newest first."""
+
+    runs: list[MatchRun]
+    next_cursor: str | None
+
+
+def location_key(text: str) -> str:
+    """'Berlin' -> 'city:berlin'; 'Germany' or 'DE' -> 'country:de' (the keys results store)."""
+    loc = parse_location(text)
+    if loc is not None and loc.city:
+        return "city:" + loc.city.casefold()
+    if loc is not None and loc.country:
+        return "country:" + loc.country.casefold()
+    return "city:" + text.strip().casefold()
+
+
+def list_matches(call: Call) -> MatchPage:
+    """The caller's matches, best first."""
+    q = call.query_as(MatchesQuery)
+    result = call.container.make(MatchingService).list_matches(
+        call.uid,
+        min_score=q.min_score,
+        remote=q.remote,
+        location=location_key(q.location) if q.location else None,
+        excluded=q.excluded,
+        limit=q.limit,
+        cursor=q.cursor,
+    )
+    return MatchPage(matches=[MatchOut.of(s.data) for s in result.items], next_cursor=result.next_cursor)
+
+
+def get_match(call: Call) -> MatchDetail:
+    """One match with its explanation."""
+    return MatchDetail.of(call.container.make(MatchingService).get_match(call.uid, call.params["offer_id"]))
+
+
+def list_runs(call: Call) -> RunPage:
+    """The caller's match runs: what was new, what moved, what closed."""
+    q = call.query_as(PageQuery)
+    result = call.container.make(MatchingService).list_runs(call.uid, limit=q.limit, cursor=q.cursor)
+    return RunPage(
+        runs=[MatchRun.model_validate(s.data) for s in result.items], next_cursor=result.next_cursor
+    )
+
+
+_TAGS = ("matching",)
+ROUTES: list[Route] = [
+    Route(
+        "GET",
+        "/matches",
+        list_matches,
+        query=MatchesQuery,
+        response=MatchPage,
+        summary="Ranked offers",
+        tags=_TAGS,
+    ),
+    Route(
+        "GET",
+        "/matches/{offer_id}",
+        get_match,
+        response=MatchDetail,
+        summary="One match, explained",
+        tags=_TAGS,
+    ),
+    Route(
+        "GET",
+        "/match-runs",
+        list_runs,
+        query=PageQuery,
+        response=RunPage,
+        summary="Match-run history",
+        tags=_TAGS,
+    ),
+]

@@ -1,0 +1,1 @@
+"""Deterministic, explainable matching: features, scoring, explanation, ranking."""

@@ -1,0 +1,303 @@
+"""Match features: what the matcher reads of an offer and of a profile, precomputed once.
+
+Offer features depend only on the offer's content, so they are computed once per content hash
+(at ingest or on first match) and stored; ranking then does set arithmetic, never text scans.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from shared.domain.accounts import RemotePreference
+from shared.domain.offers import JobOffer
+from shared.domain.places import Location, parse_location
+from shared.domain.profiles import CareerProfile
+from shared.domain.skills import default_matcher
+
+FEATURES_VERSION = 1
+
+SENIORITY_RANK = {"intern": 0, "junior": 1, "mid": 2, "senior": 3, "lead": 4, "principal": 5, "executive": 6}
+_TITLE_SENIORITY = (
+    (
+        re.compile(r"(?i)\b(intern|internship|praktikant\w*|trainee|werkstudent\w*|working student)\b"),
+        "intern",
+    ),
+    (re.compile(r"(?i)\b(junior|jr\.?|entry[- ]level|graduate|new grad|associate)\b"), "junior"),
+    (re.compile(r"(?i)\b(chief|vp|vice president|director|head of|cto|ceo|cfo|coo)\b"), "executive"),
+    (re.compile(r"(?i)\b(principal|distinguished|fellow)\b"), "principal"),
+    (re.compile(r"(?i)\b(lead|staff|manager|teamlead|team lead|architect)\b"), "lead"),
+    (re.compile(r"(?i)\b(senior|sr\.?|expert|iii|iv)\b"), "senior"),
+    (re.compile(r"(?i)\b(mid[- ]level|intermediate|ii)\b"), "mid"),
+)
+# Section headers that start "nice to have" text; other headers start required or neutral text.
+_NICE_HEADER = re.compile(
+    r"(?i)(nice[- ]to[- ]haves?|bonus( points)?|(is|are|would be) a plus|preferred qualifications|"
+    r"would be (great|nice)|wünschenswert|von vorteil|idealerweise|pluspunkte|deseable|valorable)"
+)
+_SECTION_HEADER = re.compile(
+    r"(?i)^\W*(what you|you (will|have|bring)|requirements|qualifications|"
+    r"must[- ]haves?|about (you|the role|us)|your profile|dein profil|ihr profil|"
+    r"anforderungen|aufgaben|benefits|what we offer|wir bieten|responsibilities)"
+)
+_TOKEN = re.compile(r"[a-z0-9+#]+")
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "dev": ("developer",),
+    "devs": ("developer",),
+    "developers": ("developer",),
+    "entwickler": ("developer",),
+    "programmer": ("developer",),
+    "eng": ("engineer",),
+    "engineering": ("engineer",),
+    "engineers": ("engineer",),
+    "ingenieur": ("engineer",),
+    "swe": ("software", "engineer"),
+    "sde": ("software", "engineer"),
+    "sre": ("reliability", "engineer"),
+    "fe": ("frontend",),
+    "front": ("frontend",),
+    "back": ("backend",),
+    "fullstack": ("fullstack",),
+    "full": ("fullstack",),
+    "ml": ("machine", "learning"),
+    "pm": ("product", "manager"),
+    "devops": ("devops",),
+    "analytics": ("analyst",),
+    "analysts": ("analyst",),
+    "scientists": ("scientist",),
+    "managers": ("manager",),
+    "designers": ("designer",),
+    "teacher": ("teacher",),
+}
+_DROP = frozenset(
+    "a an the of and or for with in at to on m w d f x all gender genders remote hybrid onsite "
+    "senior sr junior jr lead staff principal head intern internship mid level i ii iii iv "
+    "end stack new grad time full part contract freelance h".split()
+)
+_LANGUAGE_CODES = {
+    "english": "en",
+    "spanish": "es",
+    "german": "de",
+    "french": "fr",
+    "dutch": "nl",
+    "italian": "it",
+    "portuguese": "pt",
+    "polish": "pl",
+    "swedish": "sv",
+    "danish": "da",
+    "norwegian": "no",
+    "finnish": "fi",
+    "czech": "cs",
+    "japanese": "ja",
+    "chinese": "zh",
+    "mandarin": "zh",
+    "russian": "ru",
+    "arabic": "ar",
+    "hindi": "hi",
+    "turkish": "tr",
+    "korean": "ko",
+    "español": "es",
+    "inglés": "en",
+    "ingles": "en",
+    "alemán": "de",
+    "francés": "fr",
+    "deutsch": "de",
+}
+
+
+def title_tokens(title: str) -> frozenset[str]:
+    """Role words of a title: lower case, accents folded, synonyms mapped, seniority dropped."""
+    folded = unicodedata.normalize("NFKD", title.casefold())
+    text = "".join(c for c in folded if not unicodedata.combining(c))
+    text = (
+        text.replace("front end", "frontend")
+        .replace("back end", "backend")
+        .replace("full stack", "fullstack")
+    )
+    out: set[str] = set()
+    for token in _TOKEN.findall(text):
+        for t in _SYNONYMS.get(token, (token,)):
+            if t not in _DROP:
+                out.add(t[:-1] if len(t) > 4 and t.endswith("s") and not t.endswith("ss") else t)
+    return frozenset(out)
+
+
+def title_seniority(title: str) -> str | None:
+    """Seniority a title states, or None when it states none."""
+    for pattern, level in _TITLE_SENIORITY:
+        if pattern.search(title):
+            return level
+    return None
+
+
+def place_keys(locations: Iterable[Location]) -> frozenset[str]:
+    """Comparable keys of places: 'city:berlin', 'country:de', 'region:ca'."""
+    keys: set[str] = set()
+    for loc in locations:
+        if loc.city:
+            keys.add("city:" + loc.city.casefold())
+        if loc.country:
+            keys.add("country:" + loc.country.casefold())
+        if loc.region:
+            keys.add("region:" + loc.region.casefold())
+    return frozenset(keys)
+
+
+@dataclass(frozen=True, slots=True)
+class OfferFeatures:
+    """Everything ranking needs from one offer."""
+
+    offer_id: str
+    content_hash: str
+    title: str
+    company: str
+    url: str
+    required: frozenset[str]  # canonical skill names, case-folded
+    nice: frozenset[str]
+    skill_names: tuple[tuple[str, str], ...]  # (folded, display), for evidence
+    title_tokens: frozenset[str]
+    seniority: str | None
+    remote_policy: str
+    places: frozenset[str]
+    place_labels: tuple[str, ...]
+    salary_min: float | None
+    salary_max: float | None
+    salary_currency: str | None
+    salary_source: str | None
+    language: str | None
+    posted_ts: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form for storage (sets become sorted lists)."""
+        out: dict[str, Any] = {"features_version": FEATURES_VERSION}
+        for name in self.__slots__:
+            value = getattr(self, name)
+            if isinstance(value, frozenset):
+                value = sorted(value)
+            elif isinstance(value, tuple):
+                value = [list(v) if isinstance(v, tuple) else v for v in value]
+            out[name] = value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> OfferFeatures:
+        """Inverse of to_dict."""
+        kwargs: dict[str, Any] = {}
+        for name in cls.__slots__:
+            value = data.get(name)
+            if name in ("required", "nice", "title_tokens", "places"):
+                value = frozenset(value or ())
+            elif name == "skill_names":
+                value = tuple((str(a), str(b)) for a, b in value or ())
+            elif name == "place_labels":
+                value = tuple(value or ())
+            kwargs[name] = value
+        return cls(**kwargs)
+
+
+def offer_features(offer: JobOffer) -> OfferFeatures:
+    """Read skills (required vs nice to have), title words, seniority, places, pay and date."""
+    matcher = default_matcher()
+    required: dict[str, str] = {}
+    nice: dict[str, str] = {}
+    # Soft skills ("communication") are not counted: a CV cannot evidence them the way it
+    # evidences a tool or a language, so they would only dilute coverage.
+    for hit in matcher.find_skills(offer.title):
+        if hit.category != "soft":
+            required[hit.name.casefold()] = hit.name
+    in_nice = False
+    for line in offer.description_text.splitlines():
+        if _NICE_HEADER.search(line):
+            in_nice = True
+        elif _SECTION_HEADER.search(line):
+            in_nice = False
+        for hit in matcher.find_skills(line):
+            if hit.category != "soft":
+                (nice if in_nice else required).setdefault(hit.name.casefold(), hit.name)
+    for tag in offer.tags:
+        skill = matcher.canonical(tag)
+        if skill is not None and skill.category != "soft":
+            required.setdefault(skill.name.casefold(), skill.name)
+    nice = {k: v for k, v in nice.items() if k not in required}
+    salary = offer.salary
+    return OfferFeatures(
+        offer_id=offer.id,
+        content_hash=offer.content_hash,
+        title=offer.title,
+        company=offer.company,
+        url=offer.url,
+        required=frozenset(required),
+        nice=frozenset(nice),
+        skill_names=tuple(sorted({**required, **nice}.items())),
+        title_tokens=title_tokens(offer.title),
+        seniority=title_seniority(offer.title),
+        remote_policy=offer.remote_policy,
+        places=place_keys(offer.locations),
+        place_labels=tuple(
+            loc.raw or ", ".join(p for p in (loc.city, loc.country) if p) for loc in offer.locations
+        ),
+        salary_min=salary.annual_min if salary else None,
+        salary_max=salary.annual_max if salary else None,
+        salary_currency=salary.currency if salary else None,
+        salary_source=salary.source if salary else None,
+        language=offer.language,
+        posted_ts=offer.posted_at.timestamp() if isinstance(offer.posted_at, datetime) else None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileFeatures:
+    """Everything ranking needs from one profile version."""
+
+    uid: str
+    version: int
+    skills: frozenset[str]
+    skill_display: dict[str, str]
+    roles: tuple[tuple[str, frozenset[str], float], ...]  # (label, tokens, weight)
+    seniority: str | None
+    remote: RemotePreference
+    places: frozenset[str]
+    place_labels: tuple[str, ...]
+    salary_floor: float | None
+    salary_currency: str | None
+    languages: frozenset[str]
+
+
+def profile_features(profile: CareerProfile) -> ProfileFeatures:
+    """Skills, target roles and past titles, seniority, places, pay floor and languages."""
+    prefs = profile.preferences
+    roles: list[tuple[str, frozenset[str], float]] = []
+    for role in prefs.target_roles:
+        roles.append((role, title_tokens(role), 1.0))
+    for job in profile.work_history:
+        roles.append((job.title, title_tokens(job.title), 0.8))
+    roles = [r for r in roles if r[1]]
+    wanted = [parse_location(p) for p in prefs.locations]
+    floor = prefs.salary_floor
+    annual = None
+    if floor is not None:
+        per_year = {"year": 1, "month": 12, "day": 260, "hour": 2080}.get(str(floor.period), 1)
+        annual = float(floor.amount) * per_year
+    languages = {
+        _LANGUAGE_CODES.get(lang.name.strip().casefold(), lang.name.strip().casefold()[:2])
+        for lang in profile.languages
+    }
+    return ProfileFeatures(
+        uid=profile.uid,
+        version=profile.version,
+        skills=frozenset(s.name.casefold() for s in profile.skills),
+        skill_display={s.name.casefold(): s.name for s in profile.skills},
+        roles=tuple(roles),
+        seniority=None if profile.seniority == "unknown" else profile.seniority,
+        remote=prefs.remote,
+        places=place_keys(loc for loc in wanted if loc is not None),
+        place_labels=tuple(prefs.locations),
+        salary_floor=annual,
+        salary_currency=floor.currency if floor else None,
+        # A CV that lists no language is read as English-only: the language it is written in.
+        languages=frozenset(languages or {"en"}),
+    )

@@ -1,0 +1,62 @@
+"""Opaque page cursors for list endpoints: one query per page, resumable after its last row."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from shared.domain.errors import InvalidInput
+from shared.ports import Cursor, DocumentStore, Query, Snapshot
+
+MAX_PAGE = 100
+
+
+def encode_cursor(cursor: Cursor) -> str:
+    """An opaque, URL-safe token for a store cursor (datetimes survive the round trip)."""
+    values = [{"t": v.isoformat()} if isinstance(v, datetime) else v for v in cursor.values]
+    raw = json.dumps({"v": values, "id": cursor.doc_id}, separators=(",", ":"), default=str)
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(token: str | None, *, arity: int) -> Cursor | None:
+    """The store cursor behind ``token``; InvalidInput when malformed or for another listing."""
+    if not token:
+        return None
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        values = tuple(_value(v) for v in raw["v"])
+        doc_id = raw["id"]
+    except (binascii.Error, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        raise InvalidInput("invalid cursor") from None
+    if len(values) != arity or not isinstance(doc_id, str):
+        raise InvalidInput("invalid cursor")
+    return Cursor(values, doc_id)
+
+
+def _value(v: Any) -> Any:
+    if isinstance(v, dict) and set(v) == {"t"}:
+        return datetime.fromisoformat(v["t"])
+    return v
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of snapshots and the token of the next page (None on the last)."""
+
+    items: Sequence[Snapshot]
+    next_cursor: str | None
+
+
+def page(store: DocumentStore, query: Query, *, limit: int, cursor: str | None) -> Page:
+    """Run ``query`` for one page: a single store query of ``limit + 1`` rows."""
+    limit = max(1, min(limit, MAX_PAGE))
+    start = decode_cursor(cursor, arity=len(query.order_by))
+    rows = store.query(Query(query.collection, query.filters, query.order_by, limit + 1, start))
+    items = rows[:limit]
+    more = len(rows) > limit
+    return Page(items, encode_cursor(items[-1].cursor(query.order_by)) if more and items else None)
