@@ -6,7 +6,13 @@ STAMP := $(VENV)/.installed-stamp
 PORT ?= 8080
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-unit test-contract test-e2e lint fmt bench clean
+.PHONY: install run test test-unit test-contract test-e2e test-infra lint fmt bench bundle infra-inventory clean emulators-install test-emulators run-emulated
+
+# Emulators: firebase-tools from emulators/package-lock.json, the Cloud Tasks emulator in a venv of its own.
+EMU := .emulators
+NPM_STAMP := emulators/node_modules/.installed-stamp
+TASKS_VENV := $(EMU)/tasks-venv
+TASKS_STAMP := $(TASKS_VENV)/.installed-stamp
 
 install: $(STAMP)
 
@@ -17,11 +23,31 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+emulators-install: $(NPM_STAMP) $(TASKS_STAMP)
+
+$(NPM_STAMP): emulators/package.json emulators/package-lock.json
+	cd emulators && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# It pins protobuf<5, which would break the project venv; patched to bind 127.0.0.1 (see the script).
+$(TASKS_STAMP): emulators/tasks-requirements.txt scripts/patch_tasks_emulator.py
+	rm -rf $(TASKS_VENV)
+	$(PY) -m venv $(TASKS_VENV)
+	$(TASKS_VENV)/bin/python -m pip install -q --disable-pip-version-check -r emulators/tasks-requirements.txt
+	$(TASKS_VENV)/bin/python -W ignore scripts/patch_tasks_emulator.py
+	touch $@
+
 run: install
 	$(BIN)/career serve --port $(PORT)
 
-test: install
+test: install emulators-install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-emulators: install emulators-install
+	$(BIN)/python -m pytest -m emulator $(PYTEST_ARGS)
+
+run-emulated: install emulators-install
+	$(BIN)/python scripts/emulators.py run
 
 test-unit: install
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
@@ -31,6 +57,17 @@ test-contract: install
 
 test-e2e: install
 	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
+
+test-infra: install
+	$(BIN)/python -m pytest tests/infra $(PYTEST_ARGS)
+
+# One deterministic, content-hashed archive per function: build/bundles/<name>-<sha>.zip
+bundle: install
+	$(BIN)/python -m infra.bundle
+
+# Every resource the Pulumi program declares, under mocks (no cloud, no Pulumi CLI).
+infra-inventory: install
+	$(BIN)/python -m infra.inventory
 
 lint: install
 	$(BIN)/ruff check .
@@ -45,4 +82,4 @@ bench: install
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .data .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info
+	rm -rf $(VENV) $(EMU) emulators/node_modules .data .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info

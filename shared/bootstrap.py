@@ -26,8 +26,10 @@ if TYPE_CHECKING:
         HttpFetcher,
         Identity,
         Mailer,
+        ProfileProvider,
         Publisher,
         TaskQueue,
+        TextExtractor,
     )
 
 S = TypeVar("S")
@@ -89,7 +91,15 @@ class Container:
 
         path = self.settings.data_dir / "queue.sqlite3"
         path.parent.mkdir(parents=True, exist_ok=True)
-        return SqliteDeliveryQueue(path, topology=self.topology, clock=self.clock)
+        return SqliteDeliveryQueue(
+            path, topology=self.topology, clock=self.clock, on_dead_letter=self._record_dead_letter
+        )
+
+    def _record_dead_letter(self, dead_letter: Any) -> None:
+        # Bound late: the service needs the publisher, which is this very queue.
+        from shared.services.operations import DeadLetterService
+
+        self.make(DeadLetterService).record(dead_letter)
 
     @cached_property
     def publisher(self) -> Publisher:
@@ -138,6 +148,25 @@ class Container:
         from shared.adapters.http_fetcher import HttpxFetcher
 
         return HttpxFetcher()
+
+    @cached_property
+    def extractor(self) -> TextExtractor:
+        """PyMuPDF text extraction (imports pymupdf only when a PDF is first read)."""
+        from shared.adapters.pdf_text import PyMuPdfExtractor
+
+        return PyMuPdfExtractor()
+
+    @cached_property
+    def profile_provider(self) -> ProfileProvider:
+        """Gemini on Vertex AI when configured; the offline heuristic provider otherwise."""
+        if self.settings.llm_provider == "gemini":
+            from shared.adapters.gcp.gemini import GeminiStructuredLLM
+            from shared.adapters.llm_profile import LlmProfileProvider
+
+            return LlmProfileProvider(GeminiStructuredLLM.from_settings(self.settings))
+        from shared.adapters.local.heuristic_provider import HeuristicProfileProvider
+
+        return HeuristicProfileProvider(self.clock)
 
     # ------------------------------------------------------------------ services
     def make(self, cls: type[S], **explicit: Any) -> S:

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     )
     region: str = "europe-west1"
     log_level: str = "INFO"
+    # `career serve` listens here (PORT is the name Cloud Run and most tools use); 0 = any free port.
+    port: int = Field(8080, ge=0, le=65535, validation_alias=AliasChoices("CAREER_PORT", "PORT"))
 
     # local backend
     data_dir: Path = Path(".data")

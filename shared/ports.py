@@ -11,7 +11,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, Literal, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar, runtime_checkable
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from shared.domain.accounts import ProfileInputs
+    from shared.domain.profiles import ProfileDraft, TokenUsage
 
 T = TypeVar("T")
 Data = dict[str, Any]
@@ -42,7 +48,7 @@ class Filter:
 
 @dataclass(frozen=True)
 class Order:
-    """One sort key; documents are always tie-broken by document id ascending."""
+    """One sort key; ties break by document id in the last key's direction (Firestore's rule)."""
 
     field: str
     descending: bool = False
@@ -81,7 +87,17 @@ class Snapshot:
 
     def cursor(self, order_by: Sequence[Order]) -> Cursor:
         """Cursor that resumes a query with these sort keys right after this document."""
-        return Cursor(tuple(self.data.get(o.field) for o in order_by), self.id)
+        return Cursor(tuple(field_value(self.data, o.field) for o in order_by), self.id)
+
+
+def field_value(data: Mapping[str, Any], field: str) -> Any:
+    """The value at a dotted field path (``salary.min``), None when absent."""
+    node: Any = data
+    for name in field.split("."):
+        if not isinstance(node, Mapping):
+            return None
+        node = node.get(name)
+    return node
 
 
 class Transaction(Protocol):
@@ -265,6 +281,36 @@ class HttpFetcher(Protocol):
     ) -> HttpResponse: ...
 
 
+@dataclass(frozen=True)
+class ExtractedText:
+    """Normalised text of a PDF, pages in reading order, with its measurements."""
+
+    text: str
+    pages: int
+    chars: int
+    language: str  # ISO 639-1 code, or "und" when undetermined
+    page_chars: list[int]
+    truncated: bool = False  # the text was cut at the character limit
+
+
+class TextExtractor(Protocol):
+    """Turns PDF bytes into clean text.
+
+    Raises PermanentError with failure class PDF_ENCRYPTED, PDF_NO_TEXT, PDF_CORRUPT,
+    FILE_TOO_LARGE or TOO_MANY_PAGES and a message a user can act on.
+    """
+
+    def extract(
+        self,
+        data: bytes,
+        *,
+        password: str | None = None,
+        max_pages: int,
+        max_chars: int,
+        max_bytes: int | None = None,
+    ) -> ExtractedText: ...
+
+
 class Closeable(Protocol):
     """Adapters that hold resources."""
 
@@ -285,3 +331,65 @@ def iter_pages(
             return
         cursor = page[-1].cursor(query.order_by)
 
+
+# --------------------------------------------------------------------------- LLM and profiles
+M = TypeVar("M", bound="BaseModel")
+
+
+@dataclass(frozen=True)
+class LlmUsage:
+    """Tokens one LLM call consumed."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+
+@dataclass(frozen=True)
+class StructuredReply(Generic[M]):
+    """A structured-output reply, already validated into ``schema``."""
+
+    parsed: M
+    model: str
+    latency_ms: int
+    usage: LlmUsage
+
+
+class StructuredLLM(Protocol):
+    """One structured-output LLM call (Gemini on Vertex AI in production).
+
+    ``user`` is the whole user turn; callers delimit untrusted text inside it. Raises
+    TransientError (LLM_RATE_LIMITED, LLM_UNAVAILABLE) after the adapter's own few retries, or
+    PermanentError (LLM_INVALID_OUTPUT when the reply does not parse into ``schema``,
+    LLM_BLOCKED when safety filters stopped it).
+    """
+
+    model: str
+
+    def generate(self, system: str, user: str, schema: type[M]) -> StructuredReply[M]: ...
+
+
+@dataclass(frozen=True)
+class ProviderResult:
+    """What a profile provider made of one CV, with what it cost."""
+
+    draft: ProfileDraft
+    provider: str  # "gemini" | "heuristic"
+    model: str
+    prompt_version: str
+    latency_ms: int
+    token_usage: TokenUsage
+
+
+class ProfileProvider(Protocol):
+    """Reads one CV's text into a ProfileDraft (Gemini, or the offline heuristic provider).
+
+    ``name``, ``model`` and ``prompt_version`` identify the output for the inputs-hash cache:
+    any change to them makes a new profile version. Evidence quotes in the draft occur in
+    ``cv_text``. Raises like StructuredLLM.
+    """
+
+    name: str
+    model: str
+    prompt_version: str
+
+    def generate(self, cv_text: str, inputs: ProfileInputs | None = None) -> ProviderResult: ...

@@ -357,8 +357,53 @@ TOPOLOGY = Topology(
             "runs",
             (IndexField("source_id"), IndexField("status"), IndexField("created_at", "DESCENDING")),
         ),
+        # GET /matches: best first, with the remote and location filters (min_score is a
+        # range on the order field, which needs no index of its own)
+        CompositeIndex("matches", (IndexField("excluded"), IndexField("score", "DESCENDING"))),
+        CompositeIndex(
+            "matches",
+            (IndexField("excluded"), IndexField("remote_policy"), IndexField("score", "DESCENDING")),
+        ),
+        CompositeIndex(
+            "matches",
+            (IndexField("excluded"), IndexField("location_keys", "CONTAINS"), IndexField("score", "DESCENDING")),
+        ),
+        CompositeIndex(
+            "matches",
+            (
+                IndexField("excluded"),
+                IndexField("remote_policy"),
+                IndexField("location_keys", "CONTAINS"),
+                IndexField("score", "DESCENDING"),
+            ),
+        ),
         # sweeper: RUNNING runs whose lease expired
         CompositeIndex("runs", (IndexField("status"), IndexField("lease_expires_at"))),
+        # GET /dead-letters?status=..&failure_class=..&origin=.. newest first (any combination),
+        # and bulk replay (status == dead, optional failure_class and origin)
+        CompositeIndex("dead_letters", (IndexField("status"), IndexField("dead_at", "DESCENDING"))),
+        CompositeIndex("dead_letters", (IndexField("failure_class"), IndexField("dead_at", "DESCENDING"))),
+        CompositeIndex("dead_letters", (IndexField("origin"), IndexField("dead_at", "DESCENDING"))),
+        CompositeIndex(
+            "dead_letters",
+            (IndexField("status"), IndexField("failure_class"), IndexField("dead_at", "DESCENDING")),
+        ),
+        CompositeIndex(
+            "dead_letters", (IndexField("status"), IndexField("origin"), IndexField("dead_at", "DESCENDING"))
+        ),
+        CompositeIndex(
+            "dead_letters",
+            (IndexField("failure_class"), IndexField("origin"), IndexField("dead_at", "DESCENDING")),
+        ),
+        CompositeIndex(
+            "dead_letters",
+            (
+                IndexField("status"),
+                IndexField("failure_class"),
+                IndexField("origin"),
+                IndexField("dead_at", "DESCENDING"),
+            ),
+        ),
     ),
     ttl_fields=(
         TtlField("idempotency_keys", "expires_at"),

@@ -12,6 +12,9 @@ from shared import bootstrap
 from shared.adapters.local.clock import ManualClock
 from shared.config import Settings, get_settings
 
+# Emulator harness: the session `emulators` fixture and the `emulator` marker's per-test reset.
+pytest_plugins = ("tests.emulators.fixtures",)
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 

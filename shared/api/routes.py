@@ -11,13 +11,13 @@ from shared.edge.http import Route
 
 def api_routes() -> list[Route]:
     """Routes of the job seekers' API (functions/api)."""
-    from shared.api import accounts
+    from shared.api import accounts, documents, matches, profiles
 
-    return [*accounts.ROUTES]
+    return [*accounts.ROUTES, *documents.ROUTES, *matches.ROUTES, *profiles.ROUTES]
 
 
 def ops_routes() -> list[Route]:
     """Routes of the operators' API (functions/ops)."""
-    from shared.api import operations
+    from shared.api import operations, sources
 
-    return [*operations.ROUTES]
+    return [*operations.ROUTES, *sources.ROUTES]

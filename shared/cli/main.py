@@ -11,7 +11,11 @@ from typing import Any
 import click
 
 COMMANDS: dict[str, str] = {
+    "extract": "shared.cli.extract:extract",
+    "match": "shared.cli.match:match",
+    "profile": "shared.cli.profile:profile",
     "serve": "shared.cli.serve:serve",
+    "sources": "shared.cli.sources:sources",
     "token": "shared.cli.token:token",
 }
 

@@ -111,7 +111,12 @@ def run_event(
     try:
         event = decode_cloud_event(cloud_event)
     except PermanentError as err:
-        logs.log(_log, logging.ERROR, f"undecodable event acknowledged: {err.message}", failure_class=err.failure_class)
+        logs.log(
+            _log,
+            logging.ERROR,
+            f"undecodable event acknowledged: {err.message}",
+            failure_class=err.failure_class,
+        )
         return
     if event.time is not None:
         age = (c.clock.now() - event.time).total_seconds()
@@ -121,7 +126,12 @@ def run_event(
     try:
         handler(event, c)
     except PermanentError as err:
-        logs.log(_log, logging.WARNING, f"permanent failure acknowledged: {err.message}", failure_class=err.failure_class)
+        logs.log(
+            _log,
+            logging.WARNING,
+            f"permanent failure acknowledged: {err.message}",
+            failure_class=err.failure_class,
+        )
 
 
 def run_task(
@@ -146,10 +156,17 @@ def run_task(
         result = handler(Task(name, queue, retry_count, payload), c) or {}
         return _json({"status": "done", **result}, 200)
     except (json.JSONDecodeError, UnicodeDecodeError):
-        logs.log(_log, logging.ERROR, "malformed task payload acknowledged", failure_class=FailureClass.INVALID_INPUT)
+        logs.log(
+            _log,
+            logging.ERROR,
+            "malformed task payload acknowledged",
+            failure_class=FailureClass.INVALID_INPUT,
+        )
         return _json({"status": "failed", "failure_class": FailureClass.INVALID_INPUT}, 200)
     except PermanentError as err:
-        logs.log(_log, logging.WARNING, f"task failed permanently: {err.message}", failure_class=err.failure_class)
+        logs.log(
+            _log, logging.WARNING, f"task failed permanently: {err.message}", failure_class=err.failure_class
+        )
         return _json({"status": "failed", "failure_class": err.failure_class, "message": err.message}, 200)
     except Exception as err:
         failure = getattr(err, "failure_class", FailureClass.INTERNAL)
@@ -158,7 +175,9 @@ def run_task(
         if retry_count + 1 >= c.topology.queue(queue).retry.max_attempts:
             _record_task_dead_letter(c, queue, name, request.get_data(), retry_count + 1, err, failure)
         response = flask.Response(
-            json.dumps({"status": "retry", "failure_class": str(failure)}), status=status, mimetype="application/json"
+            json.dumps({"status": "retry", "failure_class": str(failure)}),
+            status=status,
+            mimetype="application/json",
         )
         response.headers["X-Career-Failure-Class"] = str(failure)
         return response
@@ -177,7 +196,9 @@ def _record_task_dead_letter(
             payload=raw.decode("utf-8", "replace"),
             attempts=attempts,
             last_error=str(err)[:1000],
-            failure_class=FailureClass(str(failure)) if str(failure) in FailureClass.__members__ else FailureClass.INTERNAL,
+            failure_class=FailureClass(str(failure))
+            if str(failure) in FailureClass.__members__
+            else FailureClass.INTERNAL,
             at=c.clock.now(),
         )
     )

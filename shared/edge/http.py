@@ -151,6 +151,8 @@ class HttpApp:
         trace = _trace(request.headers.get("X-Cloud-Trace-Context"), self.container.settings.project_id)
         logs.begin(function=self.name, trace=trace, request_id=uuid.uuid4().hex)
         path = request.path or "/"
+        # The mount prefix (local stack) belongs in the problem's instance; routing ignores it.
+        instance = (request.script_root or "") + path
         try:
             route, params = self._match(request.method, path)
             logs.bind(route=f"{route.method} {route.path}")
@@ -162,10 +164,12 @@ class HttpApp:
             headers = {"Retry-After": "5"} if isinstance(err, TransientError) else {}
             if isinstance(err, Unauthenticated):
                 headers["WWW-Authenticate"] = 'Bearer realm="career"'
-            return _problem(err.http_status, err.failure_class, err.message, path, err.detail, headers)
+            if isinstance(err, _MethodNotAllowed):
+                headers["Allow"] = ", ".join(err.detail["allowed"])
+            return _problem(err.http_status, err.failure_class, err.message, instance, err.detail, headers)
         except Exception:
             _log.exception("unhandled error", extra={"fields": {"failure_class": FailureClass.INTERNAL}})
-            return _problem(500, FailureClass.INTERNAL, "internal error", path, {}, {})
+            return _problem(500, FailureClass.INTERNAL, "internal error", instance, {}, {})
 
     def _match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
         allowed: list[str] = []
@@ -176,15 +180,15 @@ class HttpApp:
             if route.method == method or (method == "HEAD" and route.method == "GET"):
                 return route, m.groupdict()
             allowed.append(route.method)
+            if route.method == "GET":
+                allowed.append("HEAD")
         if allowed:
             raise _MethodNotAllowed(allowed)
         raise _RouteNotFound(f"no route for {method} {path}")
 
     def _invoke(self, route: Route, params: dict[str, str], request: flask.Request) -> Any:
         principal = self._authenticate(route, request)
-        raw = request.get_data(cache=True)
-        if len(raw) > MAX_BODY_BYTES:
-            raise _TooLarge(f"request body exceeds {MAX_BODY_BYTES} bytes")
+        raw = _read_body(request)
         body = _parse_body(route, raw, request.mimetype)
         query = _parse_query(route, request.args)
         call = Call(principal, params, body, query, dict(request.headers), raw, self.container)
@@ -239,6 +243,26 @@ class _BadRequest(CareerError):
 class _UnsupportedMedia(CareerError):
     default_class = FailureClass.UNSUPPORTED_MEDIA_TYPE
     http_status = 415
+
+
+def _read_body(request: flask.Request) -> bytes:
+    # Refuse by the declared length before reading, and cap the read for chunked bodies,
+    # so an oversized request never lands in memory whole.
+    from werkzeug.exceptions import RequestEntityTooLarge
+
+    too_large = _TooLarge(f"request body exceeds {MAX_BODY_BYTES} bytes")
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        raise too_large
+    # One byte over the cap: a stream without a length is cut there silently, so reading
+    # MAX + 1 bytes is how an oversized one shows itself.
+    request.max_content_length = MAX_BODY_BYTES + 1
+    try:
+        raw = request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        raise too_large from None
+    if len(raw) > MAX_BODY_BYTES:
+        raise too_large
+    return raw
 
 
 def _parse_body(route: Route, raw: bytes, mimetype: str) -> BaseModel | None:

@@ -69,10 +69,21 @@ class CloudLoggingFormatter(logging.Formatter):
         if trace:
             payload[_TRACE] = trace
         for key, value in fields.items():
-            payload[key] = redact(value) if isinstance(value, str) else value
+            payload[key] = _scrub(value)
         if record.exc_info:
             payload["stack_trace"] = redact(self.formatException(record.exc_info))
         return json.dumps(payload, default=str)
+
+
+def _scrub(value: Any) -> Any:
+    # Structured fields may nest (a problem detail, a payload summary): redact all the way down.
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: _scrub(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_scrub(v) for v in value]
+    return value
 
 
 def _severity(levelno: int) -> str:

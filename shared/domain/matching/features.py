@@ -21,6 +21,21 @@ from shared.domain.skills import default_matcher
 
 FEATURES_VERSION = 1
 
+# Skills outside core engineering count less: "Agile" in an animator's posting says little.
+CATEGORY_WEIGHT = {
+    "methodology": 0.4,
+    "management": 0.4,
+    "product": 0.4,
+    "design": 0.4,
+    "domain": 0.4,
+    "education": 0.4,
+    "tool": 0.5,
+}
+# Generic role nouns weigh half in title similarity: "Sales Engineer" is not "Software Engineer".
+GENERIC_ROLE_WORDS = frozenset(
+    "engineer manager specialist analyst associate consultant representative executive officer "
+    "coordinator assistant advisor partner expert".split()
+)
 SENIORITY_RANK = {"intern": 0, "junior": 1, "mid": 2, "senior": 3, "lead": 4, "principal": 5, "executive": 6}
 _TITLE_SENIORITY = (
     (
@@ -46,11 +61,15 @@ _SECTION_HEADER = re.compile(
 )
 _TOKEN = re.compile(r"[a-z0-9+#]+")
 _SYNONYMS: dict[str, tuple[str, ...]] = {
-    "dev": ("developer",),
-    "devs": ("developer",),
-    "developers": ("developer",),
-    "entwickler": ("developer",),
-    "programmer": ("developer",),
+    # A developer and an engineer are the same job in titles ("Frontend Developer/Engineer").
+    "dev": ("engineer",),
+    "devs": ("engineer",),
+    "developer": ("engineer",),
+    "developers": ("engineer",),
+    "entwickler": ("engineer",),
+    "softwareentwickler": ("software", "engineer"),
+    "webentwickler": ("web", "engineer"),
+    "programmer": ("engineer",),
     "eng": ("engineer",),
     "engineering": ("engineer",),
     "engineers": ("engineer",),
@@ -159,6 +178,8 @@ class OfferFeatures:
     required: frozenset[str]  # canonical skill names, case-folded
     nice: frozenset[str]
     skill_names: tuple[tuple[str, str], ...]  # (folded, display), for evidence
+    weights: dict[str, float]  # folded name -> weight by category (core tech 1.0)
+    skill_total: float  # 2 x required weights + nice weights
     title_tokens: frozenset[str]
     seniority: str | None
     remote_policy: str
@@ -178,8 +199,12 @@ class OfferFeatures:
             value = getattr(self, name)
             if isinstance(value, frozenset):
                 value = sorted(value)
+            elif name == "skill_names":
+                value = dict(value)  # Firestore refuses arrays of arrays: store a map
+            elif name == "weights":
+                value = dict(value)
             elif isinstance(value, tuple):
-                value = [list(v) if isinstance(v, tuple) else v for v in value]
+                value = list(value)
             out[name] = value
         return out
 
@@ -192,7 +217,9 @@ class OfferFeatures:
             if name in ("required", "nice", "title_tokens", "places"):
                 value = frozenset(value or ())
             elif name == "skill_names":
-                value = tuple((str(a), str(b)) for a, b in value or ())
+                value = tuple(sorted((str(a), str(b)) for a, b in (value or {}).items()))
+            elif name == "weights":
+                value = {str(k): float(v) for k, v in (value or {}).items()}
             elif name == "place_labels":
                 value = tuple(value or ())
             kwargs[name] = value
@@ -204,11 +231,17 @@ def offer_features(offer: JobOffer) -> OfferFeatures:
     matcher = default_matcher()
     required: dict[str, str] = {}
     nice: dict[str, str] = {}
-    # Soft skills ("communication") are not counted: a CV cannot evidence them the way it
-    # evidences a tool or a language, so they would only dilute coverage.
+    categories: dict[str, str] = {}
+
+    def add(into: dict[str, str], name: str, category: str) -> None:
+        # Soft skills ("communication") are not counted: a CV cannot evidence them the way it
+        # evidences a tool or a language, so they would only dilute coverage.
+        if category != "soft":
+            into.setdefault(name.casefold(), name)
+            categories.setdefault(name.casefold(), category)
+
     for hit in matcher.find_skills(offer.title):
-        if hit.category != "soft":
-            required[hit.name.casefold()] = hit.name
+        add(required, hit.name, hit.category)
     in_nice = False
     for line in offer.description_text.splitlines():
         if _NICE_HEADER.search(line):
@@ -216,13 +249,13 @@ def offer_features(offer: JobOffer) -> OfferFeatures:
         elif _SECTION_HEADER.search(line):
             in_nice = False
         for hit in matcher.find_skills(line):
-            if hit.category != "soft":
-                (nice if in_nice else required).setdefault(hit.name.casefold(), hit.name)
+            add(nice if in_nice else required, hit.name, hit.category)
     for tag in offer.tags:
         skill = matcher.canonical(tag)
-        if skill is not None and skill.category != "soft":
-            required.setdefault(skill.name.casefold(), skill.name)
+        if skill is not None:
+            add(required, skill.name, skill.category)
     nice = {k: v for k, v in nice.items() if k not in required}
+    weights = {k: CATEGORY_WEIGHT.get(c, 1.0) for k, c in categories.items()}
     salary = offer.salary
     return OfferFeatures(
         offer_id=offer.id,
@@ -233,6 +266,8 @@ def offer_features(offer: JobOffer) -> OfferFeatures:
         required=frozenset(required),
         nice=frozenset(nice),
         skill_names=tuple(sorted({**required, **nice}.items())),
+        weights=weights,
+        skill_total=2 * sum(weights[k] for k in required) + sum(weights[k] for k in nice),
         title_tokens=title_tokens(offer.title),
         seniority=title_seniority(offer.title),
         remote_policy=offer.remote_policy,

@@ -16,12 +16,12 @@ from datetime import UTC, datetime
 
 from shared.domain.accounts import RemotePreference
 from shared.domain.matching.explanation import Audit, Component, Explanation, Gate
-from shared.domain.matching.features import SENIORITY_RANK, OfferFeatures, ProfileFeatures
+from shared.domain.matching.features import GENERIC_ROLE_WORDS, SENIORITY_RANK, OfferFeatures, ProfileFeatures
 
 RULESET_VERSION = "match-v1"
 WEIGHTS: dict[str, float] = {
-    "skills": 40.0,
-    "title": 25.0,
+    "skills": 35.0,
+    "title": 30.0,
     "seniority": 10.0,
     "location": 10.0,
     "salary": 7.0,
@@ -29,7 +29,7 @@ WEIGHTS: dict[str, float] = {
     "recency": 4.0,
 }
 NEUTRAL = 0.5
-NO_SKILLS = 0.3  # an offer naming no skill we know: weak evidence, below neutral
+MIN_SKILL_EVIDENCE = 8.0  # four required core skills: fewer is thin evidence of a skills fit
 _SENIORITY_FIT = (1.0, 0.6, 0.25, 0.0)
 _DAY = 86400.0
 
@@ -56,20 +56,25 @@ class Breakdown:
 def score(p: ProfileFeatures, o: OfferFeatures, as_of: float) -> Breakdown:
     """Feature values and gates for one offer (hot path: no text scanning, no allocation-heavy work)."""
     gates: list[tuple[str, str]] = []
-    # skills: required count double
-    weight_total = 2 * len(o.required) + len(o.nice)
-    if weight_total:
-        skills = (2 * len(o.required & p.skills) + len(o.nice & p.skills)) / weight_total
+    # skills: matched weight over the offer's (required count double; an offer naming fewer
+    # than two core skills is thin evidence, hence the floor on the denominator)
+    matched = o.required & p.skills
+    matched_nice = o.nice & p.skills
+    if matched or matched_nice:
+        w = o.weights
+        got = 2 * sum(w[k] for k in matched) + sum(w[k] for k in matched_nice)
+        skills = got / (o.skill_total if o.skill_total > MIN_SKILL_EVIDENCE else MIN_SKILL_EVIDENCE)
     else:
-        skills = NO_SKILLS
-    # title: Dice overlap with the best target role (weight 1) or past title (weight 0.8)
+        skills = 0.0
+    # title: weighted Dice overlap with the best target role (x1) or past title (x0.8)
     title, role = 0.0, None
     tokens = o.title_tokens
     if tokens:
+        size = _title_weight(tokens)
         for label, role_tokens, weight in p.roles:
-            shared = len(tokens & role_tokens)
-            if shared:
-                value = weight * 2 * shared / (len(tokens) + len(role_tokens))
+            common = tokens & role_tokens
+            if common:
+                value = weight * 2 * _title_weight(common) / (size + _title_weight(role_tokens))
                 if value > title:
                     title, role = value, label
     # seniority
@@ -94,6 +99,10 @@ def score(p: ProfileFeatures, o: OfferFeatures, as_of: float) -> Breakdown:
         age = (as_of - o.posted_ts) / _DAY
         recency = 1.0 if age <= 7 else max(0.0, 1.0 - (age - 7) / 83)
     return Breakdown((skills, title, seniority, location, salary, language, recency), tuple(gates), role)
+
+
+def _title_weight(tokens: frozenset[str]) -> float:
+    return sum(0.5 if t in GENERIC_ROLE_WORDS else 1.0 for t in tokens)
 
 
 def _location(p: ProfileFeatures, o: OfferFeatures, gates: list[tuple[str, str]]) -> float:

@@ -1,0 +1,51 @@
+"""Confirms an uploaded CV when its object is finalized, then queues its extraction.
+
+Accepts both shapes of the event: the GCS notification wrapped in a Pub/Sub push (the path
+this project deploys, with a dead-letter topic) and the Eventarc storage CloudEvent.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import functions_framework
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+
+from shared.domain.errors import InvalidInput
+from shared.edge.events import Event, run_event
+from shared.edge.logs import configure
+from shared.services.upload_confirmation import UploadConfirmation
+
+if TYPE_CHECKING:
+    from shared.bootstrap import Container
+
+# Pub/Sub notification attribute eventType, or the Eventarc CloudEvent type.
+FINALIZED = frozenset({"OBJECT_FINALIZE", "google.cloud.storage.object.v1.finalized"})
+
+
+class StorageObject(BaseModel):
+    """The part of a GCS object resource confirmation needs."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    bucket: str
+    name: str
+    generation: Annotated[str, BeforeValidator(str)]
+
+
+def handle(event: Event, container: Container) -> None:
+    """Confirm the finalized object; other storage events are acknowledged untouched."""
+    if (event.attributes.get("eventType") or event.type) not in FINALIZED:
+        return
+    try:
+        obj = StorageObject.model_validate(event.data)
+    except ValidationError:
+        raise InvalidInput("the event does not describe a storage object") from None
+    container.make(UploadConfirmation).confirm_object(obj.bucket, obj.name, generation=obj.generation)
+
+
+@functions_framework.cloud_event
+def on_upload_finalized(cloud_event: Any) -> None:
+    """Entry point: decode the event and confirm the upload."""
+    configure()
+    run_event(cloud_event, handle, function="on_upload_finalized")

@@ -1,0 +1,1 @@
+"""One ComponentResource per area; ``infra/__main__.py`` composes them."""

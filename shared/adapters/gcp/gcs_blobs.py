@@ -1,0 +1,163 @@
+"""The GCS BlobStore: V4 signed PUT URLs, read, write, stat, exists, delete.
+
+Signed URLs pin the content type and a ``x-goog-content-length-range`` header: both are
+signed headers, so GCS refuses an upload whose type or size differs. Signing uses, in order:
+credentials given to the constructor, then Application Default Credentials that can sign
+themselves (a service-account key), else IAM ``signBlob`` with the runtime service
+account's access token (Cloud Functions has no key; the account needs
+roles/iam.serviceAccountTokenCreator on itself). See docs/decisions/0081.
+
+With STORAGE_EMULATOR_HOST set (tests, emulated mode) the client uses anonymous credentials
+against the emulator and signed URLs point at it.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from shared.adapters.local.upload_signing import check_object_name
+from shared.config import Settings
+from shared.domain.errors import InvalidInput, NotFound, TransientError
+from shared.ports import BlobInfo, SignedUpload
+
+MAX_EXPIRY = timedelta(days=7)  # the V4 limit
+LENGTH_RANGE = "x-goog-content-length-range"
+_SCOPES = ("https://www.googleapis.com/auth/cloud-platform",)
+
+
+class GcsBlobStore:
+    """One GCS bucket (``BlobStore`` port)."""
+
+    def __init__(self, bucket: str, *, settings: Settings, signing_credentials: Any = None) -> None:
+        self.bucket = bucket
+        self._settings = settings
+        self._signing_credentials = signing_credentials
+        self._client: Any = None
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ clients
+    @property
+    def client(self) -> Any:
+        """The storage client, built once on first use."""
+        with self._lock:
+            if self._client is None:
+                import google.cloud.storage as storage
+
+                emulator = self._settings.storage_emulator_host
+                if emulator:
+                    from google.auth.credentials import AnonymousCredentials
+
+                    self._client = storage.Client(
+                        project=self._settings.project_id,
+                        credentials=AnonymousCredentials(),  # type: ignore[no-untyped-call]
+                        client_options={"api_endpoint": emulator},
+                    )
+                else:
+                    self._client = storage.Client(project=self._settings.project_id)
+            return self._client
+
+    def _blob(self, name: str) -> Any:
+        check_object_name(name)
+        return self.client.bucket(self.bucket).blob(name)
+
+    # ------------------------------------------------------------------ signed uploads
+    def signed_upload_url(
+        self, name: str, *, content_type: str, max_bytes: int, min_bytes: int = 1, expires_in: timedelta
+    ) -> SignedUpload:
+        """A V4 PUT URL for ``name`` pinned to ``content_type``, a size range and an expiry."""
+        if not timedelta(0) < expires_in <= MAX_EXPIRY:
+            raise InvalidInput("expires_in must be positive and at most 7 days")
+        if not 0 <= min_bytes <= max_bytes:
+            raise InvalidInput("size range must satisfy 0 <= min_bytes <= max_bytes")
+        if not content_type or any(c in content_type for c in "\r\n"):
+            raise InvalidInput("content type is required and must be one line")
+        headers = {"Content-Type": content_type, LENGTH_RANGE: f"{min_bytes},{max_bytes}"}
+        issued = datetime.now(UTC).replace(microsecond=0)
+        url = self._blob(name).generate_signed_url(
+            version="v4",
+            method="PUT",
+            expiration=expires_in,
+            content_type=content_type,
+            headers={LENGTH_RANGE: headers[LENGTH_RANGE]},
+            api_access_endpoint=self._settings.storage_emulator_host or "https://storage.googleapis.com",
+            **self._signer(),
+        )
+        return SignedUpload(url=url, method="PUT", headers=headers, expires_at=issued + expires_in)
+
+    def _signer(self) -> dict[str, Any]:
+        """Keyword arguments that make generate_signed_url sign with a key or through IAM."""
+        if self._signing_credentials is not None:
+            return {"credentials": self._signing_credentials}
+        import google.auth
+        from google.auth import credentials as gcreds
+        from google.auth.transport.requests import Request
+
+        credentials, _ = google.auth.default(scopes=_SCOPES)
+        if isinstance(credentials, gcreds.Signing) and not self._settings.signing_service_account:
+            return {"credentials": credentials}
+        # No private key at runtime: sign through IAM signBlob as the function's service account.
+        if not credentials.valid:
+            credentials.refresh(Request())  # type: ignore[no-untyped-call]
+        email = self._settings.signing_service_account or getattr(credentials, "service_account_email", None)
+        if not email or email == "default":
+            raise TransientError(
+                "no service account e-mail to sign upload URLs with (set CAREER_SIGNING_SERVICE_ACCOUNT)"
+            )
+        return {"service_account_email": email, "access_token": credentials.token}
+
+    # ------------------------------------------------------------------ objects
+    def write(self, name: str, data: bytes, *, content_type: str) -> BlobInfo:
+        """Store ``data`` as a new generation of ``name``."""
+        blob = self._blob(name)
+        _call(lambda: blob.upload_from_string(data, content_type=content_type))
+        return _info(self.bucket, blob)
+
+    def read(self, name: str) -> bytes:
+        """The object's bytes; NotFound when absent."""
+        blob = self._blob(name)
+        data: bytes = _call(blob.download_as_bytes, missing=f"object {name!r} not found")
+        return data
+
+    def stat(self, name: str) -> BlobInfo | None:
+        """The object's metadata, or None."""
+        check_object_name(name)
+        blob = _call(lambda: self.client.bucket(self.bucket).get_blob(name))
+        return None if blob is None else _info(self.bucket, blob)
+
+    def exists(self, name: str) -> bool:
+        """True when the object is present."""
+        return self.stat(name) is not None
+
+    def delete(self, name: str) -> None:
+        """Remove the object; absent is a no-op."""
+        blob = self._blob(name)
+        try:
+            _call(blob.delete, missing="gone")
+        except NotFound:
+            return
+
+
+def _info(bucket: str, blob: Any) -> BlobInfo:
+    updated = blob.updated or datetime.now(UTC)
+    return BlobInfo(
+        bucket=bucket,
+        name=str(blob.name),
+        size=int(blob.size or 0),
+        generation=str(blob.generation),
+        content_type=blob.content_type,
+        updated=updated if updated.tzinfo else updated.replace(tzinfo=UTC),
+    )
+
+
+def _call(fn: Any, *, missing: str | None = None) -> Any:
+    """Run one SDK call: 404 -> NotFound, 429/5xx -> TransientError."""
+    from google.api_core import exceptions as gexc
+
+    try:
+        return fn()
+    except gexc.NotFound as err:
+        raise NotFound(missing or f"not found: {err.message}") from err
+    except (gexc.TooManyRequests, gexc.ServerError) as err:
+        raise TransientError(f"Cloud Storage unavailable: {err.message}") from err

@@ -1,0 +1,58 @@
+"""The local Mailer: every message becomes one RFC 5322 ``.eml`` file in an outbox folder.
+
+Nothing leaves the machine. A developer (or a test) reads the folder to find, say, a one-time
+code. File names sort in sending order.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import threading
+import time
+import uuid
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+from shared.domain.errors import InvalidInput
+
+SENDER = "Career assistant <no-reply@career.localhost>"
+
+
+class OutboxMailer:
+    """Writes each message to ``folder`` instead of sending it (``Mailer`` port)."""
+
+    def __init__(self, folder: Path | str) -> None:
+        self.folder = Path(folder)  # created on the first send, never at construction
+        self._lock = threading.Lock()
+        self._counter = 0
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        """Write one message; InvalidInput for an address or subject that would forge headers."""
+        if "@" not in to or any(ch in to + subject for ch in "\r\n"):
+            raise InvalidInput("recipient must be an address and headers must be single lines")
+        message = EmailMessage(policy=email.policy.SMTP)
+        message["From"] = SENDER
+        message["To"] = to
+        message["Subject"] = subject
+        message["Date"] = formatdate(usegmt=True)
+        message["Message-ID"] = make_msgid(domain="career.localhost")
+        message.set_content(body)
+        with self._lock:
+            self._counter += 1
+            stem = f"{time.time_ns():020d}-{self._counter:06d}-{uuid.uuid4().hex[:8]}"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self.folder / f".{stem}.tmp"
+        tmp.write_bytes(message.as_bytes())
+        os.replace(tmp, self.folder / f"{stem}.eml")  # readers never see half a message
+
+    def sent(self) -> list[EmailMessage]:
+        """Every message in the outbox, oldest first."""
+        if not self.folder.is_dir():
+            return []
+        messages = []
+        for path in sorted(self.folder.glob("*.eml")):
+            messages.append(email.message_from_bytes(path.read_bytes(), policy=email.policy.default))
+        return messages

@@ -1,0 +1,115 @@
+"""Routes of the accounts slice: the caller's account, profile inputs and journey.
+
+Every handler works on ``call.uid`` only, so a user can reach nothing but ``users/{uid}``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from shared.domain.accounts import ProfileInputs, StoredProfileInputs, User, UserChanges
+from shared.domain.journey import Journey
+from shared.edge.http import Call, Route
+from shared.ports import Principal, Role
+from shared.services.accounts import AccountsService
+from shared.services.journey import JourneyService
+
+
+class MeOut(BaseModel):
+    """The caller's account."""
+
+    model_config = ConfigDict(frozen=True)
+
+    uid: str
+    email: str | None
+    display_name: str | None
+    locale: str | None
+    role: Role
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, user: User, principal: Principal) -> MeOut:
+        """The account as its owner sees it."""
+        return cls(
+            uid=user.uid,
+            email=user.email,
+            display_name=user.display_name,
+            locale=user.locale,
+            role=principal.role,
+            created_at=user.created_at,
+            updated_at=user.updated_at,
+        )
+
+
+def _principal(call: Call) -> Principal:
+    # Routes here are auth="user": the edge has already verified the token.
+    if call.principal is None:
+        raise AssertionError("user route reached without a principal")
+    return call.principal
+
+
+def get_me(call: Call) -> MeOut:
+    """The caller's account (created on first call)."""
+    principal = _principal(call)
+    return MeOut.of(call.container.make(AccountsService).get_me(principal), principal)
+
+
+def put_me(call: Call) -> MeOut:
+    """Update the caller's display name and locale."""
+    principal = _principal(call)
+    user = call.container.make(AccountsService).update_me(principal, call.body_as(UserChanges))
+    return MeOut.of(user, principal)
+
+
+def get_profile_inputs(call: Call) -> StoredProfileInputs:
+    """The caller's profile inputs (404 before the first PUT)."""
+    return call.container.make(AccountsService).get_inputs(call.uid)
+
+
+def put_profile_inputs(call: Call) -> StoredProfileInputs:
+    """Replace the caller's profile inputs."""
+    return call.container.make(AccountsService).put_inputs(call.uid, call.body_as(ProfileInputs))
+
+
+def get_journey(call: Call) -> Journey:
+    """Every step of the caller's journey with its state."""
+    return call.container.make(JourneyService).journey(call.uid)
+
+
+_TAGS = ("accounts",)
+
+ROUTES: list[Route] = [
+    Route("GET", "/me", get_me, response=MeOut, summary="The caller's account", tags=_TAGS),
+    Route(
+        "PUT",
+        "/me",
+        put_me,
+        body=UserChanges,
+        response=MeOut,
+        summary="Update the caller's account",
+        tags=_TAGS,
+    ),
+    Route(
+        "GET",
+        "/me/profile-inputs",
+        get_profile_inputs,
+        response=StoredProfileInputs,
+        summary="The caller's profile inputs",
+        tags=_TAGS,
+    ),
+    Route(
+        "PUT",
+        "/me/profile-inputs",
+        put_profile_inputs,
+        body=ProfileInputs,
+        response=StoredProfileInputs,
+        summary="Replace the caller's profile inputs",
+        tags=_TAGS,
+    ),
+    Route(
+        "GET", "/journey", get_journey, response=Journey, summary="The caller's journey", tags=("journey",)
+    ),
+]

@@ -1,0 +1,193 @@
+"""Routes of the documents slice: signed-URL upload, confirmation, listing, text, deletion.
+
+Handlers work on ``call.uid`` only; another user's document id answers 404.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.domain.documents import Document, DocumentState
+from shared.domain.failures import FailureClass
+from shared.edge.http import Call, Reply, Route
+from shared.services.documents import DocumentService
+from shared.services.upload_confirmation import UploadConfirmation
+
+
+class CreateDocumentIn(BaseModel):
+    """What the client announces before uploading a PDF."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    filename: str = Field(min_length=1, max_length=255)
+    size: int = Field(gt=0, description="Exact size of the file in bytes")
+    content_type: str = Field(min_length=1, max_length=100, description="Must be application/pdf")
+
+
+class DocumentOut(BaseModel):
+    """A document as its owner sees it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    filename: str
+    state: DocumentState
+    content_type: str
+    declared_size: int
+    size: int | None
+    sha256: str | None
+    pages: int | None
+    chars: int | None
+    language: str | None
+    truncated: bool
+    linked_to: str | None
+    failure_class: FailureClass | None
+    failure_message: str | None
+    upload_expires_at: datetime
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, document: Document) -> DocumentOut:
+        """The public view of a stored document."""
+        return cls.model_validate(document.model_dump())
+
+
+class SignedUploadOut(BaseModel):
+    """Where and how to PUT the PDF."""
+
+    url: str
+    method: str
+    headers: dict[str, str]
+    expires_at: datetime
+
+
+class CreatedDocumentOut(BaseModel):
+    """A new document and the signed URL its PDF goes to."""
+
+    document: DocumentOut
+    upload: SignedUploadOut
+
+
+class ListQuery(BaseModel):
+    """Pagination of GET /documents."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(20, ge=1, le=100)
+    cursor: str | None = Field(None, max_length=500)
+
+
+class DocumentListOut(BaseModel):
+    """One page of the caller's documents, newest first."""
+
+    documents: list[DocumentOut]
+    next_cursor: str | None
+
+
+class DocumentTextOut(BaseModel):
+    """The extracted text of a document."""
+
+    document_id: str
+    language: str | None
+    chars: int | None
+    text: str
+
+
+def create_document(call: Call) -> Reply:
+    """Create a PENDING_UPLOAD document and a signed PUT URL for its PDF."""
+    body = call.body_as(CreateDocumentIn)
+    created = call.container.make(DocumentService).create_upload(
+        call.uid, filename=body.filename, size=body.size, content_type=body.content_type
+    )
+    up = created.upload
+    out = CreatedDocumentOut(
+        document=DocumentOut.of(created.document),
+        upload=SignedUploadOut(
+            url=up.url, method=up.method, headers=dict(up.headers), expires_at=up.expires_at
+        ),
+    )
+    return Reply(201, out, {"Location": f"/documents/{created.document.id}"})
+
+
+def list_documents(call: Call) -> DocumentListOut:
+    """The caller's documents, newest first, with a cursor to the next page."""
+    query = call.query_as(ListQuery)
+    page = call.container.make(DocumentService).list(call.uid, limit=query.limit, cursor=query.cursor)
+    return DocumentListOut(
+        documents=[DocumentOut.of(d) for d in page.documents], next_cursor=page.next_cursor
+    )
+
+
+def get_document(call: Call) -> DocumentOut:
+    """One of the caller's documents."""
+    return DocumentOut.of(call.container.make(DocumentService).get(call.uid, call.params["doc_id"]))
+
+
+def get_document_text(call: Call) -> DocumentTextOut:
+    """The extracted text (409 until the document is EXTRACTED)."""
+    document, text = call.container.make(DocumentService).text(call.uid, call.params["doc_id"])
+    return DocumentTextOut(
+        document_id=document.id, language=document.language, chars=document.chars, text=text
+    )
+
+
+def delete_document(call: Call) -> Reply:
+    """Delete the record, the PDF and the text."""
+    call.container.make(DocumentService).delete(call.uid, call.params["doc_id"])
+    return Reply(204)
+
+
+def confirm_document(call: Call) -> DocumentOut:
+    """Confirm the upload now (the finalize event does the same; both are idempotent)."""
+    return DocumentOut.of(
+        call.container.make(UploadConfirmation).confirm_for_user(call.uid, call.params["doc_id"])
+    )
+
+
+_TAGS = ("documents",)
+_ONE = "/documents/{doc_id}"
+
+ROUTES: list[Route] = [
+    Route(
+        "POST",
+        "/documents",
+        create_document,
+        body=CreateDocumentIn,
+        response=CreatedDocumentOut,
+        status=201,
+        summary="Start a PDF upload: a document and a signed PUT URL",
+        tags=_TAGS,
+    ),
+    Route(
+        "GET",
+        "/documents",
+        list_documents,
+        query=ListQuery,
+        response=DocumentListOut,
+        summary="The caller's documents",
+        tags=_TAGS,
+    ),
+    Route("GET", _ONE, get_document, response=DocumentOut, summary="One document", tags=_TAGS),
+    Route(
+        "GET",
+        f"{_ONE}/text",
+        get_document_text,
+        response=DocumentTextOut,
+        summary="The extracted text of a document",
+        tags=_TAGS,
+    ),
+    Route(
+        "DELETE", _ONE, delete_document, status=204, summary="Delete a document, its PDF and text", tags=_TAGS
+    ),
+    Route(
+        "POST",
+        f"{_ONE}/confirm",
+        confirm_document,
+        response=DocumentOut,
+        summary="Confirm an upload (idempotent)",
+        tags=_TAGS,
+    ),
+]

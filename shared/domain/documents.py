@@ -1,0 +1,189 @@
+"""A user's CV document and its state machine.
+
+    PENDING_UPLOAD ──confirm──> UPLOADED ──task──> EXTRACTING ──> EXTRACTED
+          │                                            │    └───> FAILED(class)
+          ├──confirm refuses──> REJECTED(class)         └─(task retried)─> EXTRACTING
+          └──same bytes as an extracted CV──> EXTRACTED (linked, never re-extracted)
+
+Every other move raises Conflict. Records are stored at ``users/{uid}/documents/{id}``; the
+PDF at ``users/{uid}/documents/{id}.pdf`` in the uploads bucket and the text at
+``users/{uid}/documents/{id}.txt`` in the text bucket.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from shared.domain.errors import Conflict
+from shared.domain.failures import FailureClass
+
+SCHEMA_VERSION = 1
+PDF_CONTENT_TYPE = "application/pdf"
+_OBJECT_NAME = re.compile(r"^users/(?P<uid>[^/]+)/documents/(?P<doc_id>[^/.]+)\.pdf$")
+
+
+class DocumentState(StrEnum):
+    """Where a document is in its life."""
+
+    PENDING_UPLOAD = "PENDING_UPLOAD"
+    UPLOADED = "UPLOADED"
+    EXTRACTING = "EXTRACTING"
+    EXTRACTED = "EXTRACTED"
+    FAILED = "FAILED"
+    REJECTED = "REJECTED"
+
+
+_ALLOWED: dict[DocumentState, frozenset[DocumentState]] = {
+    DocumentState.PENDING_UPLOAD: frozenset(
+        {DocumentState.UPLOADED, DocumentState.REJECTED, DocumentState.EXTRACTED}
+    ),
+    DocumentState.UPLOADED: frozenset({DocumentState.EXTRACTING}),
+    # A task that crashed mid-extraction is redelivered and starts over.
+    DocumentState.EXTRACTING: frozenset(
+        {DocumentState.EXTRACTING, DocumentState.EXTRACTED, DocumentState.FAILED}
+    ),
+    DocumentState.EXTRACTED: frozenset(),
+    DocumentState.FAILED: frozenset(),
+    DocumentState.REJECTED: frozenset(),
+}
+
+
+def collection(uid: str) -> str:
+    """The store collection of a user's documents."""
+    return f"users/{uid}/documents"
+
+
+def object_name(uid: str, doc_id: str) -> str:
+    """Name of the uploaded PDF in the uploads bucket."""
+    return f"users/{uid}/documents/{doc_id}.pdf"
+
+
+def text_object_name(uid: str, doc_id: str) -> str:
+    """Name of the extracted text in the text bucket."""
+    return f"users/{uid}/documents/{doc_id}.txt"
+
+
+def parse_object_name(name: str) -> tuple[str, str] | None:
+    """(uid, document id) of an upload's object name, or None when it is not one."""
+    m = _OBJECT_NAME.match(name)
+    return None if m is None else (m.group("uid"), m.group("doc_id"))
+
+
+class Document(BaseModel):
+    """One uploaded CV and what became of it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    uid: str
+    filename: str
+    declared_size: int
+    state: DocumentState = DocumentState.PENDING_UPLOAD
+    created_at: datetime
+    updated_at: datetime
+    upload_expires_at: datetime
+    content_type: str = PDF_CONTENT_TYPE
+    size: int | None = None
+    sha256: str | None = None
+    generation: str | None = None
+    pages: int | None = None
+    chars: int | None = None
+    language: str | None = None
+    truncated: bool = False
+    text_sha256: str | None = None
+    linked_to: str | None = None
+    failure_class: FailureClass | None = None
+    failure_message: str | None = None
+    extraction_attempts: int = 0
+    schema_version: int = SCHEMA_VERSION
+
+    @property
+    def path(self) -> str:
+        """Store path of the record."""
+        return f"{collection(self.uid)}/{self.id}"
+
+    @property
+    def object_name(self) -> str:
+        """Name of the PDF in the uploads bucket."""
+        return object_name(self.uid, self.id)
+
+    @property
+    def text_object(self) -> str:
+        """Name of the text in the text bucket."""
+        return text_object_name(self.uid, self.id)
+
+    def to_data(self) -> dict[str, Any]:
+        """The stored form (datetimes stay datetimes, enums become strings)."""
+        data = self.model_dump()
+        return {k: (str(v) if isinstance(v, StrEnum) else v) for k, v in data.items()}
+
+    # ------------------------------------------------------------------ transitions
+    def uploaded(self, *, size: int, sha256: str, generation: str, at: datetime) -> Document:
+        """The upload passed every check."""
+        return self._move(DocumentState.UPLOADED, at, size=size, sha256=sha256, generation=generation)
+
+    def rejected(
+        self, failure_class: FailureClass, message: str, *, generation: str, size: int, at: datetime
+    ) -> Document:
+        """The upload failed a check; its object is deleted."""
+        return self._move(
+            DocumentState.REJECTED,
+            at,
+            failure_class=failure_class,
+            failure_message=message,
+            generation=generation,
+            size=size,
+        )
+
+    def linked(self, twin: Document, *, size: int, generation: str, at: datetime) -> Document:
+        """Same bytes as an already extracted document: take its results, skip extraction."""
+        if twin.state != DocumentState.EXTRACTED:
+            raise Conflict("only an extracted document can be linked to")
+        return self._move(
+            DocumentState.EXTRACTED,
+            at,
+            size=size,
+            sha256=twin.sha256,
+            generation=generation,
+            pages=twin.pages,
+            chars=twin.chars,
+            language=twin.language,
+            truncated=twin.truncated,
+            text_sha256=twin.text_sha256,
+            linked_to=twin.id,
+        )
+
+    def extracting(self, *, at: datetime) -> Document:
+        """An extraction attempt started."""
+        return self._move(DocumentState.EXTRACTING, at, extraction_attempts=self.extraction_attempts + 1)
+
+    def extracted(
+        self, *, pages: int, chars: int, language: str, truncated: bool, text_sha256: str, at: datetime
+    ) -> Document:
+        """The text is stored."""
+        return self._move(
+            DocumentState.EXTRACTED,
+            at,
+            pages=pages,
+            chars=chars,
+            language=language,
+            truncated=truncated,
+            text_sha256=text_sha256,
+        )
+
+    def failed(self, failure_class: FailureClass, message: str, *, at: datetime) -> Document:
+        """Extraction ended in a classed failure."""
+        return self._move(DocumentState.FAILED, at, failure_class=failure_class, failure_message=message)
+
+    def _move(self, to: DocumentState, at: datetime, **changes: Any) -> Document:
+        if to not in _ALLOWED[self.state]:
+            raise Conflict(
+                f"document cannot go from {self.state} to {to}",
+                detail={"state": str(self.state), "to": str(to)},
+            )
+        return self.model_copy(update={"state": to, "updated_at": at, **changes})

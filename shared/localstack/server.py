@@ -1,0 +1,204 @@
+"""The HTTP side of the local stack: one threaded WSGI server on 127.0.0.1.
+
+Every HTTP function of the manifest is mounted at its ``mount`` prefix through its own
+functions-framework app (the code Cloud Run runs); the root answers ``/healthz`` and the
+signed upload endpoint that stands in for GCS V4 signed URLs. Anything else is a
+problem+json 404.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.exceptions import MethodNotAllowed, NotFound, RequestEntityTooLarge
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+from werkzeug.routing import Map, Rule
+from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.wrappers import Request, Response
+
+from shared.adapters.local.file_blobs import FileBlobStore
+from shared.domain.errors import CareerError
+from shared.domain.failures import FailureClass
+from shared.edge.problem import problem_body
+from shared.localstack.delivery import SignatureType, function_source
+from shared.topology import FunctionSpec, Topology
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+    from shared.bootstrap import Container
+
+HOST = "127.0.0.1"
+_log = logging.getLogger("career.localstack")
+
+
+def problem_response(
+    status: int,
+    failure_class: FailureClass,
+    detail: str,
+    instance: str,
+    extra: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """An ``application/problem+json`` response."""
+    body = problem_body(status, failure_class, detail, instance, extra)
+    return Response(
+        json.dumps(body), status=status, headers=dict(headers or {}), mimetype="application/problem+json"
+    )
+
+
+class RootApp:
+    """``/healthz`` and ``PUT /_uploads/<bucket>/<name>``; everything else is a 404 problem."""
+
+    def __init__(self, container: Container) -> None:
+        self._container = container
+        self._map = Map(
+            [
+                Rule("/healthz", endpoint="health", methods=["GET"]),
+                Rule("/_uploads/<bucket>/<path:name>", endpoint="upload", methods=["PUT"]),
+            ]
+        )
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        """WSGI entry point."""
+        request = Request(environ)
+        return self._dispatch(request)(environ, start_response)
+
+    def _dispatch(self, request: Request) -> Response:
+        adapter = self._map.bind_to_environ(request.environ)
+        try:
+            endpoint, args = adapter.match()
+        except NotFound:
+            return problem_response(
+                404, FailureClass.NOT_FOUND, f"no route for {request.method} {request.path}", request.path
+            )
+        except MethodNotAllowed as err:
+            allowed = sorted(err.valid_methods or [])
+            return problem_response(
+                405,
+                FailureClass.INVALID_INPUT,
+                "method not allowed",
+                request.path,
+                {"allowed": allowed},
+                {"Allow": ", ".join(allowed)},
+            )
+        if endpoint == "health":
+            return Response(
+                json.dumps({"status": "ok", "function": "localstack"}), mimetype="application/json"
+            )
+        return self._upload(request, str(args["bucket"]), str(args["name"]))
+
+    def _upload(self, request: Request, bucket: str, name: str) -> Response:
+        uploads = self._container.uploads
+        if not isinstance(uploads, FileBlobStore) or bucket != uploads.bucket:
+            return problem_response(404, FailureClass.NOT_FOUND, "no such bucket", request.path)
+        limit = self._container.settings.max_upload_bytes
+        too_large = problem_response(
+            413, FailureClass.FILE_TOO_LARGE, f"upload exceeds {limit} bytes", request.path
+        )
+        if request.content_length is not None and request.content_length > limit:
+            return too_large
+        request.max_content_length = limit + 1  # a stream without a length is cut silently
+        try:
+            body = request.get_data()
+        except RequestEntityTooLarge:
+            return too_large
+        if len(body) > limit:
+            return too_large
+        try:
+            # The whole header, as GCS compares it with the signed content type.
+            info = uploads.accept_signed_upload(
+                name, dict(request.args), request.headers.get("Content-Type"), body
+            )
+        except CareerError as err:
+            _log.info(
+                "upload refused: %s", err.message, extra={"fields": {"failure_class": err.failure_class}}
+            )
+            return problem_response(err.http_status, err.failure_class, err.message, request.path, err.detail)
+        payload = {
+            "bucket": info.bucket,
+            "name": info.name,
+            "size": info.size,
+            "generation": info.generation,
+            "contentType": info.content_type,
+        }
+        return Response(
+            json.dumps(payload),
+            status=200,
+            mimetype="application/json",
+            headers={"ETag": f'"{info.generation}"'},
+        )
+
+
+def mount_http_functions(
+    topology: Topology,
+    functions_dir: Path,
+    app_factory: Callable[[Path, FunctionSpec, SignatureType], Any],
+) -> dict[str, WSGIApplication]:
+    """Every HTTP function on disk with a mount prefix, as ``{prefix: app}``."""
+    mounts: dict[str, WSGIApplication] = {}
+    for spec in topology.functions:
+        if spec.trigger != "http" or not spec.mount:
+            continue
+        if not function_source(functions_dir, spec).is_file():
+            _log.warning("HTTP function %s is not on disk yet: %s is not mounted", spec.name, spec.mount)
+            continue
+        mounts[spec.mount] = app_factory(functions_dir, spec, "http")
+    return mounts
+
+
+class AppSlot:
+    """A WSGI app set after the socket is bound (the app needs to know the real port)."""
+
+    def __init__(self) -> None:
+        self.app: WSGIApplication | None = None
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        """Delegate to the installed app; 503 until there is one."""
+        if self.app is None:
+            response = problem_response(
+                503, FailureClass.INTERNAL, "starting up", environ.get("PATH_INFO", "/")
+            )
+            return response(environ, start_response)
+        return self.app(environ, start_response)
+
+
+class HttpServer:
+    """A threaded werkzeug server on 127.0.0.1 serving on a background thread."""
+
+    def __init__(self, port: int) -> None:
+        self.slot = AppSlot()
+        self._server: BaseWSGIServer = make_server(HOST, port, self.slot, threaded=True)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        """The bound port (the real one when 0 was asked for)."""
+        return int(self._server.server_port)
+
+    @property
+    def url(self) -> str:
+        """Base URL of the server."""
+        return f"http://{HOST}:{self.port}"
+
+    def install(self, root: WSGIApplication, mounts: Mapping[str, WSGIApplication]) -> None:
+        """Serve ``root`` with ``mounts`` dispatched by path prefix."""
+        self.slot.app = DispatcherMiddleware(root, dict(mounts))
+
+    def start(self) -> None:
+        """Serve on a background thread."""
+        self._thread = threading.Thread(target=self._server.serve_forever, name="career-http", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop accepting requests and close the socket."""
+        if self._thread is not None:
+            self._server.shutdown()
+            self._thread.join(10)
+            self._thread = None
+        self._server.server_close()

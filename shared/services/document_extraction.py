@@ -1,0 +1,160 @@
+"""The extraction task: UPLOADED -> EXTRACTING -> EXTRACTED (text stored, profile task queued) | FAILED.
+
+Idempotent under redelivery: a finished document only re-drives its (named, deduplicated)
+profile task; a document deleted meanwhile acknowledges the task and leaves no text behind.
+A crash between the text write and the state change is harmless: the retry rewrites the
+same text and moves the document then.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict
+
+from shared.domain.documents import Document, DocumentState, collection
+from shared.domain.errors import NotFound
+from shared.domain.failures import FailureClass
+from shared.services.extraction import ExtractionLimits, ExtractionOutcome, extract_pdf, sha256_text
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from shared.config import Settings
+    from shared.ports import BlobStore, Clock, DocumentStore, TaskQueue, TextExtractor, Transaction
+
+PROFILE_QUEUE = "profiles"
+TEXT_CONTENT_TYPE = "text/plain; charset=utf-8"
+_log = logging.getLogger("career.documents")
+
+
+class ExtractionRequest(BaseModel):
+    """The extraction task's payload."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    uid: str
+    document_id: str
+    generation: str | None = None
+
+
+def profile_task_name(doc_id: str, text_sha256: str) -> str:
+    """One profile task per document text (the queue dedupes a re-drive)."""
+    return f"profile-{doc_id}-{text_sha256[:16]}"
+
+
+class DocumentExtraction:
+    """Runs one extraction task."""
+
+    def __init__(
+        self,
+        store: DocumentStore,
+        uploads: BlobStore,
+        texts: BlobStore,
+        tasks: TaskQueue,
+        extractor: TextExtractor,
+        clock: Clock,
+        settings: Settings,
+    ) -> None:
+        self._store = store
+        self._uploads = uploads
+        self._texts = texts
+        self._tasks = tasks
+        self._extractor = extractor
+        self._clock = clock
+        self._limits = ExtractionLimits.from_settings(settings)
+
+    def run(self, request: ExtractionRequest) -> dict[str, Any]:
+        """Extract the document's text; returns a small summary for the task response."""
+        path = f"{collection(request.uid)}/{request.document_id}"
+        started = self._store.run_transaction(lambda tx: self._start(tx, path))
+        if started is None:
+            return {"document_id": request.document_id, "state": "DELETED"}
+        if started.state != DocumentState.EXTRACTING:
+            self._queue_profile(started)
+            return _summary(started)
+        outcome = self._extract(started)
+        if outcome.result is None:
+            failure = outcome.failure_class or FailureClass.PDF_CORRUPT
+            message = outcome.message or "The PDF could not be read."
+            done = self._finish(path, lambda d: d.failed(failure, message, at=self._clock.now()))
+        else:
+            result, text_sha = outcome.result, sha256_text(outcome.result.text)
+            self._texts.write(
+                started.text_object, result.text.encode("utf-8"), content_type=TEXT_CONTENT_TYPE
+            )
+            done = self._finish(
+                path,
+                lambda d: d.extracted(
+                    pages=result.pages,
+                    chars=result.chars,
+                    language=result.language,
+                    truncated=result.truncated,
+                    text_sha256=text_sha,
+                    at=self._clock.now(),
+                ),
+            )
+            if done is None:  # deleted while extracting: leave nothing behind
+                self._texts.delete(started.text_object)
+        if done is None:
+            return {"document_id": request.document_id, "state": "DELETED"}
+        self._queue_profile(done)
+        return _summary(done)
+
+    def _start(self, tx: Transaction, path: str) -> Document | None:
+        snap = tx.get(path)
+        if snap is None:
+            return None
+        document = Document.model_validate(snap.data)
+        if document.state not in (DocumentState.UPLOADED, DocumentState.EXTRACTING):
+            return document
+        started = document.extracting(at=self._clock.now())
+        tx.set(path, started.to_data())
+        return started
+
+    def _extract(self, document: Document) -> ExtractionOutcome:
+        try:
+            data = self._uploads.read(document.object_name)
+        except NotFound:
+            return ExtractionOutcome(
+                "failed", failure_class=FailureClass.UPLOAD_REJECTED, message="The file is gone."
+            )
+        if hashlib.sha256(data).hexdigest() != document.sha256:
+            return ExtractionOutcome(
+                "failed",
+                failure_class=FailureClass.UPLOAD_REJECTED,
+                message="The file changed after it was confirmed; upload it again.",
+            )
+        return extract_pdf(self._extractor, data, limits=self._limits)
+
+    def _finish(self, path: str, move: Callable[[Document], Document]) -> Document | None:
+        def apply(tx: Transaction) -> Document | None:
+            snap = tx.get(path)
+            if snap is None:
+                return None
+            document = Document.model_validate(snap.data)
+            if document.state != DocumentState.EXTRACTING:
+                return document  # a concurrent attempt finished first
+            moved = move(document)
+            tx.set(path, moved.to_data())
+            return moved
+
+        return self._store.run_transaction(apply)
+
+    def _queue_profile(self, document: Document) -> None:
+        if document.state == DocumentState.EXTRACTED and document.text_sha256 and document.linked_to is None:
+            self._tasks.enqueue(
+                PROFILE_QUEUE,
+                {"uid": document.uid, "document_id": document.id},
+                name=profile_task_name(document.id, document.text_sha256),
+            )
+
+
+def _summary(document: Document) -> dict[str, Any]:
+    return {
+        "document_id": document.id,
+        "state": str(document.state),
+        "failure_class": str(document.failure_class) if document.failure_class else None,
+    }

@@ -1,0 +1,1 @@
+"""Journey steps, one module each; every module defines ``STEP = StepProvider(...)``."""

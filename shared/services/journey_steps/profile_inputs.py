@@ -1,0 +1,31 @@
+"""Step 1: the job seeker stated target roles and preferences."""
+
+from __future__ import annotations
+
+from shared.domain.errors import NotFound
+from shared.domain.journey import StepState, StepStatus
+from shared.services.accounts import AccountsService
+from shared.services.journey import StepContext, StepProvider
+
+
+def evaluate(ctx: StepContext) -> StepStatus:
+    """Done once profile inputs exist."""
+    try:
+        inputs = AccountsService(ctx.store, ctx.clock).get_inputs(ctx.uid)
+    except NotFound:
+        return StepStatus(state=StepState.NOT_STARTED)
+    return StepStatus(
+        state=StepState.DONE,
+        detail={
+            "target_roles": len(inputs.target_roles),
+            "updated_at": inputs.updated_at.isoformat(),
+        },
+    )
+
+
+STEP = StepProvider(
+    key="profile_inputs",
+    title="Tell us what you are looking for",
+    order=10,
+    evaluate=evaluate,
+)

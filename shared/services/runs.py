@@ -1,0 +1,141 @@
+"""Crawling one source: start its run, fetch the board, upsert offers, complete or fail the run.
+
+Failures are recorded on the run with their class and the call returns normally: the
+fetcher already retried 5xx/429 with backoff, so a task retry would only repeat that, and
+the next scheduled crawl starts afresh. Only unexpected errors (bugs, store outages) are
+raised after the run is marked FAILED/INTERNAL, so the task queue retries and dead-letters
+them. A 304 answer completes the run with everything unchanged and no offer written.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from shared.domain.errors import CareerError
+from shared.domain.failures import FailureClass
+from shared.domain.job_sources import EXTERNAL, JobSource, Validators
+from shared.domain.offers import JobOffer
+from shared.domain.runs import Run, RunStats, RunStatus, Trigger
+from shared.ports import Clock, DocumentStore, HttpFetcher, Publisher
+from shared.services.offer_upsert import OfferUpsert
+from shared.services.run_ledger import RunLedger
+from shared.services.sources import SourceService
+from shared.sources import base
+from shared.sources.registry import adapter
+
+OFFER_EVENTS = "offer-events"
+_log = logging.getLogger("career.runs")
+
+
+class RunService:
+    """Executes crawls and records their outcome."""
+
+    def __init__(
+        self, store: DocumentStore, clock: Clock, publisher: Publisher, fetcher: HttpFetcher | None = None
+    ) -> None:
+        self._clock = clock
+        self._fetcher = fetcher
+        self._publisher = publisher
+        self.ledger = RunLedger(store, clock)
+        self.sources = SourceService(store, clock)
+        self.offers = OfferUpsert(store)
+
+    def crawl(self, source_id: str, request_id: str, *, trigger: Trigger = "schedule") -> Run:
+        """Run this crawl request for the source, unless it already ran or another run is active."""
+        started = self.ledger.open(source_id, request_id, trigger)
+        if started.run.status != RunStatus.PENDING or started.run.request_id != request_id:
+            return started.run  # a duplicate delivery, or the source's active run belongs to another request
+        run, moved = self.ledger.begin(started.run.id)
+        if not moved:
+            return run
+        return self.execute(run)
+
+    def execute(self, run: Run) -> Run:
+        """Fetch the board of a RUNNING run and record the outcome."""
+        try:
+            source = self.sources.get(run.source_id)
+            if source.kind == EXTERNAL:
+                return self.ledger.fail(
+                    run.id, FailureClass.INVALID_INPUT, "external sources report by callback"
+                )
+            result = self._fetch(source)
+            if result.not_modified:
+                stats = RunStats(unchanged=source.offer_count, requests=result.requests, not_modified=True)
+                return self.ledger.complete(run.id, stats, validators=source.validators, offer_count=None)
+            fetched = len(result.offers)
+            validators = _validators(result.validators) if result.complete else None
+            return self.record(
+                run,
+                source,
+                result.offers,
+                complete=result.complete,
+                fetched=fetched,
+                requests=result.requests,
+                validators=validators,
+            )
+        except CareerError as err:
+            _log.warning(
+                "crawl of %s failed: %s",
+                run.source_id,
+                err.message,
+                extra={"fields": {"failure_class": err.failure_class, "run_id": run.id}},
+            )
+            return self.ledger.fail(run.id, err.failure_class, err.message)
+        except Exception as err:
+            self.ledger.fail(run.id, FailureClass.INTERNAL, f"{err.__class__.__name__}: {err}")
+            raise
+
+    def record(
+        self,
+        run: Run,
+        source: JobSource,
+        offers: Sequence[JobOffer],
+        *,
+        complete: bool,
+        fetched: int,
+        requests: int = 0,
+        validators: Validators | None = None,
+    ) -> Run:
+        """Upsert a run's offers, announce the changed ones, and complete the run."""
+        outcome = self.offers.apply(
+            offers,
+            source_id=source.id,
+            run_id=run.id,
+            complete=complete,
+            now=self._clock.now(),
+            attribution=source.terms.attribution,
+            fetched=fetched,
+        )
+        if outcome.changed_ids:
+            # Published before the run completes: a crash in between re-runs an idempotent match.
+            self._publisher.publish(
+                OFFER_EVENTS,
+                {"run_id": run.id, "source_id": source.id, "offer_ids": outcome.changed_ids},
+                attributes={"source_id": source.id, "run_id": run.id},
+            )
+        stats = outcome.stats.model_copy(update={"requests": requests})
+        return self.ledger.complete(run.id, stats, validators=validators, offer_count=outcome.open_count)
+
+    def sweep(self) -> list[Run]:
+        """Fail runs stuck past their lease with TIMEOUT."""
+        return self.ledger.sweep()
+
+    def _fetch(self, source: JobSource) -> base.FetchResult:
+        if self._fetcher is None:
+            raise RuntimeError("this RunService was built without an HTTP fetcher")
+        polite = base.PoliteFetcher(
+            self._fetcher,
+            user_agent=source.terms.user_agent,
+            max_requests_per_minute=source.terms.max_requests_per_minute,
+        )
+        conditional = None
+        if source.validators is not None:
+            conditional = base.Validators(source.validators.etag, source.validators.last_modified)
+        return adapter(source.kind).fetch(
+            polite, source.board, base_url=source.base_url, conditional=conditional, company=source.company
+        )
+
+
+def _validators(found: base.Validators | None) -> Validators | None:
+    return Validators(etag=found.etag, last_modified=found.last_modified) if found else None

@@ -1,0 +1,197 @@
+"""Confirming an uploaded PDF: from the finalize event, or from the client's explicit call.
+
+The effect happens once per object generation: the key ``bucket/object#generation`` is
+claimed with ``create`` in the same transaction that moves the document out of
+PENDING_UPLOAD. A redelivered event finds its key claimed and only re-drives the follow-up
+(enqueue the named extraction task, or delete a rejected object), which is itself
+idempotent. Events about an older generation than the object's current one are ignored;
+once a document is confirmed, later generations are ignored too (the first wins, and the
+extraction task checks the bytes it reads against the confirmed sha256).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from shared.domain.documents import PDF_CONTENT_TYPE, Document, DocumentState, collection, parse_object_name
+from shared.domain.errors import Conflict, NotFound
+from shared.domain.failures import FailureClass
+from shared.ports import Filter, Op, Query
+from shared.services.documents import load
+
+if TYPE_CHECKING:
+    from shared.config import Settings
+    from shared.ports import BlobInfo, BlobStore, Clock, DocumentStore, TaskQueue, Transaction
+
+EXTRACTION_QUEUE = "extraction"
+IDEMPOTENCY_COLLECTION = "idempotency_keys"
+KEY_RETENTION = timedelta(days=30)
+PDF_MAGIC = b"%PDF-"
+_MAGIC_WINDOW = 1024  # readers accept the header anywhere in the first KiB
+_log = logging.getLogger("career.documents")
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    failure_class: FailureClass | None = None
+    message: str = ""
+    sha256: str | None = None
+
+
+def idempotency_path(key: str) -> str:
+    """Store path of an idempotency key (ids cannot hold '/', so the key is hashed)."""
+    return f"{IDEMPOTENCY_COLLECTION}/{hashlib.sha256(key.encode()).hexdigest()[:40]}"
+
+
+def extraction_task_name(doc_id: str, generation: str) -> str:
+    """The extraction task's name: one task per confirmed generation (the queue dedupes)."""
+    return f"extract-{doc_id}-{generation}"
+
+
+class UploadConfirmation:
+    """Confirms uploads into UPLOADED (then extraction), REJECTED or a link to a twin."""
+
+    def __init__(
+        self,
+        store: DocumentStore,
+        uploads: BlobStore,
+        texts: BlobStore,
+        tasks: TaskQueue,
+        clock: Clock,
+        settings: Settings,
+    ) -> None:
+        self._store = store
+        self._uploads = uploads
+        self._texts = texts
+        self._tasks = tasks
+        self._clock = clock
+        self._settings = settings
+
+    def confirm_for_user(self, uid: str, doc_id: str) -> Document:
+        """`POST /documents/{id}/confirm`: the same confirmation as the event's."""
+        document = load(self._store, uid, doc_id)
+        if document.state != DocumentState.PENDING_UPLOAD:
+            return document
+        info = self._uploads.stat(document.object_name)
+        if info is None:
+            raise Conflict("the file has not been uploaded yet", detail={"state": str(document.state)})
+        confirmed = self.confirm_object(info.bucket, info.name, generation=info.generation)
+        return confirmed or load(self._store, uid, doc_id)
+
+    def confirm_object(self, bucket: str, name: str, *, generation: str | None) -> Document | None:
+        """Confirm the object a finalize event names; None when it belongs to no document."""
+        parsed = parse_object_name(name)
+        if bucket != self._uploads.bucket or parsed is None:
+            _log.warning("finalize event for an object outside the documents layout ignored")
+            return None
+        uid, doc_id = parsed
+        info = self._uploads.stat(name)
+        snap = self._store.get(f"{collection(uid)}/{doc_id}")
+        if snap is None:
+            if info is not None:  # no pending document of this user: never keep the object
+                self._uploads.delete(name)
+            return None
+        document = Document.model_validate(snap.data)
+        if info is None or (generation is not None and int(generation) < int(info.generation)):
+            return document  # stale event: the object is gone or a newer generation replaced it
+        key = f"{bucket}/{name}#{info.generation}"
+        if document.state != DocumentState.PENDING_UPLOAD:
+            return self._follow_up(document, info.generation)
+        verdict = self._verdict(document, info)
+        twin = self._extracted_twin(document, verdict.sha256) if verdict.sha256 else None
+        if twin is not None:
+            # Copy before the state change, so an EXTRACTED document always has its text.
+            self._texts.write(document.text_object, self._texts.read(twin.text_object), content_type=_TEXT)
+        decided = self._store.run_transaction(lambda tx: self._decide(tx, document, key, info, verdict, twin))
+        return self._follow_up(decided, info.generation)
+
+    # ------------------------------------------------------------------ steps
+    def _verdict(self, document: Document, info: BlobInfo) -> _Verdict:
+        limit = self._settings.max_upload_bytes
+        if info.size > limit:
+            return _Verdict(FailureClass.FILE_TOO_LARGE, f"The file is larger than {limit} bytes.")
+        if info.size != document.declared_size:
+            return _Verdict(
+                FailureClass.UPLOAD_REJECTED,
+                f"The uploaded file has {info.size} bytes, not the {document.declared_size} announced.",
+            )
+        if (info.content_type or "").split(";")[0].strip().lower() != PDF_CONTENT_TYPE:
+            return _Verdict(FailureClass.UPLOAD_REJECTED, "The file was not uploaded as application/pdf.")
+        data = self._uploads.read(info.name)
+        if PDF_MAGIC not in data[:_MAGIC_WINDOW]:
+            return _Verdict(FailureClass.UPLOAD_REJECTED, "The file is not a PDF.")
+        return _Verdict(sha256=hashlib.sha256(data).hexdigest())
+
+    def _extracted_twin(self, document: Document, sha256: str) -> Document | None:
+        snaps = self._store.query(
+            Query(collection(document.uid), filters=(Filter("sha256", Op.EQ, sha256),), limit=10)
+        )
+        twins = [Document.model_validate(s.data) for s in snaps]
+        extracted = [t for t in twins if t.id != document.id and t.state == DocumentState.EXTRACTED]
+        return min(extracted, key=lambda t: (t.created_at, t.id)) if extracted else None
+
+    def _decide(
+        self,
+        tx: Transaction,
+        document: Document,
+        key: str,
+        info: BlobInfo,
+        verdict: _Verdict,
+        twin: Document | None,
+    ) -> Document:
+        claim = tx.get(idempotency_path(key))
+        snap = tx.get(document.path)
+        if snap is None:
+            raise NotFound("document not found")
+        current = Document.model_validate(snap.data)
+        if claim is not None or current.state != DocumentState.PENDING_UPLOAD:
+            return current
+        now = self._clock.now()
+        if verdict.failure_class is not None:
+            decided = current.rejected(
+                verdict.failure_class, verdict.message, generation=info.generation, size=info.size, at=now
+            )
+        elif twin is not None:
+            decided = current.linked(twin, size=info.size, generation=info.generation, at=now)
+        else:
+            assert verdict.sha256 is not None  # a verdict without a failure always has the hash
+            decided = current.uploaded(
+                size=info.size, sha256=verdict.sha256, generation=info.generation, at=now
+            )
+        tx.create(
+            idempotency_path(key),
+            {
+                "key": key,
+                "scope": "upload-confirm",
+                "document": current.path,
+                "outcome": str(decided.state),
+                "created_at": now,
+                "expires_at": now + KEY_RETENTION,
+                "schema_version": 1,
+            },
+        )
+        tx.set(current.path, decided.to_data())
+        return decided
+
+    def _follow_up(self, document: Document, generation: str) -> Document:
+        # Re-run on every delivery of the same generation: both actions are idempotent.
+        if document.generation != generation:
+            return document
+        if document.state == DocumentState.UPLOADED:
+            self._tasks.enqueue(
+                EXTRACTION_QUEUE,
+                {"uid": document.uid, "document_id": document.id, "generation": generation},
+                name=extraction_task_name(document.id, generation),
+            )
+        elif document.state == DocumentState.REJECTED:
+            info = self._uploads.stat(document.object_name)
+            if info is not None and info.generation == generation:
+                self._uploads.delete(document.object_name)
+        return document
+
+
+_TEXT = "text/plain; charset=utf-8"

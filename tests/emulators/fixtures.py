@@ -1,0 +1,112 @@
+"""pytest plugin: one emulator stack per session, requested by the ``emulator`` marker.
+
+``@pytest.mark.emulator`` (all emulators) or ``@pytest.mark.emulator("firestore", "pubsub")``
+marks a test; the stack starts, once, the union of what the collected tests need, all in
+parallel, and stops it by PID at the end of the session (or on SIGTERM / Ctrl-C). Before each
+marked test the emulators it names are reset and the standard variables
+(FIRESTORE_EMULATOR_HOST, ...) are set; the root conftest restores os.environ afterwards.
+Where an emulator cannot run (no gcloud jars, say), its tests skip with one reason and one
+loud line at the top of the run; the others still run.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from types import FrameType
+from typing import Any
+
+import pytest
+
+from shared.config import Settings, get_settings
+from tests.emulators.catalog import PROJECT
+from tests.emulators.stack import ORDER, EmulatorStack
+
+_NEEDED = pytest.StashKey[set[str]]()
+
+
+def marked_names(item: pytest.Item) -> tuple[str, ...] | None:
+    """Emulators a test asks for (None when it is not an emulator test)."""
+    marker = item.get_closest_marker("emulator")
+    if marker is None:
+        return None
+    names = tuple(str(a) for a in marker.args) or ORDER
+    unknown = set(names) - set(ORDER)
+    if unknown:
+        raise pytest.UsageError(f"{item.nodeid}: unknown emulator(s) {sorted(unknown)}; known: {ORDER}")
+    return names
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Remember the union of emulators the selected tests need (started together, once)."""
+    needed: set[str] = set()
+    for item in items:
+        needed.update(marked_names(item) or ())
+    config.stash[_NEEDED] = needed
+
+
+@pytest.fixture(scope="session")
+def emulators(request: pytest.FixtureRequest) -> Iterator[EmulatorStack]:
+    """The session's emulator stack, started in parallel on first use, stopped by PID at the end."""
+    stack = EmulatorStack()
+    previous_term = _stop_on_sigterm()
+    atexit.register(stack.stop)
+    try:
+        stack.start(request.config.stash.get(_NEEDED, set()) or ORDER)
+        _announce(request.config, stack)
+        yield stack
+    finally:
+        stack.stop()
+        atexit.unregister(stack.stop)
+        signal.signal(signal.SIGTERM, previous_term)
+
+
+@pytest.fixture(autouse=True)
+def _emulators_for_marked_tests(request: pytest.FixtureRequest, _isolate_environment: None) -> None:
+    """Reset the emulators a marked test names and point the SDKs at them."""
+    names = marked_names(request.node)
+    if names is None:
+        return
+    stack: EmulatorStack = request.getfixturevalue("emulators")
+    for name in names:
+        if name in stack.unavailable:
+            pytest.skip(f"{name} emulator unavailable: {stack.unavailable[name]}")
+    stack.reset(names)
+    os.environ.update(stack.env())
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def gcp_settings(tmp_path: Any) -> Settings:
+    """Settings of the gcp backend pointed at the emulators (use in emulator tests only)."""
+    return Settings(backend="gcp", environment="test", project_id=PROJECT, data_dir=tmp_path / "data")
+
+
+def _announce(config: pytest.Config, stack: EmulatorStack) -> None:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    timings = ", ".join(f"{n} {s:.1f}s" for n, s in stack.timings().items())
+    lines = [f"emulators ready in {stack.start_wall_s:.1f}s ({timings}); logs in .emulators/logs"]
+    if stack.unavailable:
+        missing = "; ".join(f"{n}: {why}" for n, why in sorted(stack.unavailable.items()))
+        lines.append(f"!!! EMULATOR SUITES SKIPPED: {missing} !!!")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    # Fixture setup runs under output capture: suspend it so the lines reach the terminal.
+    with capture.global_and_fixture_disabled() if capture is not None else contextlib.nullcontext():
+        for line in lines:
+            if reporter is not None:
+                reporter.write_line(line, yellow=bool(stack.unavailable), bold=True)
+            else:
+                sys.stderr.write(line + "\n")
+
+
+def _stop_on_sigterm() -> Any:
+    # A CI runner that kills pytest with SIGTERM should still stop the emulators: turn the
+    # signal into KeyboardInterrupt so fixture finalizers run.
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    return signal.signal(signal.SIGTERM, handler)

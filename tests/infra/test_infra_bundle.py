@@ -1,0 +1,125 @@
+"""Function archives are deterministic, content-hashed and complete."""
+
+from __future__ import annotations
+
+import tomllib
+import zipfile
+from pathlib import Path
+
+import pytest
+from infra_stack import REPO, make_source_tree
+
+from infra.bundle import BundleError, build, build_all, main
+from shared.topology import TOPOLOGY
+
+pytestmark = pytest.mark.infra
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    return make_source_tree(tmp_path / "src", TOPOLOGY)
+
+
+class TestReproducibleArchives:
+    def test_building_twice_gives_the_same_bytes_and_hash(self, tree: Path, tmp_path: Path) -> None:
+        first = build("api", tree, tmp_path / "one")
+        second = build("api", tree, tmp_path / "two")
+
+        assert first.digest == second.digest
+        assert first.path.read_bytes() == second.path.read_bytes()
+
+    def test_changing_a_shared_file_changes_the_hash(self, tree: Path, tmp_path: Path) -> None:
+        before = build("api", tree, tmp_path / "out")
+        (tree / "shared" / "topology.py").write_text("TOPOLOGY = 1\n")
+
+        after = build("api", tree, tmp_path / "out")
+
+        assert after.digest != before.digest
+        assert after.object_name != before.object_name
+
+    def test_changing_the_function_changes_only_its_hash(self, tree: Path, tmp_path: Path) -> None:
+        before = build_all(["api", "ops"], tree, tmp_path / "out")
+        (tree / "functions" / "api" / "main.py").write_text("def api(request):\n    return 'v2'\n")
+
+        after = build_all(["api", "ops"], tree, tmp_path / "out")
+
+        assert after["api"].digest != before["api"].digest
+        assert after["ops"].digest == before["ops"].digest
+
+    def test_file_times_do_not_matter(self, tree: Path, tmp_path: Path) -> None:
+        before = build("api", tree, tmp_path / "out")
+        main_py = tree / "functions" / "api" / "main.py"
+        main_py.touch()
+        main_py.chmod(0o755)
+
+        assert build("api", tree, tmp_path / "out").digest == before.digest
+
+
+class TestArchiveContent:
+    def test_main_is_at_the_root_next_to_shared_and_requirements(self, tree: Path, tmp_path: Path) -> None:
+        bundle = build("api", tree, tmp_path / "out")
+
+        names = zipfile.ZipFile(bundle.path).namelist()
+
+        assert names == sorted(names)
+        assert {"main.py", "requirements.txt", "shared/__init__.py", "shared/topology.py"} <= set(names)
+        assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+
+    def test_entries_have_fixed_times_and_permissions(self, tree: Path, tmp_path: Path) -> None:
+        bundle = build("api", tree, tmp_path / "out")
+
+        infos = zipfile.ZipFile(bundle.path).infolist()
+
+        assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+        assert {i.external_attr >> 16 for i in infos} == {0o100644}
+
+    def test_requirements_are_the_runtime_dependencies_of_pyproject(self, tree: Path, tmp_path: Path) -> None:
+        bundle = build("api", tree, tmp_path / "out")
+        expected = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+
+        text = zipfile.ZipFile(bundle.path).read("requirements.txt").decode()
+
+        assert [line for line in text.splitlines() if not line.startswith("#")] == expected
+
+    def test_archive_is_written_under_its_name_and_hash(self, tree: Path, tmp_path: Path) -> None:
+        bundle = build("ops", tree, tmp_path / "out")
+
+        assert bundle.path.name == f"ops-{bundle.digest}.zip"
+        assert bundle.path.is_file()
+
+
+class TestMissingSources:
+    def test_a_function_without_main_is_refused(self, tree: Path, tmp_path: Path) -> None:
+        (tree / "functions" / "api" / "main.py").unlink()
+
+        with pytest.raises(BundleError, match=r"functions/api/main\.py"):
+            build("api", tree, tmp_path / "out")
+
+    def test_all_missing_functions_are_reported_at_once(self, tree: Path, tmp_path: Path) -> None:
+        (tree / "functions" / "api" / "main.py").unlink()
+        (tree / "functions" / "ops" / "main.py").unlink()
+
+        with pytest.raises(BundleError, match="api, ops"):
+            build_all(["api", "ops", "maintenance"], tree, tmp_path / "out")
+
+    def test_the_command_fails_loudly_on_a_missing_source(
+        self, tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        (tree / "functions" / "ops" / "main.py").unlink()
+
+        code = main(["--root", str(tree), "--out", str(tmp_path / "out")])
+
+        assert code == 1
+        assert "functions/<name>/main.py for: ops" in capsys.readouterr().err
+
+
+class TestCommand:
+    def test_prints_one_archive_per_manifest_function(
+        self, tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code = main(["--root", str(tree), "--out", str(tmp_path / "out")])
+
+        lines = capsys.readouterr().out.splitlines()
+        assert code == 0
+        assert len(lines) == len(TOPOLOGY.functions)
+        assert all(Path(line.split()[0]).is_file() for line in lines)

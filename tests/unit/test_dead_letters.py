@@ -1,0 +1,304 @@
+"""Dead letters for operators: idempotent record and replay, bulk replay, filtered pages."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from itertools import combinations
+from typing import Any
+
+import pytest
+from cloudevents.http import CloudEvent
+
+from functions.record_dead_letter.main import record_dead_letter
+from shared import bootstrap
+from shared.adapters.local.clock import ManualClock
+from shared.adapters.local.sqlite_queue import Delivery, DeliveryFailed, SqliteDeliveryQueue
+from shared.adapters.local.sqlite_store import SqliteDocumentStore
+from shared.bootstrap import Container
+from shared.config import Settings
+from shared.domain.dead_letters import DeadLetter
+from shared.domain.errors import InvalidInput, NotFound
+from shared.domain.failures import FailureClass
+from shared.services.operations import DeadLetterService
+from shared.topology import TOPOLOGY
+
+SUB = TOPOLOGY.subscription("uploads-confirm")
+
+
+@pytest.fixture
+def store() -> Iterator[SqliteDocumentStore]:
+    store = SqliteDocumentStore(":memory:", indexes=TOPOLOGY.indexes)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def queue(clock: ManualClock) -> Iterator[SqliteDeliveryQueue]:
+    queue = SqliteDeliveryQueue(topology=TOPOLOGY, clock=clock)
+    yield queue
+    queue.close()
+
+
+@pytest.fixture
+def service(store: SqliteDocumentStore, clock: ManualClock, queue: SqliteDeliveryQueue) -> DeadLetterService:
+    return DeadLetterService(store=store, clock=clock, publisher=queue, tasks=queue, topology=TOPOLOGY)
+
+
+def task_letter(clock: ManualClock, name: str = "crawl-s1-7", **overrides: Any) -> DeadLetter:
+    fields: dict[str, Any] = {
+        "queue": "crawls",
+        "task_name": name,
+        "payload": json.dumps({"source_id": "s1"}),
+        "attempts": 4,
+        "last_error": "board answered 503",
+        "failure_class": FailureClass.SOURCE_UNAVAILABLE,
+        "at": clock.now(),
+    }
+    fields.update(overrides)
+    return DeadLetter.for_task(**fields)
+
+
+def message_letter(clock: ManualClock, message_id: str = "m1", **overrides: Any) -> DeadLetter:
+    fields: dict[str, Any] = {
+        "topic": "uploads",
+        "subscription": SUB.name,
+        "message_id": message_id,
+        "payload": json.dumps({"name": "users/u1/documents/d1.pdf"}),
+        "attributes": {"eventType": "OBJECT_FINALIZE"},
+        "attempts": 5,
+        "last_error": "boom",
+        "failure_class": FailureClass.INTERNAL,
+        "at": clock.now(),
+    }
+    fields.update(overrides)
+    return DeadLetter.for_message(**fields)
+
+
+def collect(queue: SqliteDeliveryQueue, channel: str) -> list[Delivery]:
+    got: list[Delivery] = []
+    queue.register(channel, got.append)
+    queue.drain()
+    return got
+
+
+class TestRecord:
+    def test_second_record_of_the_same_id_keeps_the_first(
+        self, service: DeadLetterService, store: SqliteDocumentStore, clock: ManualClock
+    ) -> None:
+        first = task_letter(clock)
+        service.record(first)
+        writes = store.writes
+
+        service.record(task_letter(clock, last_error="a different story", attempts=9))
+
+        assert service.get(first.id) == first
+        assert store.writes == writes
+
+    def test_records_a_message_forwarded_to_a_dead_letter_topic(self, service: DeadLetterService) -> None:
+        attributes = {
+            "eventType": "OBJECT_FINALIZE",
+            "CloudPubSubDeadLetterSourceSubscription": f"projects/demo/subscriptions/{SUB.name}",
+            "CloudPubSubDeadLetterSourceDeliveryCount": "5",
+            "CloudPubSubDeadLetterSourceSubscriptionProject": "demo",
+        }
+
+        dl = service.record_dlq_message(message_id="42", data={"name": "x.pdf"}, attributes=attributes)
+
+        stored = service.get(dl.id)
+        assert (stored.kind, stored.origin, stored.channel, stored.message_id) == (
+            "message",
+            "uploads",
+            SUB.name,
+            "42",
+        )
+        assert (stored.attempts, stored.attributes) == (5, {"eventType": "OBJECT_FINALIZE"})
+        assert json.loads(stored.payload) == {"name": "x.pdf"}
+
+    def test_refuses_a_message_without_dead_letter_attributes(self, service: DeadLetterService) -> None:
+        with pytest.raises(InvalidInput, match="CloudPubSubDeadLetterSourceSubscription"):
+            service.record_dlq_message(message_id="1", data={}, attributes={})
+
+    def test_queue_hook_and_dlq_recorder_make_one_letter_with_the_real_error(
+        self, store: SqliteDocumentStore, clock: ManualClock
+    ) -> None:
+        def hook(dl: DeadLetter) -> None:
+            service.record(dl)  # bound late: the service needs the queue, the queue reports to it
+
+        queue = SqliteDeliveryQueue(topology=TOPOLOGY, clock=clock, on_dead_letter=hook)
+        service = DeadLetterService(store=store, clock=clock, publisher=queue, tasks=queue, topology=TOPOLOGY)
+
+        def fail(delivery: Delivery) -> None:
+            raise DeliveryFailed("pdf unreadable", FailureClass.PDF_CORRUPT)
+
+        queue.register(SUB.name, fail)
+        queue.register(
+            f"{SUB.dead_letter_topic}-record",
+            lambda d: service.record_dlq_message(message_id=d.id, data=d.data, attributes=d.attributes),
+        )
+        queue.publish("uploads", {"name": "users/u1/documents/d1.pdf"})
+
+        queue.drain()
+
+        [letter] = service.list().items
+        assert (letter.last_error, letter.failure_class) == ("pdf unreadable", FailureClass.PDF_CORRUPT)
+        queue.close()
+
+
+class TestReplay:
+    def test_message_is_republished_to_its_origin_topic_and_marked(
+        self, service: DeadLetterService, queue: SqliteDeliveryQueue, clock: ManualClock
+    ) -> None:
+        dl = message_letter(clock)
+        service.record(dl)
+        clock.advance(minutes=3)
+
+        replayed = service.replay(dl.id)
+
+        [delivery] = collect(queue, SUB.name)
+        assert delivery.data == json.loads(dl.payload)
+        assert delivery.attributes == {**dl.attributes, "replayOf": dl.id}
+        assert (replayed.status, replayed.replay_count, replayed.replayed_at) == ("replayed", 1, clock.now())
+        assert service.get(dl.id) == replayed
+
+    def test_task_is_re_enqueued_under_a_deterministic_name(
+        self, service: DeadLetterService, queue: SqliteDeliveryQueue, clock: ManualClock
+    ) -> None:
+        dl = task_letter(clock, name="crawl-s1-7")
+        service.record(dl)
+
+        service.replay(dl.id)
+
+        [delivery] = collect(queue, "crawls")
+        assert (delivery.id, delivery.data) == ("crawl-s1-7-replay-1", {"source_id": "s1"})
+
+    def test_replaying_twice_sends_once_and_returns_the_letter_unchanged(
+        self, service: DeadLetterService, queue: SqliteDeliveryQueue, clock: ManualClock
+    ) -> None:
+        dl = message_letter(clock)
+        service.record(dl)
+        first = service.replay(dl.id)
+        clock.advance(minutes=1)
+
+        second = service.replay(dl.id)
+
+        assert second == first
+        assert queue.pending(SUB.name) == 1
+
+    def test_unknown_letter_is_not_found(self, service: DeadLetterService) -> None:
+        with pytest.raises(NotFound):
+            service.replay("does-not-exist")
+        with pytest.raises(NotFound):
+            service.get("../escape")
+
+
+class TestReplayAll:
+    def test_replays_only_dead_letters_matching_the_filters(
+        self, service: DeadLetterService, queue: SqliteDeliveryQueue, clock: ManualClock
+    ) -> None:
+        service.record(task_letter(clock, name="t1"))
+        service.record(task_letter(clock, name="t2"))
+        service.record(task_letter(clock, name="t3", failure_class=FailureClass.SOURCE_PARSE_ERROR))
+        service.record(message_letter(clock, "m1"))
+
+        by_class = service.replay_all(FailureClass.SOURCE_UNAVAILABLE)
+        by_origin = service.replay_all(origin="uploads")
+        rest = service.replay_all()
+        again = service.replay_all()
+
+        assert (by_class, by_origin, rest, again) == (2, 1, 1, 0)
+        assert sorted(d.id for d in collect(queue, "crawls")) == ["t1-replay-1", "t2-replay-1", "t3-replay-1"]
+
+    def test_an_unreplayable_letter_does_not_stop_the_others(
+        self, service: DeadLetterService, clock: ManualClock
+    ) -> None:
+        service.record(task_letter(clock, name="broken", payload="not json"))
+        service.record(task_letter(clock, name="fine"))
+
+        replayed = service.replay_all()
+
+        assert replayed == 1
+        assert service.list(status="dead").items[0].message_id == "broken"
+
+
+class TestList:
+    def test_pages_newest_first_with_a_cursor(self, service: DeadLetterService, clock: ManualClock) -> None:
+        for n in range(5):
+            service.record(task_letter(clock, name=f"t{n}"))
+            clock.advance(seconds=10)
+
+        pages, cursor = [], None
+        while True:
+            page = service.list(limit=2, cursor=cursor)
+            pages.append([dl.message_id for dl in page.items])
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+
+        assert pages == [["t4", "t3"], ["t2", "t1"], ["t0"]]
+
+    @pytest.mark.parametrize(
+        "keys",
+        [combo for n in range(4) for combo in combinations(("status", "failure_class", "origin"), n)],
+    )
+    def test_every_filter_combination_is_served_by_a_declared_index(
+        self, service: DeadLetterService, clock: ManualClock, keys: tuple[str, ...]
+    ) -> None:
+        target = task_letter(clock, name="target")
+        service.record(target)
+        service.record(message_letter(clock, "other", at=clock.now() + timedelta(seconds=1)))
+        service.record(task_letter(clock, name="replayed"))
+        service.replay(DeadLetter.key("task", "crawls", "replayed"))
+        wanted = {"status": "dead", "failure_class": FailureClass.SOURCE_UNAVAILABLE, "origin": "crawls"}
+
+        page = service.list(**{k: wanted[k] for k in keys})  # type: ignore[arg-type]
+
+        ids = {dl.message_id for dl in page.items}
+        assert "target" in ids
+        assert ("other" in ids) == (not {"failure_class", "origin"} & set(keys))
+        assert ("replayed" in ids) == ("status" not in keys)
+
+    def test_refuses_bad_cursor_and_limit(self, service: DeadLetterService) -> None:
+        with pytest.raises(InvalidInput, match="cursor"):
+            service.list(cursor="not-a-cursor")
+        with pytest.raises(InvalidInput, match="limit"):
+            service.list(limit=0)
+
+
+class TestRecordDeadLetterFunction:
+    def test_records_a_pubsub_push_from_a_dead_letter_topic(
+        self, settings: Settings, store: SqliteDocumentStore, queue: SqliteDeliveryQueue, clock: ManualClock
+    ) -> None:
+        container = Container(settings, store=store, clock=clock, delivery=queue)
+        bootstrap.install(container)
+        message = {
+            "data": base64.b64encode(json.dumps({"name": "users/u1/documents/d1.pdf"}).encode()).decode(),
+            "attributes": {
+                "eventType": "OBJECT_FINALIZE",
+                "CloudPubSubDeadLetterSourceSubscription": SUB.name,
+                "CloudPubSubDeadLetterSourceDeliveryCount": "5",
+            },
+            "messageId": "9001",
+            "publishTime": clock.now().isoformat(),
+        }
+        event = CloudEvent(
+            {
+                "type": "google.cloud.pubsub.topic.v1.messagePublished",
+                "source": f"//pubsub.googleapis.com/projects/demo/topics/{SUB.dead_letter_topic}",
+                "id": "9001",
+            },
+            {
+                "subscription": f"projects/demo/subscriptions/{SUB.dead_letter_topic}-record",
+                "message": message,
+            },
+        )
+
+        record_dead_letter(event)
+        record_dead_letter(event)  # redelivered push: still one letter
+
+        [letter] = container.make(DeadLetterService).list().items
+        assert (letter.origin, letter.message_id, letter.attempts) == ("uploads", "9001", 5)
+        assert json.loads(letter.payload) == {"name": "users/u1/documents/d1.pdf"}
+        assert letter.attributes == {"eventType": "OBJECT_FINALIZE"}

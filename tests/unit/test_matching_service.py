@@ -1,0 +1,269 @@
+"""Matching on the local backend: triggers, incremental runs, history, reads, tenant isolation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from shared.adapters.local.clock import ManualClock
+from shared.adapters.local.dev_tokens import DevTokenIdentity
+from shared.adapters.local.sqlite_store import SqliteDocumentStore
+from shared.api import matches
+from shared.bootstrap import Container
+from shared.config import Settings
+from shared.domain.accounts import RemotePreference
+from shared.domain.errors import NotFound
+from shared.domain.offers import JobOffer
+from shared.domain.profiles import (
+    CareerProfile,
+    LanguageItem,
+    Preferences,
+    ProfileSkill,
+    Provenance,
+    WorkItem,
+)
+from shared.services.matching import MatchingService, matches_collection
+from shared.topology import TOPOLOGY
+from tests.support.http import bearer, client_for
+
+SECRET = "matching-test-secret-0123456789abcdef"
+
+
+@pytest.fixture
+def store() -> Iterator[SqliteDocumentStore]:
+    store = SqliteDocumentStore(":memory:", indexes=TOPOLOGY.indexes)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def service(store: SqliteDocumentStore) -> MatchingService:
+    return MatchingService(store, ManualClock(datetime(2026, 3, 20, tzinfo=UTC)))
+
+
+def _profile(
+    uid: str, version: int = 1, skills: tuple[str, ...] = ("Python", "PostgreSQL", "Docker")
+) -> CareerProfile:
+    return CareerProfile(
+        uid=uid,
+        version=version,
+        seniority="senior",
+        skills=[ProfileSkill(name=s, category="language", evidence=f"used {s}") for s in skills],
+        work_history=[WorkItem(title="Software Engineer", employer="Initech")],
+        languages=[LanguageItem(name="English")],
+        preferences=Preferences(target_roles=["Backend Engineer"], remote=RemotePreference.ANY),
+        provenance=Provenance(
+            source_document_ids=["d1"],
+            source_sha256s=["s"],
+            inputs_hash="i",
+            provider="heuristic",
+            model="heuristic-v1",
+            prompt_version="p1",
+            created_at=datetime(2026, 3, 1, tzinfo=UTC),
+        ),
+    )
+
+
+def _offer(n: int, title: str, text: str, **extra: Any) -> JobOffer:
+    return JobOffer.create(
+        source_kind="lever",
+        board="acme",
+        external_id=str(n),
+        title=title,
+        company="Acme",
+        url=f"https://jobs.invalid/{n}",
+        description_text=text,
+        language="en",
+        posted_at=datetime(2026, 3, 15, tzinfo=UTC),
+        **extra,
+    )
+
+
+OFFERS = [
+    _offer(1, "Senior Backend Engineer", "Python, PostgreSQL and Docker every day.", remote_policy="remote"),
+    _offer(2, "Backend Developer", "We write Python services on PostgreSQL.", remote_policy="hybrid"),
+    _offer(
+        3,
+        "Account Executive",
+        "Sell our product to enterprises. Salesforce experience.",
+        remote_policy="onsite",
+    ),
+    _offer(4, "Data Engineer", "Spark, Airflow and Python pipelines.", remote_policy="remote"),
+    _offer(5, "Customer Success Manager", "Own renewals.", remote_policy="remote"),
+]
+
+
+def _save(store: SqliteDocumentStore, profiles: list[CareerProfile], offers: list[JobOffer]) -> None:
+    for p in profiles:
+        store.set(f"users/{p.uid}/career_profiles/{p.version}", p.model_dump(mode="python"))
+    for o in offers:
+        store.set(f"job_offers/{o.id}", {**o.model_dump(mode="python"), "closed_at": None})
+
+
+class TestMatchProfile:
+    def test_ranks_every_open_offer_and_records_a_run(
+        self, store: SqliteDocumentStore, service: MatchingService
+    ) -> None:
+        _save(store, [_profile("alice")], OFFERS)
+
+        run = service.match_profile("alice", 1)
+
+        assert run.scored == 5
+        assert sorted(run.delta.new) == sorted(o.id for o in OFFERS)
+        page = service.list_matches("alice", limit=10)
+        titles = [s.data["title"] for s in page.items]
+        assert titles[0] == "Senior Backend Engineer"
+        assert titles.index("Backend Developer") < titles.index("Account Executive")
+
+    def test_rerun_on_unchanged_inputs_writes_no_result(
+        self, store: SqliteDocumentStore, service: MatchingService
+    ) -> None:
+        _save(store, [_profile("alice")], OFFERS)
+        service.match_profile("alice", 1)
+        writes = store.writes
+
+        run = service.match_profile("alice", 1)
+
+        assert run.delta.unchanged == 5
+        assert not run.delta.changed
+        assert store.writes - writes == 2  # the subscriber marker and the run record, no result
+
+    def test_latest_version_is_used_when_none_is_given(
+        self, store: SqliteDocumentStore, service: MatchingService
+    ) -> None:
+        _save(store, [_profile("alice", 1), _profile("alice", 2, skills=("Salesforce",))], OFFERS)
+
+        run = service.match_profile("alice")
+
+        assert run.profile_version == 2
+
+    def test_unknown_profile_is_not_found(self, service: MatchingService) -> None:
+        with pytest.raises(NotFound):
+            service.match_profile("nobody")
+
+
+class TestIncrementalMatching:
+    def test_only_changed_offers_are_scored_and_written(
+        self, store: SqliteDocumentStore, service: MatchingService
+    ) -> None:
+        _save(store, [_profile("alice"), _profile("bob", skills=("Salesforce",))], OFFERS)
+        service.match_profile("alice", 1)
+        service.match_profile("bob", 1)
+        changed = _offer(
+            4, "Data Engineer", "Python, PostgreSQL and Docker pipelines.", remote_policy="remote"
+        )
+        _save(store, [], [changed])
+        writes = store.writes
+
+        runs = service.match_offers([changed.id])
+
+        # one feature record, then per user whose result changed: one result and one run record
+        changed_users = {r.uid for r in runs}
+        assert store.writes - writes == 1 + 2 * len(changed_users)
+        assert "alice" in changed_users
+        alice = next(r for r in runs if r.uid == "alice")
+        assert alice.scored == 1
+        assert [m["offer_id"] for m in alice.delta.moved] == [changed.id]
+
+    def test_closed_offer_leaves_results_and_is_recorded(
+        self, store: SqliteDocumentStore, service: MatchingService
+    ) -> None:
+        _save(store, [_profile("alice")], OFFERS)
+        service.match_profile("alice", 1)
+        store.update(f"job_offers/{OFFERS[0].id}", {"closed_at": datetime(2026, 3, 21, tzinfo=UTC)})
+
+        (run,) = service.match_offers([OFFERS[0].id])
+
+        assert run.delta.closed == [OFFERS[0].id]
+        assert store.get(f"{matches_collection('alice')}/{OFFERS[0].id}") is None
+
+    def test_unchanged_offer_event_writes_nothing(
+        self, store: SqliteDocumentStore, service: MatchingService
+    ) -> None:
+        _save(store, [_profile("alice")], OFFERS)
+        service.match_profile("alice", 1)
+        writes = store.writes
+
+        assert service.match_offers([OFFERS[1].id]) == []
+        assert store.writes == writes
+
+
+class TestReads:
+    def test_pages_best_first_with_a_cursor(
+        self, store: SqliteDocumentStore, service: MatchingService
+    ) -> None:
+        _save(store, [_profile("alice")], OFFERS)
+        service.match_profile("alice", 1)
+
+        first = service.list_matches("alice", limit=2)
+        second = service.list_matches("alice", limit=2, cursor=first.next_cursor)
+
+        scores = [s.data["score"] for s in [*first.items, *second.items]]
+        assert scores == sorted(scores, reverse=True)
+        assert len({s.id for s in [*first.items, *second.items]}) == 4
+
+    def test_filters_by_remote_policy_and_minimum_score(
+        self, store: SqliteDocumentStore, service: MatchingService
+    ) -> None:
+        _save(store, [_profile("alice")], OFFERS)
+        service.match_profile("alice", 1)
+
+        remote = service.list_matches("alice", remote="remote", limit=10).items
+        strong = service.list_matches("alice", min_score=60, limit=10).items
+
+        assert {s.data["remote_policy"] for s in remote} == {"remote"}
+        assert all(s.data["score"] >= 60 for s in strong)
+        assert len(strong) < 5
+
+
+class TestHttp:
+    @pytest.fixture
+    def client_and_identity(
+        self, store: SqliteDocumentStore, settings: Settings
+    ) -> tuple[Any, DevTokenIdentity]:
+        identity = DevTokenIdentity(SECRET, environment="test")
+        container = Container(
+            settings, store=store, identity=identity, clock=ManualClock(datetime(2026, 3, 20, tzinfo=UTC))
+        )
+        return client_for(matches.ROUTES, container), identity
+
+    def test_another_users_match_is_not_found(
+        self,
+        store: SqliteDocumentStore,
+        service: MatchingService,
+        client_and_identity: tuple[Any, DevTokenIdentity],
+    ) -> None:
+        _save(store, [_profile("alice")], OFFERS)
+        service.match_profile("alice", 1)
+        client, identity = client_and_identity
+        path = f"/matches/{OFFERS[0].id}"
+
+        mine = client.get(path, headers=bearer(identity, "alice"))
+        theirs = client.get(path, headers=bearer(identity, "bob"))
+
+        assert mine.status_code == 200
+        assert mine.get_json()["explanation"]["kind"] == "deterministic"
+        assert theirs.status_code == 404
+        assert theirs.mimetype == "application/problem+json"
+        assert client.get("/matches", headers=bearer(identity, "bob")).get_json()["matches"] == []
+
+    def test_list_and_history_over_http(
+        self,
+        store: SqliteDocumentStore,
+        service: MatchingService,
+        client_and_identity: tuple[Any, DevTokenIdentity],
+    ) -> None:
+        _save(store, [_profile("alice")], OFFERS)
+        service.match_profile("alice", 1)
+        client, identity = client_and_identity
+
+        listing = client.get("/matches?limit=2&location=Berlin", headers=bearer(identity, "alice"))
+        runs = client.get("/match-runs", headers=bearer(identity, "alice"))
+        bad = client.get("/matches?min_score=500", headers=bearer(identity, "alice"))
+
+        assert listing.status_code == 200
+        assert runs.get_json()["runs"][0]["scored"] == 5
+        assert bad.status_code == 422
