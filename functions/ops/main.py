@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import functions_framework
 
-from shared.api.routes import ops_routes
+from shared.api.routes import ops_route_groups
 from shared.edge.http import HttpApp
 from shared.edge.logs import configure
 
@@ -21,7 +21,7 @@ def app() -> HttpApp:
     global _app  # noqa: PLW0603 - one router per instance, built lazily
     if _app is None:
         configure()
-        _app = HttpApp("ops", ops_routes(), title="Career assistant operator API")
+        _app = HttpApp("ops", ops_route_groups(), title="Career assistant operator API")
     return _app
 
 

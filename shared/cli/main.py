@@ -16,6 +16,8 @@ COMMANDS: dict[str, str] = {
     "profile": "shared.cli.profile:profile",
     "serve": "shared.cli.serve:serve",
     "sources": "shared.cli.sources:sources",
+    "crawl": "shared.cli.crawl:crawl",
+    "runs": "shared.cli.runs:runs",
     "token": "shared.cli.token:token",
 }
 

@@ -2,6 +2,8 @@
 
 A function's main.py builds ``HttpApp(name, routes)`` once (lazily) and hands it every
 ``flask.Request``. Handlers are plain functions ``(call: Call) -> BaseModel | Reply | None``.
+Routes may come as ``RouteGroup``s, one per area, so a cold instance imports only the areas
+its requests reach (``/healthz`` imports none).
 
 Paths use ``{name}`` parameters and Google-style custom verbs:
 ``/documents/{doc_id}``, ``/career-profiles/{version}:refine``.
@@ -12,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -106,6 +109,21 @@ class Route:
         return re.compile("^" + "".join(out) + "$")
 
 
+@dataclass(frozen=True)
+class RouteGroup:
+    """An area's routes, imported on the first request whose first path segment it owns."""
+
+    segments: tuple[str, ...]
+    load: Callable[[], Sequence[Route]]
+
+    def owns(self, path: str) -> bool:
+        """Whether the first segment of ``path`` (up to ``/`` or ``:``) is one of this group's."""
+        return re.split(r"[/:]", path.lstrip("/"), maxsplit=1)[0] in self.segments
+
+
+_Compiled = list[tuple[Route, re.Pattern[str]]]
+
+
 class HealthOut(BaseModel):
     """Liveness answer."""
 
@@ -119,7 +137,7 @@ class HttpApp:
     def __init__(
         self,
         name: str,
-        routes: Sequence[Route],
+        routes: Sequence[Route | RouteGroup],
         *,
         title: str = "Career assistant API",
         version: str = "1.0.0",
@@ -133,8 +151,27 @@ class HttpApp:
             Route("GET", "/healthz", self._health, auth="public", response=HealthOut, summary="Liveness"),
             Route("GET", "/openapi.json", self._openapi, auth="public", summary="OpenAPI 3.1 document"),
         ]
-        self.routes: tuple[Route, ...] = tuple(builtin) + tuple(routes)
-        self._compiled = [(r, r.pattern()) for r in self.routes]
+        # Declared order is kept whatever order groups load in, so the OpenAPI document and
+        # first-match precedence never depend on which request came first.
+        self._slots: list[_Compiled | RouteGroup] = [_compile(builtin)]
+        self._slots += [r if isinstance(r, RouteGroup) else _compile([r]) for r in routes]
+        self._loading = threading.Lock()
+
+    @property
+    def routes(self) -> tuple[Route, ...]:
+        """Every route, built-ins first (imports the areas not loaded yet)."""
+        self._load(lambda group: True)
+        return tuple(route for slot in self._slots if isinstance(slot, list) for route, _ in slot)
+
+    def _load(self, wanted: Callable[[RouteGroup], bool]) -> bool:
+        """Import the groups ``wanted`` selects; True when any was pending."""
+        if not any(isinstance(slot, RouteGroup) and wanted(slot) for slot in self._slots):
+            return False
+        with self._loading:  # gunicorn threads may race on the first requests
+            for i, slot in enumerate(self._slots):
+                if isinstance(slot, RouteGroup) and wanted(slot):
+                    self._slots[i] = _compile(slot.load())
+        return True
 
     @property
     def container(self) -> Container:
@@ -148,7 +185,9 @@ class HttpApp:
     # ------------------------------------------------------------------ dispatch
     def __call__(self, request: flask.Request) -> flask.Response:
         """Answer one request; never raises."""
-        trace = _trace(request.headers.get("X-Cloud-Trace-Context"), self.container.settings.project_id)
+        # The container (settings, manifest) is built only when a trace needs the project id.
+        header = request.headers.get("X-Cloud-Trace-Context")
+        trace = _trace(header, self.container.settings.project_id) if header else None
         logs.begin(function=self.name, trace=trace, request_id=uuid.uuid4().hex)
         path = request.path or "/"
         # The mount prefix (local stack) belongs in the problem's instance; routing ignores it.
@@ -172,8 +211,19 @@ class HttpApp:
             return _problem(500, FailureClass.INTERNAL, "internal error", instance, {}, {})
 
     def _match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
+        self._load(lambda group: group.owns(path))
+        try:
+            return self._match_loaded(method, path)
+        except _RouteNotFound:
+            # A route outside its group's declared segments must still answer: load the rest.
+            if not self._load(lambda group: True):
+                raise
+        return self._match_loaded(method, path)
+
+    def _match_loaded(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
         allowed: list[str] = []
-        for route, pattern in self._compiled:
+        compiled = [pair for slot in self._slots if isinstance(slot, list) for pair in slot]
+        for route, pattern in compiled:
             m = pattern.match(path)
             if m is None:
                 continue
@@ -243,6 +293,10 @@ class _BadRequest(CareerError):
 class _UnsupportedMedia(CareerError):
     default_class = FailureClass.UNSUPPORTED_MEDIA_TYPE
     http_status = 415
+
+
+def _compile(routes: Sequence[Route]) -> _Compiled:
+    return [(r, r.pattern()) for r in routes]
 
 
 def _read_body(request: flask.Request) -> bytes:

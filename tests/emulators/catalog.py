@@ -83,7 +83,13 @@ class Emulator:
 # --------------------------------------------------------------------------- gcloud jars
 @cache
 def gcloud_sdk_root() -> Path | None:
-    """The Google Cloud SDK root, from the gcloud on PATH (symlink first, `gcloud info` second)."""
+    """The Google Cloud SDK root, from the gcloud on PATH (symlink first, `gcloud info` second).
+
+    EMULATORS_GCLOUD_SDK_ROOT overrides it (a missing folder simulates a machine without gcloud).
+    """
+    override = os.environ.get("EMULATORS_GCLOUD_SDK_ROOT")
+    if override is not None:
+        return Path(override)
     gcloud = shutil.which("gcloud")
     if gcloud is None:
         return None

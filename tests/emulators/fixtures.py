@@ -5,8 +5,8 @@ marks a test; the stack starts, once, the union of what the collected tests need
 parallel, and stops it by PID at the end of the session (or on SIGTERM / Ctrl-C). Before each
 marked test the emulators it names are reset and the standard variables
 (FIRESTORE_EMULATOR_HOST, ...) are set; the root conftest restores os.environ afterwards.
-Where an emulator cannot run (no gcloud jars, say), its tests skip with one reason and one
-loud line at the top of the run; the others still run.
+Where an emulator cannot run (no gcloud jars, say), its tests are set aside at collection
+(deselected) and one loud line at the end of the run says how many and why; the others run.
 """
 
 from __future__ import annotations
@@ -23,10 +23,11 @@ from typing import Any
 import pytest
 
 from shared.config import Settings, get_settings
-from tests.emulators.catalog import PROJECT
+from tests.emulators.catalog import CATALOG, PROJECT
 from tests.emulators.stack import ORDER, EmulatorStack
 
 _NEEDED = pytest.StashKey[set[str]]()
+_NOT_RUN = pytest.StashKey[str]()
 
 
 def marked_names(item: pytest.Item) -> tuple[str, ...] | None:
@@ -42,11 +43,35 @@ def marked_names(item: pytest.Item) -> tuple[str, ...] | None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Remember the union of emulators the selected tests need (started together, once)."""
+    """Remember the union of emulators the selected tests need; set aside those that cannot run.
+
+    A test needing an emulator this machine cannot run (no gcloud jars, say) is deselected,
+    and one loud line at the end of the run says how many and why.
+    """
+    missing = {name: why for name in ORDER if (why := CATALOG[name].missing()) is not None}
     needed: set[str] = set()
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
     for item in items:
-        needed.update(marked_names(item) or ())
+        names = marked_names(item) or ()
+        if set(names) & set(missing):
+            dropped.append(item)
+            continue
+        needed.update(names)
+        kept.append(item)
     config.stash[_NEEDED] = needed
+    if dropped:
+        items[:] = kept
+        config.hook.pytest_deselected(items=dropped)
+        reasons = "; ".join(f"{n}: {why}" for n, why in missing.items())
+        config.stash[_NOT_RUN] = f"!!! {len(dropped)} EMULATOR TESTS NOT RUN: {reasons} !!!"
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The one loud line about emulator suites this machine could not run."""
+    line = terminalreporter.config.stash.get(_NOT_RUN, None)
+    if line:
+        terminalreporter.write_line(line, red=True, bold=True)
 
 
 @pytest.fixture(scope="session")
@@ -90,15 +115,12 @@ def _announce(config: pytest.Config, stack: EmulatorStack) -> None:
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     timings = ", ".join(f"{n} {s:.1f}s" for n, s in stack.timings().items())
     lines = [f"emulators ready in {stack.start_wall_s:.1f}s ({timings}); logs in .emulators/logs"]
-    if stack.unavailable:
-        missing = "; ".join(f"{n}: {why}" for n, why in sorted(stack.unavailable.items()))
-        lines.append(f"!!! EMULATOR SUITES SKIPPED: {missing} !!!")
     capture = config.pluginmanager.get_plugin("capturemanager")
     # Fixture setup runs under output capture: suspend it so the lines reach the terminal.
     with capture.global_and_fixture_disabled() if capture is not None else contextlib.nullcontext():
         for line in lines:
             if reporter is not None:
-                reporter.write_line(line, yellow=bool(stack.unavailable), bold=True)
+                reporter.write_line(line, bold=True)
             else:
                 sys.stderr.write(line + "\n")
 

@@ -41,13 +41,15 @@ class ManagedProcess:
 
     @property
     def log_path(self) -> Path:
-        """Where stdout and stderr go (kept after stop, for failures)."""
-        return self.log_dir / f"{self.name}.log"
+        """Where stdout and stderr go (kept after stop, for failures); one per harness process."""
+        return self.log_dir / f"{self.name}.{os.getpid()}.log"
 
     @property
     def pid_path(self) -> Path:
         """PID file, so another process (scripts/emulators.py stop) can stop it."""
-        return self.pid_dir / f"{self.name}.json"
+        if self.popen is None:
+            raise RuntimeError(f"{self.name} is not started")
+        return self.pid_dir / f"{self.name}.{self.popen.pid}.json"
 
     @property
     def pid(self) -> int:
@@ -77,6 +79,11 @@ class ManagedProcess:
     def alive(self) -> bool:
         """True while the child has not exited."""
         return self.popen is not None and self.popen.poll() is None
+
+    def terminate(self) -> None:
+        """Send SIGTERM to the group without waiting (stop several at once, then ``stop`` each)."""
+        if self.popen is not None and self.popen.poll() is None:
+            _signal_group(self.popen.pid, signal.SIGTERM)
 
     def stop(self, grace_s: float = 5.0) -> None:
         """SIGTERM the process group, SIGKILL it after ``grace_s``; idempotent."""

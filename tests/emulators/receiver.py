@@ -16,7 +16,7 @@ class Received:
 
     method: str
     path: str
-    headers: dict[str, str]
+    headers: dict[str, str]  # names lower-cased
     body: bytes
 
 
@@ -33,7 +33,7 @@ class Receiver:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
-                item = Received("POST", self.path, {k: v for k, v in self.headers.items()}, body)
+                item = Received("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body)
                 with receiver._arrived:
                     receiver.requests.append(item)
                     receiver._arrived.notify_all()
@@ -41,7 +41,7 @@ class Receiver:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+            def log_message(self, format: str, *args: object) -> None:
                 return
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

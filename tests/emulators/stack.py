@@ -55,7 +55,8 @@ class EmulatorStack:
         try:
             for name in todo:
                 pending.append(self._spawn(name, ports[name]))
-            for item in pending:
+            # Wait for the quick ones first, so each time is its own (they all boot at once).
+            for item in sorted(pending, key=lambda i: CATALOG[i.endpoint.name].ready_timeout_s):
                 emulator = CATALOG[item.endpoint.name]
                 probe = functools.partial(emulator.ready, item.endpoint)
                 item.process.wait_ready(probe, timeout_s=emulator.ready_timeout_s)
@@ -90,6 +91,8 @@ class EmulatorStack:
 
     def stop(self) -> None:
         """Stop every running emulator by PID (SIGTERM, then SIGKILL)."""
+        for item in self.running.values():
+            item.process.terminate()
         for name in reversed(ORDER):
             item = self.running.pop(name, None)
             if item is not None:

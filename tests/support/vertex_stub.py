@@ -147,7 +147,9 @@ class VertexStub:
                 return  # keep test output clean
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="vertex-stub", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="vertex-stub", daemon=True
+        )
         self._thread.start()
         return self
 

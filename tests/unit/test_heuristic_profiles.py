@@ -9,13 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cv_texts import READABLE, cv_text
 
 from shared.adapters.local.clock import ManualClock
 from shared.adapters.local.heuristic_provider import HeuristicProfileProvider
 from shared.domain.profiles import ProfileDraft
 from shared.domain.text import normalise_space, quote_occurs
+from tests.unit.cv_texts import READABLE, cv_text
 
+# fmt: off
 EXPECTED_SKILLS = {
     "fullstack-dev_john-doe_latex_2p": {
         "Java", "Spring Boot", "Spring MVC", "Hibernate", "Angular", "JavaScript", "TypeScript", "HTML",
@@ -57,6 +58,7 @@ EXPECTED_SKILLS = {
     },
     "teacher_ncsu-style_unencrypted_3p": {"Teaching", "Tutoring", "Adobe Dreamweaver", "Web design"},
 }
+# fmt: on
 
 
 @pytest.fixture
@@ -105,7 +107,9 @@ class TestSkillsOnTheKitCvs:
         assert [s.name for s in draft.skills if not quote_occurs(s.evidence, text)] == []
 
     @pytest.mark.parametrize("stem", READABLE)
-    def test_each_skill_is_listed_once(self, provider: HeuristicProfileProvider, shared_data: Path, stem: str) -> None:
+    def test_each_skill_is_listed_once(
+        self, provider: HeuristicProfileProvider, shared_data: Path, stem: str
+    ) -> None:
         names = [s.name for s in draft_of(provider, shared_data, stem).skills]
 
         assert len(names) == len(set(names))
@@ -113,7 +117,9 @@ class TestSkillsOnTheKitCvs:
 
 class TestDeterminism:
     @pytest.mark.parametrize("stem", READABLE)
-    def test_output_is_byte_identical_across_runs(self, clock: ManualClock, shared_data: Path, stem: str) -> None:
+    def test_output_is_byte_identical_across_runs(
+        self, clock: ManualClock, shared_data: Path, stem: str
+    ) -> None:
         text = cv_text(shared_data, stem)
 
         first = HeuristicProfileProvider(clock).generate(text).draft.model_dump_json()
@@ -124,7 +130,11 @@ class TestDeterminism:
     def test_is_labelled_heuristic_and_costs_no_tokens(self, provider: HeuristicProfileProvider) -> None:
         result = provider.generate("Python developer")
 
-        assert (result.provider, result.model, result.token_usage.total_tokens) == ("heuristic", "heuristic-v1", 0)
+        assert (result.provider, result.model, result.token_usage.total_tokens) == (
+            "heuristic",
+            "heuristic-v1",
+            0,
+        )
 
 
 class TestExperienceAndSeniority:
@@ -158,7 +168,10 @@ class TestExperienceAndSeniority:
         first = draft.work_history[0]
 
         assert (first.title, first.employer, first.start, first.current) == (
-            "Full Stack Java Developer", "ABC Company, Inc.", "2018-06", True,
+            "Full Stack Java Developer",
+            "ABC Company, Inc.",
+            "2018-06",
+            True,
         )
 
     def test_product_manager_has_over_twenty_years(
@@ -166,7 +179,8 @@ class TestExperienceAndSeniority:
     ) -> None:
         draft = draft_of(provider, shared_data, "product-manager_alfred-pennyworth_moderncv_2p")
 
-        assert draft.years_experience is not None and draft.years_experience > 20
+        assert draft.years_experience is not None
+        assert draft.years_experience > 20
 
     def test_a_cv_dated_by_its_author_resolves_present_to_that_date(
         self, provider: HeuristicProfileProvider, shared_data: Path
@@ -175,9 +189,12 @@ class TestExperienceAndSeniority:
         draft = draft_of(provider, shared_data, "swe-new-grad_deedy_two-column_1p")
 
         assert draft.seniority == "junior"
-        assert draft.years_experience is not None and draft.years_experience < 2
+        assert draft.years_experience is not None
+        assert draft.years_experience < 2
 
-    def test_student_teacher_is_an_intern(self, provider: HeuristicProfileProvider, shared_data: Path) -> None:
+    def test_student_teacher_is_an_intern(
+        self, provider: HeuristicProfileProvider, shared_data: Path
+    ) -> None:
         draft = draft_of(provider, shared_data, "teacher_ncsu-style_unencrypted_3p")
 
         assert draft.seniority == "intern"
@@ -226,12 +243,22 @@ class TestOtherFacts:
 
         assert ("BS IN COMPUTER SCIENCE", "CORNELL UNIVERSITY", "2014") in degrees
 
-    def test_certifications_section_lines(self, provider: HeuristicProfileProvider, shared_data: Path) -> None:
+    def test_certifications_section_lines(
+        self, provider: HeuristicProfileProvider, shared_data: Path
+    ) -> None:
         draft = draft_of(provider, shared_data, "fullstack-dev_john-doe_latex_2p")
 
-        assert draft.certifications == ["Oracle Certified Professional, Java SE 8 Programmer", "Certified Angular Developer"]
+        assert draft.certifications == [
+            "Oracle Certified Professional, Java SE 8 Programmer",
+            "Certified Angular Developer",
+        ]
 
     def test_text_without_a_cv_gives_an_empty_profile(self, provider: HeuristicProfileProvider) -> None:
         draft = provider.generate("test example").draft
 
-        assert (draft.skills, draft.work_history, draft.seniority, draft.years_experience) == ([], [], "unknown", None)
+        assert (draft.skills, draft.work_history, draft.seniority, draft.years_experience) == (
+            [],
+            [],
+            "unknown",
+            None,
+        )

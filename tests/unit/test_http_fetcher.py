@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -11,6 +12,8 @@ import pytest
 from shared.adapters.http_fetcher import HttpxFetcher
 from shared.domain.errors import PermanentError, TransientError
 from shared.domain.failures import FailureClass
+from shared.ports import HttpResponse
+from shared.sources.base import PoliteFetcher
 from tests.support.job_board_server import JobBoardServer, Reply, running
 
 
@@ -145,3 +148,40 @@ class TestPermanentFailures:
             small.get(f"{board.base_url}/jobs")
         small.close()
         assert caught.value.failure_class == FailureClass.SOURCE_PARSE_ERROR
+
+
+class RecordingFetcher:
+    """Our HttpFetcher port, recording the headers it was given."""
+
+    def __init__(self) -> None:
+        self.headers: list[dict[str, str]] = []
+
+    def get(self, url: str, *, headers: Any = None, params: Any = None) -> HttpResponse:
+        self.headers.append(dict(headers or {}))
+        return HttpResponse(200, {}, b"[]", url)
+
+
+class TestPoliteFetcher:
+    def test_spaces_requests_by_the_source_rate_cap(self) -> None:
+        now = [100.0]
+        slept: list[float] = []
+
+        def sleep(seconds: float) -> None:
+            slept.append(seconds)
+            now[0] += seconds
+
+        polite = PoliteFetcher(
+            RecordingFetcher(), max_requests_per_minute=30, sleep=sleep, monotonic=lambda: now[0]
+        )
+        for _ in range(3):
+            polite.get("https://b.example/jobs")
+            now[0] += 0.5  # parsing a page takes a while
+
+        assert slept == [1.5, 1.5]
+
+    def test_sends_the_source_user_agent(self) -> None:
+        inner = RecordingFetcher()
+
+        PoliteFetcher(inner, user_agent="acme-bot/1").get("https://b.example/jobs", headers={"Accept": "x"})
+
+        assert inner.headers == [{"Accept": "x", "User-Agent": "acme-bot/1"}]

@@ -15,6 +15,7 @@ Credentials: ADC in production; tests pass any google.auth credentials object wi
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ class RetryPolicy:
     attempts: int = 3
     initial_delay_s: float = 1.0
     max_delay_s: float = 8.0
+    jitter_s: float = 1.0
     status_codes: tuple[int, ...] = (429, 500, 502, 503, 504)
 
 
@@ -131,6 +133,7 @@ class GeminiStructuredLLM:
                     attempts=self._retry.attempts,
                     initial_delay=self._retry.initial_delay_s,
                     max_delay=self._retry.max_delay_s,
+                    jitter=self._retry.jitter_s,
                     http_status_codes=list(self._retry.status_codes),
                 )
                 options = types.HttpOptions(
@@ -155,7 +158,6 @@ class GeminiStructuredLLM:
 
 def _classify(err: Exception) -> Exception:
     """Map an SDK or transport exception to our error tree (unknown ones pass through)."""
-    import httpx
     from google.genai import errors
 
     if isinstance(err, errors.APIError):
@@ -167,11 +169,22 @@ def _classify(err: Exception) -> Exception:
         return PermanentError(
             f"Gemini refused the request ({code} {err.status})", failure_class=FailureClass.INTERNAL
         )
-    if isinstance(err, httpx.TransportError):
+    if isinstance(err, _transport_errors()):
         return TransientError(
             f"Gemini unreachable ({err.__class__.__name__})", failure_class=FailureClass.LLM_UNAVAILABLE
         )
     return err
+
+
+def _transport_errors() -> tuple[type[Exception], ...]:
+    # google-genai runs on httpx or on its fork httpx2 (separate classes): accept whichever is loaded.
+    found: list[type[Exception]] = []
+    for name in ("httpx", "httpx2"):
+        module = sys.modules.get(name)
+        error = getattr(module, "TransportError", None) if module is not None else None
+        if isinstance(error, type) and issubclass(error, Exception):
+            found.append(error)
+    return tuple(found)
 
 
 def _finish_reason(response: Any) -> str | None:

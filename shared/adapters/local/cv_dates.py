@@ -113,7 +113,7 @@ def find_ranges(text: str) -> list[DateRange]:
 
 
 def reference_month(text: str, today: date) -> int:
-    """The month "Present" means: today, or earlier when the CV dates itself."""
+    """The (exclusive) month index "Present" runs to: this month, or earlier when the CV dates itself."""
     now = month_index(today.year, today.month) + 1
     stamps = [
         month_index(int(m.group("y")), _MONTHS[m.group("m").lower()] if m.group("m") else 12) + 1

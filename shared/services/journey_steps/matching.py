@@ -22,4 +22,10 @@ def evaluate(ctx: StepContext) -> StepStatus:
     )
 
 
-STEP = StepProvider(key="matching", title="See your ranked offers", order=40, evaluate=evaluate)
+STEP = StepProvider(
+    key="matching",
+    title="See your ranked offers",
+    order=40,
+    evaluate=evaluate,
+    requires=("career_profile",),
+)

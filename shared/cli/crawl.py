@@ -1,0 +1,47 @@
+"""``career crawl``: crawl job sources now, in this process, on the configured backend."""
+
+from __future__ import annotations
+
+import uuid
+
+import click
+
+
+@click.command()
+@click.option("--source", "source_ids", multiple=True, help="Source id to crawl (repeatable).")
+@click.option("--all", "crawl_all", is_flag=True, help="Crawl every enabled source.")
+def crawl(source_ids: tuple[str, ...], crawl_all: bool) -> None:
+    """Crawl sources and print one line per run (exit 1 when a run failed)."""
+    if bool(source_ids) == crawl_all:
+        raise click.UsageError("give --source ID (repeatable) or --all")
+    from shared.bootstrap import container
+    from shared.domain.errors import CareerError
+    from shared.domain.runs import RunStatus
+    from shared.services.runs import RunService
+
+    service = container().make(RunService)
+    ids = list(source_ids) or [s.id for s in service.sources.enabled()]
+    if not ids:
+        click.echo("no enabled sources")
+        return
+    request_id = f"cli-{uuid.uuid4().hex[:12]}"
+    lines: list[str] = []
+    failed = False
+    with click.progressbar(ids, label="crawling", show_pos=True, item_show_func=lambda i: i or "") as bar:
+        for source_id in bar:
+            try:
+                run = service.crawl(source_id, request_id, trigger="cli")
+            except CareerError as err:
+                lines.append(f"{source_id}\tERROR\t{err.failure_class}: {err.message}")
+                failed = True
+                continue
+            s = run.stats
+            detail = f"fetched={s.fetched} new={s.new} updated={s.updated} "
+            detail += f"unchanged={s.unchanged} closed={s.closed}"
+            if run.status == RunStatus.FAILED:
+                detail, failed = f"{run.failure_class}: {run.error}", True
+            lines.append(f"{source_id}\t{run.status}\t{run.id}\t{detail}")
+    for line in lines:
+        click.echo(line)
+    if failed:
+        raise SystemExit(1)

@@ -1,0 +1,53 @@
+"""``career runs``: read crawler runs on the configured backend."""
+
+from __future__ import annotations
+
+import click
+
+from shared.domain.runs import RunStatus
+
+
+@click.group()
+def runs() -> None:
+    """Crawler runs."""
+
+
+@runs.command("list")
+@click.option("--source", "source_id", default=None, help="Only this source's runs.")
+@click.option(
+    "--status", type=click.Choice([s.value for s in RunStatus]), default=None, help="Only this status."
+)
+@click.option("--limit", type=click.IntRange(1, 100), default=20, show_default=True)
+def list_runs(source_id: str | None, status: str | None, limit: int) -> None:
+    """Runs, newest first."""
+    from shared.bootstrap import container
+    from shared.services.run_ledger import RunLedger
+
+    items, _ = (
+        container()
+        .make(RunLedger)
+        .list(source_id=source_id, status=RunStatus(status) if status else None, limit=limit)
+    )
+    for run in items:
+        s = run.stats
+        outcome = (
+            f"{run.failure_class}"
+            if run.failure_class
+            else f"new={s.new} updated={s.updated} closed={s.closed}"
+        )
+        click.echo(f"{run.created_at:%Y-%m-%d %H:%M:%S}\t{run.id}\t{run.source_id}\t{run.status}\t{outcome}")
+
+
+@runs.command("show")
+@click.argument("run_id")
+def show(run_id: str) -> None:
+    """One run as JSON."""
+    from shared.bootstrap import container
+    from shared.domain.errors import NotFound
+    from shared.services.run_ledger import RunLedger
+
+    try:
+        run = container().make(RunLedger).get(run_id)
+    except NotFound as err:
+        raise click.ClickException(err.message) from None
+    click.echo(run.model_dump_json(indent=2))

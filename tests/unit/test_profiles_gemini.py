@@ -1,0 +1,105 @@
+"""Profiles made by the Gemini provider, through the local Vertex stub, from the kit's CVs.
+
+The stub's canned drafts are built from what the heuristic provider reads in the same CV (so
+they carry real evidence quotes), plus skills a manipulated model might invent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from google.oauth2.credentials import Credentials
+
+from shared.adapters.gcp.gemini import GeminiStructuredLLM, RetryPolicy
+from shared.adapters.llm_profile import LlmProfileProvider
+from shared.adapters.local.clock import ManualClock
+from shared.adapters.local.heuristic_provider import HeuristicProfileProvider
+from shared.domain.profiles import CareerProfile
+from shared.domain.text import normalise_space, quote_occurs
+from tests.support.vertex_stub import VertexStub, stub_json
+from tests.unit.cv_texts import READABLE, cv_text
+from tests.unit.documents_world import UID, World, world
+from tests.unit.profiles_world import profile_service, upload_cv
+
+__all__ = ["world"]  # the fixture, imported for pytest
+
+INVENTED = [
+    {"name": "Quantum computing", "category": "domain", "evidence": "Led quantum research at CERN"},
+    {"name": "Rust", "category": "language", "evidence": ""},
+]
+
+
+@pytest.fixture
+def stub() -> Iterator[VertexStub]:
+    with VertexStub() as s:
+        yield s
+
+
+@pytest.fixture
+def gemini(stub: VertexStub) -> Iterator[LlmProfileProvider]:
+    llm = GeminiStructuredLLM(
+        project="demo-career",
+        location="europe-west1",
+        model="gemini-2.5-flash",
+        base_url=stub.base_url,
+        credentials=Credentials(token="test"),
+        retry=RetryPolicy(attempts=2, initial_delay_s=0.01, max_delay_s=0.02, jitter_s=0.0),
+    )
+    yield LlmProfileProvider(llm)
+    llm.close()
+
+
+def canned_draft(text: str, clock: ManualClock) -> dict[str, Any]:
+    """What a well-behaved model would answer for ``text``, plus two invented skills."""
+    draft = HeuristicProfileProvider(clock).generate(text).draft.model_dump(mode="json")
+    draft["skills"] = draft["skills"] + INVENTED
+    return draft
+
+
+class TestGeminiOnEveryCv:
+    @pytest.mark.parametrize("stem", READABLE)
+    def test_makes_a_valid_profile_with_only_evidenced_skills(
+        self, world: World, shared_data: Path, stub: VertexStub, gemini: LlmProfileProvider, stem: str
+    ) -> None:
+        document = upload_cv(world, shared_data, stem)
+        text = cv_text(shared_data, stem)
+        stub.enqueue(stub_json(canned_draft(text, world.clock)))
+
+        profile = profile_service(world, gemini).generate(UID, document.id).profile
+
+        assert CareerProfile.model_validate(profile.model_dump()) == profile
+        assert profile.provenance.provider == "gemini"
+        assert profile.provenance.token_usage.total_tokens > 0
+        normalised = normalise_space(text)
+        assert all(quote_occurs(s.evidence, normalised) for s in profile.skills)
+        assert {"Quantum computing", "Rust"}.isdisjoint(profile.skill_names)
+
+    def test_sends_the_extracted_cv_text_between_delimiters(
+        self, world: World, shared_data: Path, stub: VertexStub, gemini: LlmProfileProvider
+    ) -> None:
+        stem = "senior-swe_two-column_chromium_1p"
+        document = upload_cv(world, shared_data, stem)
+        stub.enqueue(stub_json(canned_draft(cv_text(shared_data, stem), world.clock)))
+
+        profile_service(world, gemini).generate(UID, document.id)
+
+        assert f"<cv_text>\n{cv_text(shared_data, stem)}\n</cv_text>" in stub.generate_requests()[0].user_text
+
+
+class TestGeminiCache:
+    def test_a_second_generation_makes_no_request_to_the_stub(
+        self, world: World, shared_data: Path, stub: VertexStub, gemini: LlmProfileProvider
+    ) -> None:
+        stem = "fullstack-dev_john-doe_latex_2p"
+        document = upload_cv(world, shared_data, stem)
+        stub.enqueue(stub_json(canned_draft(cv_text(shared_data, stem), world.clock)))
+        service = profile_service(world, gemini)
+        first = service.generate(UID, document.id)
+
+        second = service.generate(UID, document.id)
+
+        assert len(stub.generate_requests()) == 1
+        assert (first.created, second.created, second.profile.version) == (True, False, 1)
