@@ -65,9 +65,7 @@ class Container:
         if self.settings.backend == "gcp":
             from shared.adapters.gcp.firestore_store import FirestoreDocumentStore
 
-            return FirestoreDocumentStore(
-                project=self.settings.project_id, indexes=self.topology.indexes
-            )
+            return FirestoreDocumentStore(project=self.settings.project_id, indexes=self.topology.indexes)
         from shared.adapters.local.sqlite_store import SqliteDocumentStore
 
         path = self.settings.data_dir / "store.sqlite3"
@@ -229,7 +227,7 @@ def container() -> Container:
 
 def install(new: Container | None) -> Container | None:
     """Replace the process-wide container (local stack, tests); returns the previous one."""
-    global _container  # noqa: PLW0603
+    global _container
     with _container_lock:
         previous, _container = _container, new
         return previous

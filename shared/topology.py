@@ -47,6 +47,12 @@ class PushSubscription:
     message_retention_s: int = 7 * 24 * 3600
     filter: str | None = None
 
+    @property
+    def has_dead_letter_policy(self) -> bool:
+        """False for a dead-letter topic's own recorder subscription, which names its own topic
+        (dead-lettering into the topic it reads would loop; its backlog alert covers it)."""
+        return self.dead_letter_topic != self.topic
+
 
 @dataclass(frozen=True)
 class RateLimits:
@@ -205,7 +211,11 @@ TOPOLOGY = Topology(
             description="HTTPS API for job seekers (Firebase ID token on every route)",
             public=True,
             mount="/api",
-            roles=("roles/datastore.user", "roles/cloudtasks.enqueuer", "roles/iam.serviceAccountTokenCreator"),
+            roles=(
+                "roles/datastore.user",
+                "roles/cloudtasks.enqueuer",
+                "roles/iam.serviceAccountTokenCreator",
+            ),
         ),
         FunctionSpec(
             name="ops",
@@ -240,7 +250,12 @@ TOPOLOGY = Topology(
             description="Generates a structured career profile with Gemini on Vertex AI",
             memory="1Gi",
             timeout_s=300,
-            roles=("roles/datastore.user", "roles/storage.objectViewer", "roles/aiplatform.user", "roles/pubsub.publisher"),
+            roles=(
+                "roles/datastore.user",
+                "roles/storage.objectViewer",
+                "roles/aiplatform.user",
+                "roles/pubsub.publisher",
+            ),
         ),
         FunctionSpec(
             name="dispatch_crawls",
@@ -288,9 +303,7 @@ TOPOLOGY = Topology(
         PushSubscription(
             "crawl-requests-dispatch", "crawl-requests", "dispatch_crawls", _dlq("crawl-requests")
         ),
-        PushSubscription(
-            "profile-events-match", "profile-events", "match_offers", _dlq("profile-events")
-        ),
+        PushSubscription("profile-events-match", "profile-events", "match_offers", _dlq("profile-events")),
         PushSubscription("offer-events-match", "offer-events", "match_offers", _dlq("offer-events")),
         PushSubscription(
             "maintenance-run", "maintenance", "maintenance", _dlq("maintenance"), max_delivery_attempts=5
@@ -302,7 +315,7 @@ TOPOLOGY = Topology(
             f"{_dlq(t)}-record",
             _dlq(t),
             "record_dead_letter",
-            _dlq(t),  # never used: recording is a single idempotent write; see infra
+            _dlq(t),  # its own topic: no dead-letter policy (see has_dead_letter_policy)
             max_delivery_attempts=100,
             retry=RetryPolicy(minimum_backoff_s=10, maximum_backoff_s=600),
         )
@@ -366,7 +379,11 @@ TOPOLOGY = Topology(
         ),
         CompositeIndex(
             "matches",
-            (IndexField("excluded"), IndexField("location_keys", "CONTAINS"), IndexField("score", "DESCENDING")),
+            (
+                IndexField("excluded"),
+                IndexField("location_keys", "CONTAINS"),
+                IndexField("score", "DESCENDING"),
+            ),
         ),
         CompositeIndex(
             "matches",

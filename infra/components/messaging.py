@@ -24,7 +24,7 @@ UPLOADS_TOPIC = "uploads"  # the topic GCS notifications publish to (see shared/
 
 def has_dead_letter_policy(sub: PushSubscription) -> bool:
     """A DLQ's own subscription gets none: dead-lettering into itself would only loop."""
-    return sub.dead_letter_topic != sub.topic
+    return sub.has_dead_letter_policy
 
 
 @dataclass

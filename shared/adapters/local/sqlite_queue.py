@@ -248,7 +248,7 @@ class SqliteDeliveryQueue:
             settled = sql.settle_dead(db, row, letter, now.timestamp())
             sub = channel.subscription
             # A DLQ's own recorder subscription names its topic as DLQ: never loop back into it.
-            if settled and sub is not None and sub.dead_letter_topic != sub.topic:
+            if settled and sub is not None and sub.has_dead_letter_policy:
                 attrs = {
                     **json.loads(row["attributes"]),
                     **dead_letter_attributes(row, sub.name, attempts),
