@@ -57,11 +57,12 @@ def create_push_subscription(sub: PushSubscription, endpoint: str) -> None:
             "minimum_backoff": duration_pb2.Duration(seconds=sub.retry.minimum_backoff_s),
             "maximum_backoff": duration_pb2.Duration(seconds=sub.retry.maximum_backoff_s),
         },
-        "dead_letter_policy": {
+    }
+    if sub.has_dead_letter_policy:
+        request["dead_letter_policy"] = {
             "dead_letter_topic": topic_path(sub.dead_letter_topic),
             "max_delivery_attempts": sub.max_delivery_attempts,
-        },
-    }
+        }
     if sub.filter:
         request["filter"] = sub.filter
     subscriber.create_subscription(request=request)

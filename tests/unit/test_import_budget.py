@@ -1,0 +1,177 @@
+"""A function loads only what its requests use: checked on the modules loaded, never on time.
+
+Each test builds a function's app in a fresh interpreter exactly as functions-framework does
+(``create_app``), serves one request through ``test_client()`` on the local backend, and
+reads ``sys.modules``. bench/cold_start.py measures the time; these tests keep the module
+sets from regressing.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shared.adapters.local.dev_tokens import DevTokenIdentity
+from shared.ports import Role
+from shared.topology import TOPOLOGY
+
+REPO = Path(__file__).resolve().parents[2]
+SECRET = "import-budget-dev-token-secret-0123456789"
+NEVER_FOR_THESE_REQUESTS = ("google.genai", "pymupdf", "fitz", "google.cloud.pubsub_v1")
+# The local backend stands in for every Google client: none of them may load there.
+GOOGLE_CLIENTS = ("google.cloud.firestore", "google.cloud.storage", "google.cloud.tasks_v2", "firebase_admin")
+API_AREAS = ("accounts", "documents", "matches", "profiles", "operations", "sources")
+WATCHED = (*NEVER_FOR_THESE_REQUESTS, *GOOGLE_CLIENTS, "httpx", *(f"shared.api.{a}" for a in API_AREAS))
+
+_PROBE = """
+import base64, json, sys
+import functions_framework
+spec = json.loads(sys.argv[1])
+client = functions_framework.create_app(spec["target"], spec["source"], spec["signature"]).test_client()
+statuses = []
+for r in spec["requests"]:
+    resp = client.open(r["path"], method=r["method"], headers=r["headers"], data=base64.b64decode(r["body"]))
+    statuses.append(resp.status_code)
+print(json.dumps({"statuses": statuses, "loaded": [m for m in spec["watched"] if m in sys.modules]}))
+"""
+
+
+@dataclass(frozen=True)
+class Served:
+    """What a fresh interpreter answered and which watched modules it had loaded by then."""
+
+    statuses: list[int]
+    loaded: set[str]
+
+
+def _token(role: Role = Role.USER) -> dict[str, str]:
+    return {"Authorization": f"Bearer {DevTokenIdentity(SECRET, environment='test').mint('u-1', role=role)}"}
+
+
+def _push(data: dict[str, Any], attributes: dict[str, str] | None = None) -> dict[str, Any]:
+    message = {
+        "data": base64.b64encode(json.dumps(data).encode()).decode(),
+        "attributes": attributes or {},
+        "messageId": "m-1",
+        "publishTime": datetime.now(UTC).isoformat(),
+    }
+    return {"subscription": "projects/p/subscriptions/s", "message": message}
+
+
+def _request(method: str, path: str, body: dict[str, Any] | None = None, **headers: str) -> dict[str, Any]:
+    raw = json.dumps(body).encode() if body is not None else b""
+    if body is not None:
+        headers = {"Content-Type": "application/json", **headers}
+    return {"method": method, "path": path, "headers": headers, "body": base64.b64encode(raw).decode()}
+
+
+def serve(function: str, requests: list[dict[str, Any]], data_dir: Path, *, backend: str = "local") -> Served:
+    """Serve ``requests`` with ``function``'s app in a fresh interpreter."""
+    spec = TOPOLOGY.function(function)
+    probe = {
+        "target": spec.entry_point,
+        "source": str(REPO / spec.source / "main.py"),
+        "signature": "cloudevent" if spec.trigger == "push" else "http",
+        "requests": requests,
+        "watched": list(WATCHED),
+    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CAREER_") and "EMULATOR" not in k}
+    env |= {
+        "CAREER_BACKEND": backend,
+        "CAREER_ENVIRONMENT": "test" if backend == "local" else "prod",
+        "CAREER_DATA_DIR": str(data_dir),
+        "CAREER_DEV_TOKEN_SECRET": SECRET,
+        "CAREER_LLM_PROVIDER": "heuristic",
+        "PYTHONPATH": str(REPO),
+    }
+    argv = [sys.executable, "-c", _PROBE, json.dumps(probe)]
+    out = subprocess.run(argv, env=env, cwd=REPO, capture_output=True, text=True, timeout=120, check=False)
+    assert out.returncode == 0, out.stderr[-2000:]
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    return Served(result["statuses"], set(result["loaded"]))
+
+
+class TestApiRead:
+    def test_a_profile_inputs_read_loads_no_genai_pymupdf_pubsub_or_google_client(self, tmp_path: Path) -> None:
+        put = _request("PUT", "/me/profile-inputs", {"target_roles": ["Data engineer"]}, **_token())
+        get = _request("GET", "/me/profile-inputs", **_token())
+
+        served = serve("api", [put, get], tmp_path)
+
+        assert served.statuses == [200, 200]
+        assert served.loaded.isdisjoint((*NEVER_FOR_THESE_REQUESTS, *GOOGLE_CLIENTS, "httpx"))
+
+    def test_a_read_imports_its_own_area_only(self, tmp_path: Path) -> None:
+        served = serve("api", [_request("GET", "/me/profile-inputs", **_token())], tmp_path)
+
+        assert served.statuses == [404]  # nothing stored yet: still routed, authenticated and read
+        assert "shared.api.accounts" in served.loaded
+        assert served.loaded.isdisjoint({"shared.api.documents", "shared.api.matches", "shared.api.profiles"})
+
+
+class TestOperatorRead:
+    def test_listing_dead_letters_loads_no_sdk_and_not_the_sources_area(self, tmp_path: Path) -> None:
+        served = serve("ops", [_request("GET", "/dead-letters", **_token(Role.OPERATOR))], tmp_path)
+
+        assert served.statuses == [200]
+        assert served.loaded.isdisjoint((*NEVER_FOR_THESE_REQUESTS, *GOOGLE_CLIENTS, "httpx"))
+        assert "shared.api.sources" not in served.loaded
+
+
+class TestHealthChecks:
+    @pytest.mark.parametrize("function", ["api", "ops"])
+    def test_healthz_on_gcp_imports_no_area_and_no_sdk(self, function: str, tmp_path: Path) -> None:
+        served = serve(function, [_request("GET", "/healthz")], tmp_path, backend="gcp")
+
+        assert served.statuses == [200]
+        assert served.loaded == set()
+
+
+# One cheap, really handled request per event or task function (bench/_cold_cases.py has the why).
+_TASK_ON_UNKNOWN_DOCUMENT = _request("POST", "/", {"uid": "u-1", "document_id": "missing"})
+_EVENT_REQUESTS = {
+    "on_upload_finalized": _request(
+        "POST",
+        "/",
+        _push(
+            {"bucket": "career-uploads", "name": "users/u-1/documents/missing.pdf", "generation": "1"},
+            {"eventType": "OBJECT_FINALIZE"},
+        ),
+    ),
+    "extract_document": _TASK_ON_UNKNOWN_DOCUMENT,
+    "generate_profile": _TASK_ON_UNKNOWN_DOCUMENT,
+    "dispatch_crawls": _request("POST", "/", _push({"all": True})),
+    "crawl_source": _request("POST", "/", {"source_id": "missing", "request_id": "r-1"}),
+    "match_offers": _request("POST", "/", _push({"uid": "u-1"})),
+    "maintenance": _request("POST", "/", _push({"task": "sweep_runs"})),
+    "record_dead_letter": _request(
+        "POST",
+        "/",
+        _push({"x": 1}, {"CloudPubSubDeadLetterSourceSubscription": "uploads-confirm"}),
+    ),
+}
+
+
+class TestEventAndTaskFunctions:
+    @pytest.mark.parametrize("function", sorted(_EVENT_REQUESTS))
+    def test_its_request_loads_no_unneeded_sdk(self, function: str, tmp_path: Path) -> None:
+        served = serve(function, [_EVENT_REQUESTS[function]], tmp_path)
+
+        assert served.statuses == [200]
+        assert served.loaded.isdisjoint((*NEVER_FOR_THESE_REQUESTS, *GOOGLE_CLIENTS))
+        # Only a crawl fetches: httpx stays out of every other function.
+        assert ("httpx" in served.loaded) == (function == "crawl_source")
+
+    def test_every_event_and_task_function_is_covered(self) -> None:
+        triggered = {f.name for f in TOPOLOGY.functions if f.trigger != "http"}
+
+        assert triggered == set(_EVENT_REQUESTS)
