@@ -65,6 +65,7 @@ def run() -> None:
     from shared.topology import TOPOLOGY
 
     table = cases()
+    failed: list[str] = []
     with tempfile.TemporaryDirectory(prefix="cold-start-") as tmp:
         work = Path(tmp)
         bare = Case("bare", "bare", Request("GET", "/healthz"), 200, "gcp", (), "bare functions-framework")
@@ -80,7 +81,13 @@ def run() -> None:
                 continue
             signature = "cloudevent" if spec.trigger == "push" else "http"
             for case in table[spec.name]:
-                _measure(case, spec.entry_point, main, signature, work)
+                try:
+                    _measure(case, spec.entry_point, main, signature, work)
+                except Exception as err:  # one broken function must not hide the others' figures
+                    print(f"BENCH cold_start_{case.name} FAILED: {str(err)[:2000]}", flush=True)
+                    failed.append(case.name)
+    if failed:
+        raise RuntimeError(f"cold start not measured for {', '.join(failed)}")
 
 
 def _measure(case: Case, target: str, main: Path, signature: str, work: Path) -> None:
@@ -227,6 +234,8 @@ def _first_answer(
 
 def _stop(proc: subprocess.Popen[bytes]) -> float:
     """Stop the server's group by its PID; the CPU seconds of the reaped tree."""
+    if proc.returncode is not None:  # it died before answering (already reaped by poll)
+        return 0.0
     # gunicorn's master reaps its worker before exiting, so wait4 on the master sees both.
     os.killpg(proc.pid, signal.SIGTERM)
     deadline = time.monotonic() + 10

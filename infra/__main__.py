@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import json
+
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -66,10 +68,10 @@ def compose(
         "CAREER_UPLOADS_BUCKET": storage.uploads.name,
         "CAREER_TEXT_BUCKET": storage.text.name,
         "CAREER_TASKS_SERVICE_ACCOUNT": identity.tasks_invoker.email,
-        "CAREER_PUSH_SERVICE_ACCOUNT": identity.push_invoker.email,
         "CAREER_FUNCTION_BASE_URL": f"https://{cfg.region}-{cfg.project}.cloudfunctions.net",
         "CAREER_LLM_PROVIDER": "gemini",
         "CAREER_GEMINI_LOCATION": cfg.gemini_location,
+        "CAREER_CORS_ORIGINS": json.dumps(list(cfg.cors_origins)),
         "LOG_EXECUTION_ID": "true",
     }
     functions = Functions(

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     # `career serve` listens here (PORT is the name Cloud Run and most tools use); 0 = any free port.
     port: int = Field(8080, ge=0, le=65535, validation_alias=AliasChoices("CAREER_PORT", "PORT"))
 
+    # Browser origins allowed to call the HTTPS functions (CORS); "*" only for local development.
+    cors_origins: list[str] = Field(default_factory=list)
+
     # local backend
     data_dir: Path = Path(".data")
     public_base_url: str = "http://127.0.0.1:8080"

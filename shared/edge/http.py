@@ -24,8 +24,8 @@ from pydantic import BaseModel, ValidationError
 
 from shared.domain.errors import CareerError, Forbidden, InvalidInput, TransientError, Unauthenticated
 from shared.domain.failures import FailureClass
-from shared.edge import logs
-from shared.edge.problem import problem_body
+from shared.edge import cors, logs
+from shared.edge.problem import problem_body, status_for
 from shared.ports import Principal, Role
 
 if TYPE_CHECKING:
@@ -58,7 +58,13 @@ class Call:
     query: BaseModel | None
     headers: Mapping[str, str]
     raw_body: bytes
-    container: Container
+    # A factory, so a route that never touches the container (health) never builds it.
+    container_factory: Callable[[], Container] = field(repr=False)
+
+    @property
+    def container(self) -> Container:
+        """The service graph of this request's process."""
+        return self.container_factory()
 
     @property
     def uid(self) -> str:
@@ -192,23 +198,48 @@ class HttpApp:
         path = request.path or "/"
         # The mount prefix (local stack) belongs in the problem's instance; routing ignores it.
         instance = (request.script_root or "") + path
+        origin = request.headers.get("Origin")
         try:
+            if request.method == "OPTIONS" and origin:
+                return self._preflight(path, origin)
             route, params = self._match(request.method, path)
             logs.bind(route=f"{route.method} {route.path}")
             result = self._invoke(route, params, request)
-            return _respond(result, route.status)
+            return self._cors(_respond(result, route.status), origin)
         except CareerError as err:
-            level = logging.ERROR if err.http_status >= 500 else logging.INFO
+            status = status_for(err)
+            level = logging.ERROR if status >= 500 else logging.INFO
             logs.log(_log, level, f"{request.method} {path}: {err.message}", failure_class=err.failure_class)
             headers = {"Retry-After": "5"} if isinstance(err, TransientError) else {}
             if isinstance(err, Unauthenticated):
                 headers["WWW-Authenticate"] = 'Bearer realm="career"'
             if isinstance(err, _MethodNotAllowed):
                 headers["Allow"] = ", ".join(err.detail["allowed"])
-            return _problem(err.http_status, err.failure_class, err.message, instance, err.detail, headers)
+            response = _problem(status, err.failure_class, err.message, instance, err.detail, headers)
+            return self._cors(response, origin)
         except Exception:
             _log.exception("unhandled error", extra={"fields": {"failure_class": FailureClass.INTERNAL}})
-            return _problem(500, FailureClass.INTERNAL, "internal error", instance, {}, {})
+            return self._cors(
+                _problem(500, FailureClass.INTERNAL, "internal error", instance, {}, {}), origin
+            )
+
+    def _cors(self, response: flask.Response, origin: str | None) -> flask.Response:
+        # Settings are read only for cross-origin calls, so same-origin requests stay cheap.
+        if not origin:
+            return response
+        return cors.decorate(response, origin, self.container.settings.cors_origins)
+
+    def _preflight(self, path: str, origin: str) -> flask.Response:
+        """Answer a CORS preflight: 204 with the path's methods, or 403 for a foreign origin."""
+        import flask
+
+        if not cors.origin_allowed(origin, self.container.settings.cors_origins):
+            raise Forbidden(f"origin {origin} is not allowed")
+        try:
+            self._match("OPTIONS", path)
+        except _MethodNotAllowed as err:
+            return flask.Response(status=204, headers=cors.preflight_headers(origin, err.detail["allowed"]))
+        raise _RouteNotFound(f"no route for {path}")
 
     def _match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
         self._load(lambda group: group.owns(path))
@@ -241,7 +272,7 @@ class HttpApp:
         raw = _read_body(request)
         body = _parse_body(route, raw, request.mimetype)
         query = _parse_query(route, request.args)
-        call = Call(principal, params, body, query, dict(request.headers), raw, self.container)
+        call = Call(principal, params, body, query, dict(request.headers), raw, lambda: self.container)
         return route.handler(call)
 
     def _authenticate(self, route: Route, request: flask.Request) -> Principal | None:

@@ -6,9 +6,24 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
+from shared.domain.errors import CareerError
 from shared.domain.failures import FailureClass
 
 PROBLEM_TYPE_PREFIX = "urn:career:problem:"
+
+# A failure class more specific than its error's branch picks the more specific status.
+_STATUS_BY_CLASS = {
+    FailureClass.PAYLOAD_TOO_LARGE: 413,
+    FailureClass.FILE_TOO_LARGE: 413,
+    FailureClass.UNSUPPORTED_MEDIA_TYPE: 415,
+}
+
+
+def status_for(err: CareerError) -> int:
+    """The HTTP status of ``err``: its class's, unless its failure class names a closer one."""
+    if err.http_status in (413, 415) or err.transient:
+        return err.http_status
+    return _STATUS_BY_CLASS.get(err.failure_class, err.http_status)
 
 
 def problem_body(

@@ -24,7 +24,7 @@ from werkzeug.wrappers import Request, Response
 from shared.adapters.local.file_blobs import FileBlobStore
 from shared.domain.errors import CareerError
 from shared.domain.failures import FailureClass
-from shared.edge.problem import problem_body
+from shared.edge.problem import problem_body, status_for
 from shared.localstack.delivery import SignatureType, function_source
 from shared.topology import FunctionSpec, Topology
 
@@ -119,7 +119,7 @@ class RootApp:
             _log.info(
                 "upload refused: %s", err.message, extra={"fields": {"failure_class": err.failure_class}}
             )
-            return problem_response(err.http_status, err.failure_class, err.message, request.path, err.detail)
+            return problem_response(status_for(err), err.failure_class, err.message, request.path, err.detail)
         payload = {
             "bucket": info.bucket,
             "name": info.name,

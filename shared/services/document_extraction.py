@@ -17,16 +17,18 @@ from pydantic import BaseModel, ConfigDict
 from shared.domain.documents import Document, DocumentState, collection
 from shared.domain.errors import NotFound
 from shared.domain.failures import FailureClass
+from shared.services.documents import transition
 from shared.services.extraction import ExtractionLimits, ExtractionOutcome, extract_pdf, sha256_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from shared.config import Settings
-    from shared.ports import BlobStore, Clock, DocumentStore, TaskQueue, TextExtractor, Transaction
+    from shared.ports import BlobStore, Clock, DocumentStore, TaskQueue, TextExtractor
 
 PROFILE_QUEUE = "profiles"
 TEXT_CONTENT_TYPE = "text/plain; charset=utf-8"
+_STARTABLE = (DocumentState.UPLOADED, DocumentState.EXTRACTING)  # EXTRACTING: a retried attempt
 _log = logging.getLogger("career.documents")
 
 
@@ -69,7 +71,9 @@ class DocumentExtraction:
     def run(self, request: ExtractionRequest) -> dict[str, Any]:
         """Extract the document's text; returns a small summary for the task response."""
         path = f"{collection(request.uid)}/{request.document_id}"
-        started = self._store.run_transaction(lambda tx: self._start(tx, path))
+        started = transition(
+            self._store, path, when=_STARTABLE, move=lambda d: d.extracting(at=self._clock.now())
+        )
         if started is None:
             return {"document_id": request.document_id, "state": "DELETED"}
         if started.state != DocumentState.EXTRACTING:
@@ -103,17 +107,6 @@ class DocumentExtraction:
         self._queue_profile(done)
         return _summary(done)
 
-    def _start(self, tx: Transaction, path: str) -> Document | None:
-        snap = tx.get(path)
-        if snap is None:
-            return None
-        document = Document.model_validate(snap.data)
-        if document.state not in (DocumentState.UPLOADED, DocumentState.EXTRACTING):
-            return document
-        started = document.extracting(at=self._clock.now())
-        tx.set(path, started.to_data())
-        return started
-
     def _extract(self, document: Document) -> ExtractionOutcome:
         try:
             data = self._uploads.read(document.object_name)
@@ -130,18 +123,8 @@ class DocumentExtraction:
         return extract_pdf(self._extractor, data, limits=self._limits)
 
     def _finish(self, path: str, move: Callable[[Document], Document]) -> Document | None:
-        def apply(tx: Transaction) -> Document | None:
-            snap = tx.get(path)
-            if snap is None:
-                return None
-            document = Document.model_validate(snap.data)
-            if document.state != DocumentState.EXTRACTING:
-                return document  # a concurrent attempt finished first
-            moved = move(document)
-            tx.set(path, moved.to_data())
-            return moved
-
-        return self._store.run_transaction(apply)
+        # A document no longer EXTRACTING was finished by a concurrent attempt: it stays as it is.
+        return transition(self._store, path, when=(DocumentState.EXTRACTING,), move=move)
 
     def _queue_profile(self, document: Document) -> None:
         if document.state == DocumentState.EXTRACTED and document.text_sha256 and document.linked_to is None:

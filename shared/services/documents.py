@@ -7,12 +7,9 @@ user's document id answers NotFound (404), never Forbidden.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from shared.domain.documents import (
@@ -24,11 +21,14 @@ from shared.domain.documents import (
 )
 from shared.domain.errors import Conflict, InvalidInput, NotFound, QuotaExceeded
 from shared.domain.failures import FailureClass
-from shared.ports import Cursor, Filter, Op, Order, Query
+from shared.ports import Filter, Op, Order, Query
+from shared.services.pagination import page
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Collection
+
     from shared.config import Settings
-    from shared.ports import BlobStore, Clock, DocumentStore, SignedUpload
+    from shared.ports import BlobStore, Clock, DocumentStore, SignedUpload, Transaction
 
 # A pending upload whose URL expired this long ago can no longer finish (an upload that
 # started before expiry may still be finalizing): it stops counting against the quota.
@@ -53,12 +53,42 @@ class DocumentPage:
     next_cursor: str | None
 
 
+def read(source: DocumentStore | Transaction, path: str) -> Document | None:
+    """The document at ``path`` as the store or a transaction sees it; None when absent."""
+    snap = source.get(path)
+    return Document.model_validate(snap.data) if snap is not None else None
+
+
 def load(store: DocumentStore, uid: str, doc_id: str) -> Document:
     """The caller's document; NotFound when absent or someone else's."""
-    snap = store.get(f"{collection(uid)}/{doc_id}")
-    if snap is None:
+    document = read(store, f"{collection(uid)}/{doc_id}")
+    if document is None:
         raise NotFound("document not found")
-    return Document.model_validate(snap.data)
+    return document
+
+
+def transition(
+    store: DocumentStore,
+    path: str,
+    *,
+    when: Collection[DocumentState],
+    move: Callable[[Document], Document],
+) -> Document | None:
+    """Apply ``move`` in one transaction if the document is in a state of ``when``.
+
+    Returns the moved document; the document as it stands when it is in another state (a
+    concurrent attempt got there first); None when it is gone.
+    """
+
+    def apply(tx: Transaction) -> Document | None:
+        document = read(tx, path)
+        if document is None or document.state not in when:
+            return document
+        moved = move(document)
+        tx.set(path, moved.to_data())
+        return moved
+
+    return store.run_transaction(apply)
 
 
 class DocumentService:
@@ -121,13 +151,8 @@ class DocumentService:
 
     def list(self, uid: str, *, limit: int = 20, cursor: str | None = None) -> DocumentPage:
         """The caller's documents, newest first: one query per page."""
-        start = decode_cursor(cursor) if cursor else None
-        snaps = self._store.query(
-            Query(collection(uid), order_by=_NEWEST_FIRST, limit=limit + 1, start_after=start)
-        )
-        docs = [Document.model_validate(s.data) for s in snaps[:limit]]
-        more = len(snaps) > limit
-        return DocumentPage(docs, encode_cursor(docs[-1]) if more and docs else None)
+        found = page(self._store, Query(collection(uid), order_by=_NEWEST_FIRST), limit=limit, cursor=cursor)
+        return DocumentPage([Document.model_validate(s.data) for s in found.items], found.next_cursor)
 
     def text(self, uid: str, doc_id: str) -> tuple[Document, str]:
         """The document and its extracted text; Conflict until it is EXTRACTED."""
@@ -178,18 +203,3 @@ def clean_filename(name: str) -> str:
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     cleaned = "".join(c for c in base if c.isprintable()).strip()
     return cleaned[:200] or "document.pdf"
-
-
-def encode_cursor(document: Document) -> str:
-    """An opaque cursor resuming a listing right after ``document``."""
-    raw = json.dumps([document.created_at.isoformat(), document.id]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> Cursor:
-    """The store cursor an opaque cursor stands for; InvalidInput when it is malformed."""
-    try:
-        created, doc_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        return Cursor((datetime.fromisoformat(created),), str(doc_id))
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
-        raise InvalidInput("invalid cursor") from None

@@ -10,14 +10,11 @@ replayed; replaying a replayed letter is a no-op.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, Literal
 
 from shared.domain.dead_letters import DeadLetter
@@ -25,7 +22,6 @@ from shared.domain.errors import AlreadyExists, InvalidInput, NotFound, Permanen
 from shared.domain.failures import FailureClass
 from shared.ports import (
     Clock,
-    Cursor,
     DocumentStore,
     Filter,
     Op,
@@ -36,6 +32,7 @@ from shared.ports import (
     Transaction,
     iter_pages,
 )
+from shared.services.pagination import page
 from shared.topology import Topology
 
 COLLECTION = "dead_letters"
@@ -120,17 +117,9 @@ class DeadLetterService:
         """Dead letters, newest first, filtered by status, failure class and origin."""
         if not 1 <= limit <= MAX_PAGE:
             raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
-        query = Query(
-            COLLECTION,
-            _filters(status, failure_class, origin),
-            _NEWEST_FIRST,
-            limit + 1,
-            _decode_cursor(cursor),
-        )
-        found = self._store.query(query)
-        items = [DeadLetter.model_validate(s.data) for s in found[:limit]]
-        more = len(found) > limit
-        return DeadLetterPage(items, _encode_cursor(found[limit - 1].cursor(_NEWEST_FIRST)) if more else None)
+        query = Query(COLLECTION, _filters(status, failure_class, origin), _NEWEST_FIRST)
+        found = page(self._store, query, limit=limit, cursor=cursor, max_page=MAX_PAGE)
+        return DeadLetterPage([DeadLetter.model_validate(s.data) for s in found.items], found.next_cursor)
 
     def get(self, dead_letter_id: str) -> DeadLetter:
         """One dead letter; NotFound when absent."""
@@ -211,19 +200,3 @@ def _replay_task_name(dl: DeadLetter, n: int) -> str:
     """``<original>-replay-<n>``: the same replay always enqueues the same (deduplicated) task."""
     name = f"{dl.message_id.rsplit('/', 1)[-1]}-replay-{n}"
     return name if _TASK_NAME.match(name) else f"dead-letter-{dl.id}-replay-{n}"
-
-
-def _encode_cursor(cursor: Cursor) -> str:
-    (dead_at,) = cursor.values
-    raw = json.dumps({"dead_at": dead_at.isoformat(), "id": cursor.doc_id})
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def _decode_cursor(token: str | None) -> Cursor | None:
-    if not token:
-        return None
-    try:
-        raw = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        return Cursor((datetime.fromisoformat(raw["dead_at"]),), str(raw["id"]))
-    except (binascii.Error, UnicodeDecodeError, ValueError, KeyError, TypeError):
-        raise InvalidInput("invalid cursor") from None

@@ -52,9 +52,11 @@ class Page:
     next_cursor: str | None
 
 
-def page(store: DocumentStore, query: Query, *, limit: int, cursor: str | None) -> Page:
-    """Run ``query`` for one page: a single store query of ``limit + 1`` rows."""
-    limit = max(1, min(limit, MAX_PAGE))
+def page(
+    store: DocumentStore, query: Query, *, limit: int, cursor: str | None, max_page: int = MAX_PAGE
+) -> Page:
+    """Run ``query`` for one page: a single store query of ``limit + 1`` rows (at most ``max_page``)."""
+    limit = max(1, min(limit, max_page))
     start = decode_cursor(cursor, arity=len(query.order_by))
     rows = store.query(Query(query.collection, query.filters, query.order_by, limit + 1, start))
     items = rows[:limit]

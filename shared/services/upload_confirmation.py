@@ -21,7 +21,7 @@ from shared.domain.documents import PDF_CONTENT_TYPE, Document, DocumentState, c
 from shared.domain.errors import Conflict, NotFound
 from shared.domain.failures import FailureClass
 from shared.ports import Filter, Op, Query
-from shared.services.documents import load
+from shared.services.documents import load, read
 
 if TYPE_CHECKING:
     from shared.config import Settings
@@ -90,12 +90,11 @@ class UploadConfirmation:
             return None
         uid, doc_id = parsed
         info = self._uploads.stat(name)
-        snap = self._store.get(f"{collection(uid)}/{doc_id}")
-        if snap is None:
+        document = read(self._store, f"{collection(uid)}/{doc_id}")
+        if document is None:
             if info is not None:  # no pending document of this user: never keep the object
                 self._uploads.delete(name)
             return None
-        document = Document.model_validate(snap.data)
         if info is None or (generation is not None and int(generation) < int(info.generation)):
             return document  # stale event: the object is gone or a newer generation replaced it
         key = f"{bucket}/{name}#{info.generation}"
@@ -144,10 +143,9 @@ class UploadConfirmation:
         twin: Document | None,
     ) -> Document:
         claim = tx.get(idempotency_path(key))
-        snap = tx.get(document.path)
-        if snap is None:
+        current = read(tx, document.path)
+        if current is None:
             raise NotFound("document not found")
-        current = Document.model_validate(snap.data)
         if claim is not None or current.state != DocumentState.PENDING_UPLOAD:
             return current
         now = self._clock.now()

@@ -12,22 +12,11 @@ from shared.domain.html_text import clean_inline, html_to_text
 from shared.domain.offers import JobOffer, employment_type
 from shared.domain.places import Location, location, parse_locations
 from shared.domain.salary import Period, Salary, make_salary, parse_salary
-from shared.ports import HttpFetcher
-from shared.sources.base import (
-    FetchResult,
-    Validators,
-    build,
-    fetch_single,
-    items,
-    load_json,
-    remote_policy,
-    root,
-    when,
-)
+from shared.sources.base import remote_policy, when
 from shared.sources.base import text as s
+from shared.sources.spec import Source, under
 
 KIND = "ashby"
-API = "https://api.ashbyhq.com"
 _INTERVALS: dict[str, Period] = {
     "1 YEAR": "year",
     "1 MONTH": "month",
@@ -37,29 +26,9 @@ _INTERVALS: dict[str, Period] = {
 }
 
 
-def parse(payload: bytes, *, board: str, company: str | None = None) -> list[JobOffer]:
-    """Offers of an Ashby job-board payload (unlisted postings are skipped)."""
-    jobs = [j for j in items(load_json(payload, KIND), KIND, "jobs") if j.get("isListed", True) is not False]
-    return build(KIND, lambda job: _offer(job, board, company), jobs)
-
-
-def fetch(
-    fetcher: HttpFetcher,
-    board: str,
-    *,
-    base_url: str | None = None,
-    conditional: Validators | None = None,
-    company: str | None = None,
-) -> FetchResult:
-    """The whole board in one request, compensation included."""
-    url = f"{root(base_url, API)}/posting-api/job-board/{board}"
-    return fetch_single(
-        fetcher,
-        url,
-        lambda body: parse(body, board=board, company=company),
-        params={"includeCompensation": "true"},
-        conditional=conditional,
-    )
+def _listed(job: dict[str, Any]) -> bool:
+    """Unlisted postings (reachable by link only) are not on the board."""
+    return job.get("isListed", True) is not False
 
 
 def _salary(compensation: dict[str, Any]) -> Salary | None:
@@ -127,3 +96,16 @@ def _offer(job: dict[str, Any], board: str, company: str | None) -> JobOffer:
         language=None,
         tags=[s(job.get("department")), s(job.get("team"))],
     )
+
+
+SOURCE = Source(
+    KIND,
+    api="https://api.ashbyhq.com",
+    path="/posting-api/job-board/{board}",
+    params={"includeCompensation": "true"},
+    postings=under("jobs"),
+    keep=_listed,
+    offer=_offer,
+)
+parse = SOURCE.parse
+fetch = SOURCE.fetch

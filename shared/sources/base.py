@@ -1,24 +1,26 @@
 """What every source adapter shares: the fetch result, payload decoding, times, politeness.
 
 An adapter module exposes ``KIND``, ``parse(payload, *, board, company=None)`` and
-``fetch(fetcher, board, *, base_url=None, conditional=None, company=None)``. Parse errors
-raise PermanentError with SOURCE_PARSE_ERROR; fetch errors come from the HttpFetcher
-(SOURCE_NOT_FOUND, SOURCE_UNAVAILABLE, SOURCE_RATE_LIMITED).
+``fetch(fetcher, board, *, base_url=None, conditional=None, company=None)``: those of the
+``Source`` it declares (spec.py). Parse errors raise PermanentError with SOURCE_PARSE_ERROR;
+fetch errors come from the HttpFetcher (SOURCE_NOT_FOUND, SOURCE_UNAVAILABLE, SOURCE_RATE_LIMITED).
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from shared.domain.errors import PermanentError
 from shared.domain.failures import FailureClass
 from shared.domain.offers import JobOffer, RemotePolicy
 from shared.ports import HttpFetcher, HttpResponse
+
+P = TypeVar("P")
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ def items(doc: Any, kind: str, key: str | None) -> list[dict[str, Any]]:
     return [i for i in found if isinstance(i, dict)]
 
 
-def build(kind: str, make: Callable[[dict[str, Any]], JobOffer], raw: list[dict[str, Any]]) -> list[JobOffer]:
+def build(kind: str, make: Callable[[P], JobOffer], raw: Sequence[P]) -> list[JobOffer]:
     """Run ``make`` on every posting; any shape surprise is a parse error naming the posting."""
     out: list[JobOffer] = []
     for index, item in enumerate(raw):
@@ -155,38 +157,6 @@ def remote_policy(*labels: str | bool | None) -> RemotePolicy:
         if key in ("onsite", "office", "inoffice", "inperson"):
             return "onsite"
     return "unknown"
-
-
-def get_json(
-    fetcher: HttpFetcher, url: str, kind: str, *, params: Mapping[str, str] | None = None
-) -> tuple[Any, HttpResponse]:
-    """GET a JSON document."""
-    response = fetcher.get(url, headers={"Accept": "application/json"}, params=params)
-    return load_json(response.body, kind), response
-
-
-def fetch_single(
-    fetcher: HttpFetcher,
-    url: str,
-    parse: Callable[[bytes], list[JobOffer]],
-    *,
-    params: Mapping[str, str] | None = None,
-    conditional: Validators | None = None,
-    accept: str = "application/json",
-) -> FetchResult:
-    """One request for the whole board, conditional when validators are known."""
-    headers = {"Accept": accept, **(conditional.headers() if conditional else {})}
-    response = fetcher.get(url, headers=headers, params=params)
-    if response.status == 304:
-        return FetchResult(offers=[], complete=True, not_modified=True, validators=conditional, requests=1)
-    return FetchResult(
-        offers=parse(response.body), complete=True, validators=Validators.of(response), requests=1
-    )
-
-
-def root(base_url: str | None, default: str) -> str:
-    """The API root: an override (self-hosted career site, local test server) or the default."""
-    return (base_url or default).rstrip("/")
 
 
 class PoliteFetcher:

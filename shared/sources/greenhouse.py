@@ -14,46 +14,11 @@ from shared.domain.html_text import clean_inline, html_to_text
 from shared.domain.offers import JobOffer, employment_type
 from shared.domain.places import mentions_remote, parse_locations
 from shared.domain.salary import parse_salary
-from shared.ports import HttpFetcher
-from shared.sources.base import (
-    FetchResult,
-    Validators,
-    build,
-    fetch_single,
-    items,
-    load_json,
-    remote_policy,
-    root,
-    when,
-)
+from shared.sources.base import remote_policy, when
 from shared.sources.base import text as s
+from shared.sources.spec import Source, under
 
 KIND = "greenhouse"
-API = "https://boards-api.greenhouse.io"
-
-
-def parse(payload: bytes, *, board: str, company: str | None = None) -> list[JobOffer]:
-    """Offers of a Greenhouse jobs payload."""
-    return build(KIND, lambda job: _offer(job, board, company), items(load_json(payload, KIND), KIND, "jobs"))
-
-
-def fetch(
-    fetcher: HttpFetcher,
-    board: str,
-    *,
-    base_url: str | None = None,
-    conditional: Validators | None = None,
-    company: str | None = None,
-) -> FetchResult:
-    """The whole board in one request."""
-    url = f"{root(base_url, API)}/v1/boards/{board}/jobs"
-    return fetch_single(
-        fetcher,
-        url,
-        lambda body: parse(body, board=board, company=company),
-        params={"content": "true"},
-        conditional=conditional,
-    )
 
 
 def _metadata(job: dict[str, Any], name: str) -> str:
@@ -99,3 +64,15 @@ def _offer(job: dict[str, Any], board: str, company: str | None) -> JobOffer:
         language=s(job.get("language")) or None,
         tags=departments,
     )
+
+
+SOURCE = Source(
+    KIND,
+    api="https://boards-api.greenhouse.io",
+    path="/v1/boards/{board}/jobs",
+    params={"content": "true"},
+    postings=under("jobs"),
+    offer=_offer,
+)
+parse = SOURCE.parse
+fetch = SOURCE.fetch

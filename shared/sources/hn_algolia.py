@@ -13,48 +13,19 @@ from shared.domain.html_text import html_to_text
 from shared.domain.offers import JobOffer, employment_type
 from shared.domain.places import mentions_remote, parse_locations
 from shared.domain.salary import parse_salary
-from shared.ports import HttpFetcher
-from shared.sources.base import (
-    FetchResult,
-    Validators,
-    build,
-    fetch_single,
-    items,
-    load_json,
-    remote_policy,
-    root,
-    when,
-)
+from shared.sources.base import remote_policy, when
 from shared.sources.base import text as s
+from shared.sources.spec import Source, under
 
 KIND = "hn-algolia"
-API = "https://hn.algolia.com"
 ITEM_URL = "https://news.ycombinator.com/item?id="
 _MONEY = re.compile(r"[$€£]|\d\s*[kK]\b|\b(USD|EUR|GBP)\b")
 _URLISH = re.compile(r"(?i)^(https?://|www\.)|\.(com|io|co|ai|dev|org|net)\b")
 
 
-def parse(payload: bytes, *, board: str, company: str | None = None) -> list[JobOffer]:
-    """One offer per top-level comment that has text (deleted ones are skipped)."""
-    comments = [c for c in items(load_json(payload, KIND), KIND, "children") if s(c.get("text")).strip()]
-    return build(KIND, lambda c: _offer(c, board), comments)
-
-
-def fetch(
-    fetcher: HttpFetcher,
-    board: str,
-    *,
-    base_url: str | None = None,
-    conditional: Validators | None = None,
-    company: str | None = None,
-) -> FetchResult:
-    """The whole thread in one request."""
-    return fetch_single(
-        fetcher,
-        f"{root(base_url, API)}/api/v1/items/{board}",
-        lambda body: parse(body, board=board),
-        conditional=conditional,
-    )
+def _has_text(comment: dict[str, Any]) -> bool:
+    """Deleted comments keep their place in the thread but have no text."""
+    return bool(s(comment.get("text")).strip())
 
 
 def _fields(header: str) -> dict[str, str]:
@@ -75,7 +46,7 @@ def _fields(header: str) -> dict[str, str]:
     return out
 
 
-def _offer(comment: dict[str, Any], board: str) -> JobOffer:
+def _offer(comment: dict[str, Any], board: str, company: str | None) -> JobOffer:
     text = html_to_text(s(comment.get("text")))
     header, _, _ = text.partition("\n")
     fields = _fields(header)
@@ -97,3 +68,16 @@ def _offer(comment: dict[str, Any], board: str) -> JobOffer:
         language=None,
         tags=["hn who is hiring"],
     )
+
+
+# One offer per top-level comment; the board token is the thread id.
+SOURCE = Source(
+    KIND,
+    api="https://hn.algolia.com",
+    path="/api/v1/items/{board}",
+    postings=under("children"),
+    keep=_has_text,
+    offer=_offer,
+)
+parse = SOURCE.parse
+fetch = SOURCE.fetch

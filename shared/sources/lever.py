@@ -12,24 +12,11 @@ from shared.domain.html_text import BULLET, clean_inline, html_to_text
 from shared.domain.offers import JobOffer, employment_type
 from shared.domain.places import Location, mentions_remote, parse_locations
 from shared.domain.salary import make_salary, parse_salary
-from shared.ports import HttpFetcher
-from shared.sources.base import (
-    FetchResult,
-    Validators,
-    build,
-    get_json,
-    items,
-    load_json,
-    remote_policy,
-    root,
-    when,
-)
+from shared.sources.base import remote_policy, when
 from shared.sources.base import text as s
+from shared.sources.spec import Offsets, Source, under
 
 KIND = "lever"
-API = "https://api.lever.co"
-PAGE_SIZE = 100
-MAX_PAGES = 50
 _INTERVALS = {
     "per-year-salary": "year",
     "per-month-salary": "month",
@@ -37,32 +24,6 @@ _INTERVALS = {
     "per-day-wage": "day",
     "per-hour-wage": "hour",
 }
-
-
-def parse(payload: bytes, *, board: str, company: str | None = None) -> list[JobOffer]:
-    """Offers of a Lever postings payload (a bare JSON array)."""
-    return build(KIND, lambda p: _offer(p, board, company), items(load_json(payload, KIND), KIND, None))
-
-
-def fetch(
-    fetcher: HttpFetcher,
-    board: str,
-    *,
-    base_url: str | None = None,
-    conditional: Validators | None = None,
-    company: str | None = None,
-) -> FetchResult:
-    """Every page of the board (Lever pages only when asked to, so always ask)."""
-    url = f"{root(base_url, API)}/v0/postings/{board}"
-    offers: list[JobOffer] = []
-    for page in range(MAX_PAGES):
-        params = {"mode": "json", "skip": str(page * PAGE_SIZE), "limit": str(PAGE_SIZE)}
-        doc, _ = get_json(fetcher, url, KIND, params=params)
-        raw = items(doc, KIND, None)
-        offers += build(KIND, lambda p: _offer(p, board, company), raw)
-        if len(raw) < PAGE_SIZE:
-            return FetchResult(offers=offers, complete=True, requests=page + 1)
-    return FetchResult(offers=offers, complete=False, requests=MAX_PAGES)
 
 
 def _description(posting: dict[str, Any]) -> str:
@@ -125,3 +86,17 @@ def _offer(posting: dict[str, Any], board: str, company: str | None) -> JobOffer
         language=None,
         tags=[s(categories.get("department")), s(categories.get("team"))],
     )
+
+
+# Lever pages only when asked to, so always ask; the payload is a bare JSON array.
+SOURCE = Source(
+    KIND,
+    api="https://api.lever.co",
+    path="/v0/postings/{board}",
+    params={"mode": "json"},
+    paging=Offsets("skip"),
+    postings=under(None),
+    offer=_offer,
+)
+parse = SOURCE.parse
+fetch = SOURCE.fetch

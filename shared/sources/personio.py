@@ -12,58 +12,29 @@ import xml.etree.ElementTree as ET
 from shared.domain.html_text import clean_inline, html_to_text
 from shared.domain.offers import JobOffer, employment_type
 from shared.domain.places import Location, parse_locations
-from shared.ports import HttpFetcher
-from shared.sources.base import (
-    FetchResult,
-    Validators,
-    build,
-    fetch_single,
-    parse_error,
-    remote_policy,
-    root,
-    when,
-)
+from shared.sources.base import parse_error, remote_policy, when
+from shared.sources.spec import Source
 
 KIND = "personio"
+API = "https://{board}.jobs.personio.de"  # each company has its own host
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 
 
-def api_root(board: str) -> str:
-    """Each company has its own host."""
-    return f"https://{board}.jobs.personio.de"
-
-
-def parse(payload: bytes, *, board: str, company: str | None = None) -> list[JobOffer]:
-    """Offers of a Personio XML feed."""
+def _feed(payload: bytes, kind: str) -> ET.Element:
+    """The feed's root element; the DOCTYPE is refused before ElementTree sees the bytes."""
     if _DOCTYPE.search(payload):
-        raise parse_error(KIND, "DOCTYPE and entity declarations are refused")
+        raise parse_error(kind, "DOCTYPE and entity declarations are refused")
     try:
         tree = ET.fromstring(payload.lstrip(b"\xef\xbb\xbf"))  # noqa: S314 - DOCTYPE refused above
     except ET.ParseError as err:
-        raise parse_error(KIND, f"payload is not XML ({err})") from None
+        raise parse_error(kind, f"payload is not XML ({err})") from None
     if tree.tag != "workzag-jobs":
-        raise parse_error(KIND, f"unexpected root element <{tree.tag}>")
-    positions = [{"_el": p} for p in tree.findall("position")]
-    return build(KIND, lambda p: _offer(p["_el"], board, company), positions)
+        raise parse_error(kind, f"unexpected root element <{tree.tag}>")
+    return tree
 
 
-def fetch(
-    fetcher: HttpFetcher,
-    board: str,
-    *,
-    base_url: str | None = None,
-    conditional: Validators | None = None,
-    company: str | None = None,
-) -> FetchResult:
-    """The whole feed in one request."""
-    url = f"{root(base_url, api_root(board))}/xml"
-    return fetch_single(
-        fetcher,
-        url,
-        lambda body: parse(body, board=board, company=company),
-        conditional=conditional,
-        accept="application/xml",
-    )
+def _positions(tree: ET.Element, kind: str) -> list[ET.Element]:
+    return tree.findall("position")
 
 
 def _text(element: ET.Element, path: str) -> str:
@@ -106,7 +77,7 @@ def _offer(position: ET.Element, board: str, company: str | None) -> JobOffer:
         employment_type=employment_type(_text(position, "schedule"), _text(position, "employmentType")),
         salary=None,
         description_text=_description(position),
-        url=f"{api_root(board)}/job/{external_id}",
+        url=f"{API.format(board=board)}/job/{external_id}",
         posted_at=when(_text(position, "createdAt")),
         updated_at=None,
         language=None,
@@ -116,3 +87,16 @@ def _offer(position: ET.Element, board: str, company: str | None) -> JobOffer:
             _text(position, "seniority"),
         ],
     )
+
+
+SOURCE = Source(
+    KIND,
+    api=API,
+    path="/xml",
+    accept="application/xml",
+    decode=_feed,
+    postings=_positions,
+    offer=_offer,
+)
+parse = SOURCE.parse
+fetch = SOURCE.fetch

@@ -11,50 +11,17 @@ from shared.domain.html_text import clean_inline, html_to_text
 from shared.domain.offers import JobOffer, employment_type
 from shared.domain.places import Location, location, parse_locations
 from shared.domain.salary import Period, Salary, make_salary
-from shared.ports import HttpFetcher
-from shared.sources.base import (
-    FetchResult,
-    Validators,
-    build,
-    fetch_single,
-    items,
-    load_json,
-    remote_policy,
-    root,
-    when,
-)
+from shared.sources.base import remote_policy, when
 from shared.sources.base import text as s
+from shared.sources.spec import Source, under
 
 KIND = "recruitee"
 _PERIODS: dict[str, Period] = {"year": "year", "month": "month", "week": "week", "day": "day", "hour": "hour"}
 
 
-def api_root(board: str) -> str:
-    """Each company has its own host."""
-    return f"https://{board}.recruitee.com"
-
-
-def parse(payload: bytes, *, board: str, company: str | None = None) -> list[JobOffer]:
-    """Offers of a Recruitee offers payload (unpublished ones are skipped)."""
-    raw = [
-        o for o in items(load_json(payload, KIND), KIND, "offers") if s(o.get("status")) in ("", "published")
-    ]
-    return build(KIND, lambda offer: _offer(offer, board, company), raw)
-
-
-def fetch(
-    fetcher: HttpFetcher,
-    board: str,
-    *,
-    base_url: str | None = None,
-    conditional: Validators | None = None,
-    company: str | None = None,
-) -> FetchResult:
-    """The whole careers site in one request."""
-    url = f"{root(base_url, api_root(board))}/api/offers/"
-    return fetch_single(
-        fetcher, url, lambda body: parse(body, board=board, company=company), conditional=conditional
-    )
+def _published(offer: dict[str, Any]) -> bool:
+    """Drafts and closed offers are not on the careers site."""
+    return s(offer.get("status")) in ("", "published")
 
 
 def _salary(block: Any) -> Salary | None:
@@ -118,3 +85,15 @@ def _offer(offer: dict[str, Any], board: str, company: str | None) -> JobOffer:
         language=_language(offer),
         tags=[s(offer.get("department")), s(offer.get("category_code")), *map(s, offer.get("tags") or [])],
     )
+
+
+SOURCE = Source(
+    KIND,
+    api="https://{board}.recruitee.com",  # each company has its own host
+    path="/api/offers/",
+    postings=under("offers"),
+    keep=_published,
+    offer=_offer,
+)
+parse = SOURCE.parse
+fetch = SOURCE.fetch

@@ -13,37 +13,16 @@ from shared.domain.html_text import clean_inline, html_to_text
 from shared.domain.offers import JobOffer, employment_type
 from shared.domain.places import parse_locations
 from shared.domain.salary import infer_period, make_salary
-from shared.ports import HttpFetcher
-from shared.sources.base import FetchResult, Validators, build, fetch_single, items, load_json, root, when
 from shared.sources.base import text as s
+from shared.sources.base import when
+from shared.sources.spec import Source, under
 
 KIND = "remoteok"
-API = "https://remoteok.com"
 
 
-def parse(payload: bytes, *, board: str, company: str | None = None) -> list[JobOffer]:
-    """Offers of a Remote OK payload, legal notice skipped."""
-    jobs = [j for j in items(load_json(payload, KIND), KIND, None) if "legal" not in j and j.get("id")]
-    return build(KIND, lambda job: _offer(job, board), jobs)
-
-
-def fetch(
-    fetcher: HttpFetcher,
-    board: str,
-    *,
-    base_url: str | None = None,
-    conditional: Validators | None = None,
-    company: str | None = None,
-) -> FetchResult:
-    """All jobs, or one tag's when the board token names one."""
-    params = {} if board in ("", "all") else {"tag": board}
-    return fetch_single(
-        fetcher,
-        f"{root(base_url, API)}/api",
-        lambda body: parse(body, board=board),
-        params=params,
-        conditional=conditional,
-    )
+def _is_job(item: dict[str, Any]) -> bool:
+    """Element 0 is the legal notice, not a job."""
+    return "legal" not in item and bool(item.get("id"))
 
 
 def _number(value: Any) -> float | None:
@@ -52,7 +31,7 @@ def _number(value: Any) -> float | None:
     )
 
 
-def _offer(job: dict[str, Any], board: str) -> JobOffer:
+def _offer(job: dict[str, Any], board: str, company: str | None) -> JobOffer:
     low, high = _number(job.get("salary_min")), _number(job.get("salary_max"))
     salary = None
     if low or high:
@@ -77,3 +56,16 @@ def _offer(job: dict[str, Any], board: str) -> JobOffer:
         language=None,
         tags=tags,
     )
+
+
+SOURCE = Source(
+    KIND,
+    api="https://remoteok.com",
+    path="/api",
+    board_param="tag",
+    postings=under(None),
+    keep=_is_job,
+    offer=_offer,
+)
+parse = SOURCE.parse
+fetch = SOURCE.fetch

@@ -13,36 +13,11 @@ from shared.domain.html_text import clean_inline, html_to_text
 from shared.domain.offers import JobOffer, employment_type
 from shared.domain.places import MACRO_REGIONS, Location, country_code
 from shared.domain.salary import parse_salary
-from shared.ports import HttpFetcher
-from shared.sources.base import FetchResult, Validators, build, fetch_single, items, load_json, root, when
 from shared.sources.base import text as s
+from shared.sources.base import when
+from shared.sources.spec import Source, under
 
 KIND = "remotive"
-API = "https://remotive.com"
-
-
-def parse(payload: bytes, *, board: str, company: str | None = None) -> list[JobOffer]:
-    """Offers of a Remotive payload (the legal notices around ``jobs`` are ignored)."""
-    return build(KIND, lambda job: _offer(job, board), items(load_json(payload, KIND), KIND, "jobs"))
-
-
-def fetch(
-    fetcher: HttpFetcher,
-    board: str,
-    *,
-    base_url: str | None = None,
-    conditional: Validators | None = None,
-    company: str | None = None,
-) -> FetchResult:
-    """All jobs, or one category's when the board token names one."""
-    params = {} if board in ("", "all") else {"category": board}
-    return fetch_single(
-        fetcher,
-        f"{root(base_url, API)}/api/remote-jobs",
-        lambda body: parse(body, board=board),
-        params=params,
-        conditional=conditional,
-    )
 
 
 def _locations(text: str) -> list[Location]:
@@ -56,7 +31,7 @@ def _locations(text: str) -> list[Location]:
     return out
 
 
-def _offer(job: dict[str, Any], board: str) -> JobOffer:
+def _offer(job: dict[str, Any], board: str, company: str | None) -> JobOffer:
     return JobOffer.create(
         source_kind=KIND,
         board=board,
@@ -74,3 +49,16 @@ def _offer(job: dict[str, Any], board: str) -> JobOffer:
         language=None,
         tags=[s(job.get("category")), *map(s, job.get("tags") or [])],
     )
+
+
+# The legal notices around ``jobs`` are ignored.
+SOURCE = Source(
+    KIND,
+    api="https://remotive.com",
+    path="/api/remote-jobs",
+    board_param="category",
+    postings=under("jobs"),
+    offer=_offer,
+)
+parse = SOURCE.parse
+fetch = SOURCE.fetch

@@ -11,53 +11,12 @@ from typing import Any
 from shared.domain.html_text import clean_inline, html_to_text
 from shared.domain.offers import JobOffer, employment_type
 from shared.domain.places import location
-from shared.ports import HttpFetcher
-from shared.sources.base import (
-    FetchResult,
-    Validators,
-    build,
-    get_json,
-    items,
-    load_json,
-    remote_policy,
-    root,
-    when,
-)
+from shared.sources.base import remote_policy, when
 from shared.sources.base import text as s
+from shared.sources.spec import Offsets, Source, under
 
 KIND = "smartrecruiters"
-API = "https://api.smartrecruiters.com"
 JOBS_SITE = "https://jobs.smartrecruiters.com"
-PAGE_SIZE = 100
-MAX_PAGES = 50
-
-
-def parse(payload: bytes, *, board: str, company: str | None = None) -> list[JobOffer]:
-    """Offers of one SmartRecruiters postings page."""
-    return build(KIND, lambda p: _offer(p, board, company), items(load_json(payload, KIND), KIND, "content"))
-
-
-def fetch(
-    fetcher: HttpFetcher,
-    board: str,
-    *,
-    base_url: str | None = None,
-    conditional: Validators | None = None,
-    company: str | None = None,
-) -> FetchResult:
-    """Every page, until ``totalFound`` postings were read or a page comes back short."""
-    url = f"{root(base_url, API)}/v1/companies/{board}/postings"
-    offers: list[JobOffer] = []
-    for page in range(MAX_PAGES):
-        doc, _ = get_json(
-            fetcher, url, KIND, params={"offset": str(page * PAGE_SIZE), "limit": str(PAGE_SIZE)}
-        )
-        raw = items(doc, KIND, "content")
-        offers += build(KIND, lambda p: _offer(p, board, company), raw)
-        total = doc.get("totalFound") if isinstance(doc, dict) else None
-        if len(raw) < PAGE_SIZE or (isinstance(total, int) and (page + 1) * PAGE_SIZE >= total):
-            return FetchResult(offers=offers, complete=True, requests=page + 1)
-    return FetchResult(offers=offers, complete=False, requests=MAX_PAGES)
 
 
 def _label(block: Any) -> str:
@@ -115,3 +74,15 @@ def _offer(posting: dict[str, Any], board: str, company: str | None) -> JobOffer
         language=s((posting.get("language") or {}).get("code")) or None,
         tags=[_label(posting.get("department")), _label(posting.get("function"))],
     )
+
+
+SOURCE = Source(
+    KIND,
+    api="https://api.smartrecruiters.com",
+    path="/v1/companies/{board}/postings",
+    paging=Offsets("offset", total="totalFound"),
+    postings=under("content"),
+    offer=_offer,
+)
+parse = SOURCE.parse
+fetch = SOURCE.fetch

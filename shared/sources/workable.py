@@ -11,48 +11,16 @@ from typing import Any
 from shared.domain.html_text import clean_inline, html_to_text
 from shared.domain.offers import JobOffer, employment_type
 from shared.domain.places import Location, location
-from shared.ports import HttpFetcher
-from shared.sources.base import (
-    FetchResult,
-    Validators,
-    build,
-    fetch_single,
-    items,
-    load_json,
-    remote_policy,
-    root,
-    when,
-)
+from shared.sources.base import remote_policy, when
 from shared.sources.base import text as s
+from shared.sources.spec import Source, under
 
 KIND = "workable"
-API = "https://apply.workable.com"
 
 
-def parse(payload: bytes, *, board: str, company: str | None = None) -> list[JobOffer]:
-    """Offers of a Workable widget payload."""
-    doc = load_json(payload, KIND)
-    name = clean_inline(s(doc.get("name"))) if isinstance(doc, dict) else ""
-    return build(KIND, lambda job: _offer(job, board, company or name or board), items(doc, KIND, "jobs"))
-
-
-def fetch(
-    fetcher: HttpFetcher,
-    board: str,
-    *,
-    base_url: str | None = None,
-    conditional: Validators | None = None,
-    company: str | None = None,
-) -> FetchResult:
-    """The whole account in one request, with descriptions."""
-    url = f"{root(base_url, API)}/api/v1/widget/accounts/{board}"
-    return fetch_single(
-        fetcher,
-        url,
-        lambda body: parse(body, board=board, company=company),
-        params={"details": "true"},
-        conditional=conditional,
-    )
+def _account_name(doc: Any) -> str:
+    """The account's name, for postings of an account registered without a company."""
+    return clean_inline(s(doc.get("name"))) if isinstance(doc, dict) else ""
 
 
 def _locations(job: dict[str, Any]) -> list[Location]:
@@ -72,7 +40,7 @@ def _locations(job: dict[str, Any]) -> list[Location]:
     return out
 
 
-def _offer(job: dict[str, Any], board: str, company: str) -> JobOffer:
+def _offer(job: dict[str, Any], board: str, company: str | None) -> JobOffer:
     description = "\n\n".join(
         t for t in (html_to_text(s(job.get(k))) for k in ("description", "requirements", "benefits")) if t
     )
@@ -81,7 +49,7 @@ def _offer(job: dict[str, Any], board: str, company: str) -> JobOffer:
         board=board,
         external_id=s(job["shortcode"]),
         title=clean_inline(s(job["title"])),
-        company=company,
+        company=company or board,
         locations=_locations(job),
         remote_policy=remote_policy(True if job.get("telecommuting") else None, s(job.get("workplace"))),
         employment_type=employment_type(s(job.get("employment_type"))),
@@ -93,3 +61,16 @@ def _offer(job: dict[str, Any], board: str, company: str) -> JobOffer:
         language=None,
         tags=[s(job.get("department")), s(job.get("function")), s(job.get("industry"))],
     )
+
+
+SOURCE = Source(
+    KIND,
+    api="https://apply.workable.com",
+    path="/api/v1/widget/accounts/{board}",
+    params={"details": "true"},
+    postings=under("jobs"),
+    offer=_offer,
+    named=_account_name,
+)
+parse = SOURCE.parse
+fetch = SOURCE.fetch

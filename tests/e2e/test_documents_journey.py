@@ -129,7 +129,7 @@ class TestUploadRefusals:
 
         response = put(upload, cv, **{"Content-Type": "text/html"})
 
-        assert response.status_code == 422
+        assert response.status_code == 415
         assert problem_class(response) == "UNSUPPORTED_MEDIA_TYPE"
 
     def test_refuses_a_body_larger_than_announced(

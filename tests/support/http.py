@@ -12,7 +12,7 @@ from shared.bootstrap import Container
 from shared.edge.http import HttpApp, Route
 from shared.ports import Role
 
-_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]
+_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
 def client_for(routes: Sequence[Route], container: Container, *, name: str = "test") -> FlaskClient:

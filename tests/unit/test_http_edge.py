@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.adapters.local.dev_tokens import DevTokenIdentity
 from shared.bootstrap import Container
 from shared.config import Settings
-from shared.domain.errors import Conflict, Contention, NotFound
+from shared.domain.errors import Conflict, Contention, InvalidInput, NotFound
+from shared.domain.failures import FailureClass
 from shared.edge.http import MAX_BODY_BYTES, Call, HttpApp, Reply, Route
 from shared.ports import Role
 
@@ -64,6 +65,10 @@ def _busy(call: Call) -> None:
     raise Contention("try later")
 
 
+def _too_big(call: Call) -> None:
+    raise InvalidInput("file is over the limit", failure_class=FailureClass.FILE_TOO_LARGE)
+
+
 def _crash(call: Call) -> None:
     raise RuntimeError("secret internals")
 
@@ -81,6 +86,7 @@ ROUTES = [
     Route("POST", "/conflict", _conflict),
     Route("POST", "/busy", _busy),
     Route("GET", "/crash", _crash),
+    Route("POST", "/too-big", _too_big),
     Route("GET", "/ops-only", _list, auth="operator", query=PageQuery),
     Route("GET", "/open", lambda call: {"open": True}, auth="public"),
 ]
@@ -300,6 +306,11 @@ class TestErrorMapping:
 
         _is_problem(response, 503, "CONTENTION")
         assert response.headers["Retry-After"].isdigit()
+
+    def test_a_specific_failure_class_picks_its_status(
+        self, client: FlaskClient, identity: DevTokenIdentity
+    ) -> None:
+        _is_problem(client.post("/too-big", headers=_auth(identity)), 413, "FILE_TOO_LARGE")
 
     def test_unexpected_error_is_500_without_internals(
         self, client: FlaskClient, identity: DevTokenIdentity

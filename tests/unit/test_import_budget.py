@@ -30,7 +30,13 @@ NEVER_FOR_THESE_REQUESTS = ("google.genai", "pymupdf", "fitz", "google.cloud.pub
 # The local backend stands in for every Google client: none of them may load there.
 GOOGLE_CLIENTS = ("google.cloud.firestore", "google.cloud.storage", "google.cloud.tasks_v2", "firebase_admin")
 API_AREAS = ("accounts", "documents", "matches", "profiles", "operations", "sources")
-WATCHED = (*NEVER_FOR_THESE_REQUESTS, *GOOGLE_CLIENTS, "httpx", *(f"shared.api.{a}" for a in API_AREAS))
+WATCHED = (
+    *NEVER_FOR_THESE_REQUESTS,
+    *GOOGLE_CLIENTS,
+    "httpx",
+    "shared.bootstrap",
+    *(f"shared.api.{a}" for a in API_AREAS),
+)
 
 _PROBE = """
 import base64, json, sys
@@ -67,11 +73,13 @@ def _push(data: dict[str, Any], attributes: dict[str, str] | None = None) -> dic
     return {"subscription": "projects/p/subscriptions/s", "message": message}
 
 
-def _request(method: str, path: str, body: dict[str, Any] | None = None, **headers: str) -> dict[str, Any]:
+def _request(
+    method: str, path: str, body: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+) -> dict[str, Any]:
     raw = json.dumps(body).encode() if body is not None else b""
-    if body is not None:
-        headers = {"Content-Type": "application/json", **headers}
-    return {"method": method, "path": path, "headers": headers, "body": base64.b64encode(raw).decode()}
+    sent = {"Content-Type": "application/json"} if body is not None else {}
+    sent |= headers or {}
+    return {"method": method, "path": path, "headers": sent, "body": base64.b64encode(raw).decode()}
 
 
 def serve(function: str, requests: list[dict[str, Any]], data_dir: Path, *, backend: str = "local") -> Served:
@@ -101,9 +109,9 @@ def serve(function: str, requests: list[dict[str, Any]], data_dir: Path, *, back
 
 
 class TestApiRead:
-    def test_a_profile_inputs_read_loads_no_genai_pymupdf_pubsub_or_google_client(self, tmp_path: Path) -> None:
-        put = _request("PUT", "/me/profile-inputs", {"target_roles": ["Data engineer"]}, **_token())
-        get = _request("GET", "/me/profile-inputs", **_token())
+    def test_a_profile_inputs_read_loads_no_genai_pymupdf_pubsub_or_google_sdk(self, tmp_path: Path) -> None:
+        put = _request("PUT", "/me/profile-inputs", {"target_roles": ["Data engineer"]}, headers=_token())
+        get = _request("GET", "/me/profile-inputs", headers=_token())
 
         served = serve("api", [put, get], tmp_path)
 
@@ -111,7 +119,7 @@ class TestApiRead:
         assert served.loaded.isdisjoint((*NEVER_FOR_THESE_REQUESTS, *GOOGLE_CLIENTS, "httpx"))
 
     def test_a_read_imports_its_own_area_only(self, tmp_path: Path) -> None:
-        served = serve("api", [_request("GET", "/me/profile-inputs", **_token())], tmp_path)
+        served = serve("api", [_request("GET", "/me/profile-inputs", headers=_token())], tmp_path)
 
         assert served.statuses == [404]  # nothing stored yet: still routed, authenticated and read
         assert "shared.api.accounts" in served.loaded
@@ -120,7 +128,7 @@ class TestApiRead:
 
 class TestOperatorRead:
     def test_listing_dead_letters_loads_no_sdk_and_not_the_sources_area(self, tmp_path: Path) -> None:
-        served = serve("ops", [_request("GET", "/dead-letters", **_token(Role.OPERATOR))], tmp_path)
+        served = serve("ops", [_request("GET", "/dead-letters", headers=_token(Role.OPERATOR))], tmp_path)
 
         assert served.statuses == [200]
         assert served.loaded.isdisjoint((*NEVER_FOR_THESE_REQUESTS, *GOOGLE_CLIENTS, "httpx"))
@@ -129,7 +137,9 @@ class TestOperatorRead:
 
 class TestHealthChecks:
     @pytest.mark.parametrize("function", ["api", "ops"])
-    def test_healthz_on_gcp_imports_no_area_and_no_sdk(self, function: str, tmp_path: Path) -> None:
+    def test_healthz_on_gcp_imports_no_area_no_sdk_and_no_service_graph(
+        self, function: str, tmp_path: Path
+    ) -> None:
         served = serve(function, [_request("GET", "/healthz")], tmp_path, backend="gcp")
 
         assert served.statuses == [200]

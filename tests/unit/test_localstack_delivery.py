@@ -69,7 +69,9 @@ TOPOLOGY = Topology(
     ),
     topics=(Topic("things"), Topic("things-dead-letter", dead_letter=True), Topic("haunts")),
     subscriptions=(
-        PushSubscription("things-handle", "things", "on_thing", "things-dead-letter", max_delivery_attempts=5),
+        PushSubscription(
+            "things-handle", "things", "on_thing", "things-dead-letter", max_delivery_attempts=5
+        ),
         PushSubscription("haunts-ghost", "haunts", "ghost", "things-dead-letter"),
     ),
     queues=(
@@ -138,9 +140,7 @@ class TestPushDelivery:
         assert letter.attempts == 5
         assert letter.failure_class == FailureClass.INTERNAL
 
-    def test_channel_of_a_missing_function_stays_pending(
-        self, queue: SqliteDeliveryQueue, caplog: pytest.LogCaptureFixture
-    ) -> None:
+    def test_channel_of_a_missing_function_stays_pending(self, queue: SqliteDeliveryQueue) -> None:
         queue.publish("haunts", {"boo": True})
 
         queue.drain()
@@ -160,16 +160,22 @@ class TestTaskDelivery:
         assert done is not None
         assert done.data == {"payload": {"doc": "d1"}, "retry_count": 0}
 
-    def test_transient_failure_keeps_its_failure_class(self, queue: SqliteDeliveryQueue, clock: ManualClock) -> None:
+    def test_transient_failure_is_retried_with_its_failure_class(
+        self, queue: SqliteDeliveryQueue, clock: ManualClock, caplog: pytest.LogCaptureFixture
+    ) -> None:
         queue.enqueue("work", {"fail": True}, name="work-fails")
 
-        attempted = 0
-        while attempted < 3:
-            attempted += queue.drain(skip_backoff=True, timeout=30) and 1
-            clock.advance(seconds=20)
+        with caplog.at_level("WARNING", logger="career.queue"):
+            first = queue.drain(skip_backoff=False)
+            clock.advance(seconds=20)  # past the first backoff
+            second = queue.drain(skip_backoff=False)
 
+        assert (first, second) == (1, 1)
         assert queue.pending("work") == 1
-        assert queue.dead_letters() == []
+        classes = [
+            getattr(r, "fields", {}).get("failure_class") for r in caplog.records if r.name == "career.queue"
+        ]
+        assert classes == [FailureClass.SOURCE_UNAVAILABLE] * 2
 
 
 class TestRegistration:

@@ -35,7 +35,13 @@ class HeuristicProfileProvider:
 
     def __init__(self, clock: Clock, matcher: SkillMatcher | None = None) -> None:
         self._clock = clock
-        self._matcher = matcher or default_matcher()
+        # Resolved on first use: building the taxonomy matcher costs ~0.1 s, which a task that
+        # fails before generating (unknown document) should not pay on a cold start.
+        self._given_matcher = matcher
+
+    @property
+    def _matcher(self) -> SkillMatcher:
+        return self._given_matcher or default_matcher()
 
     def generate(self, cv_text: str, inputs: ProfileInputs | None = None) -> ProviderResult:
         """Read the CV; ``inputs`` are not needed (preferences are copied by the service)."""
