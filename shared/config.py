@@ -73,12 +73,8 @@ class Settings(BaseSettings):
     firestore_emulator_host: str | None = Field(None, validation_alias="FIRESTORE_EMULATOR_HOST")
     pubsub_emulator_host: str | None = Field(None, validation_alias="PUBSUB_EMULATOR_HOST")
     storage_emulator_host: str | None = Field(None, validation_alias="STORAGE_EMULATOR_HOST")
-    firebase_auth_emulator_host: str | None = Field(
-        None, validation_alias="FIREBASE_AUTH_EMULATOR_HOST"
-    )
-    cloud_tasks_emulator_host: str | None = Field(
-        None, validation_alias="CLOUD_TASKS_EMULATOR_HOST"
-    )
+    firebase_auth_emulator_host: str | None = Field(None, validation_alias="FIREBASE_AUTH_EMULATOR_HOST")
+    cloud_tasks_emulator_host: str | None = Field(None, validation_alias="CLOUD_TASKS_EMULATOR_HOST")
 
     @property
     def is_local(self) -> bool:

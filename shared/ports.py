@@ -317,15 +317,11 @@ class Closeable(Protocol):
     def close(self) -> None: ...
 
 
-def iter_pages(
-    store: DocumentStore, query: Query, *, page_size: int = 300
-) -> Iterator[Snapshot]:
+def iter_pages(store: DocumentStore, query: Query, *, page_size: int = 300) -> Iterator[Snapshot]:
     """Iterate every document of a query with cursor pagination (bounded memory)."""
     cursor = query.start_after
     while True:
-        page = store.query(
-            Query(query.collection, query.filters, query.order_by, page_size, cursor)
-        )
+        page = store.query(Query(query.collection, query.filters, query.order_by, page_size, cursor))
         yield from page
         if len(page) < page_size:
             return

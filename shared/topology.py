@@ -308,18 +308,18 @@ TOPOLOGY = Topology(
         PushSubscription(
             "maintenance-run", "maintenance", "maintenance", _dlq("maintenance"), max_delivery_attempts=5
         ),
-    )
-    + tuple(
         # Messages published to a topic with no subscription are lost: every DLQ has one.
-        PushSubscription(
-            f"{_dlq(t)}-record",
-            _dlq(t),
-            "record_dead_letter",
-            _dlq(t),  # its own topic: no dead-letter policy (see has_dead_letter_policy)
-            max_delivery_attempts=100,
-            retry=RetryPolicy(minimum_backoff_s=10, maximum_backoff_s=600),
-        )
-        for t in _EVENT_TOPICS
+        *(
+            PushSubscription(
+                f"{_dlq(t)}-record",
+                _dlq(t),
+                "record_dead_letter",
+                _dlq(t),  # its own topic: no dead-letter policy (see has_dead_letter_policy)
+                max_delivery_attempts=100,
+                retry=RetryPolicy(minimum_backoff_s=10, maximum_backoff_s=600),
+            )
+            for t in _EVENT_TOPICS
+        ),
     ),
     queues=(
         TaskQueueSpec(

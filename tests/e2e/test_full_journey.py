@@ -64,7 +64,7 @@ class TestFullJourney:
         assert run["status"] == "COMPLETED", run
         assert run["stats"]["new"] == 35
 
-        uid, auth = new_user()
+        _, auth = new_user()
         inputs = {"target_roles": ["Software Engineer"], "remote_preference": "any"}
         assert client.put("/api/me/profile-inputs", json=inputs, headers=auth).status_code == 200
         cv = (shared_data / "resumes" / CV).read_bytes()
@@ -85,5 +85,5 @@ class TestFullJourney:
         assert {c["feature"] for c in detail["explanation"]["components"]} >= {"skills", "title"}
         journey = client.get("/api/journey", headers=auth).json()
         states = {step["key"]: step["state"] for step in journey["steps"]}
-        assert states == {key: "done" for key in states}, states
+        assert states == dict.fromkeys(states, "done"), states
         assert {"profile_inputs", "documents", "career_profile", "matching"} <= set(states)

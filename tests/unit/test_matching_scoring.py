@@ -285,7 +285,9 @@ class TestOfferFeatures:
             title="Backend Engineer",
             company="Acme",
             url="https://jobs.invalid/1",
-            description_text="Requirements\n- Python and PostgreSQL\nNice to have\n- Kubernetes\nBenefits\n- Docker",
+            description_text=(
+                "Requirements\n- Python and PostgreSQL\nNice to have\n- Kubernetes\nBenefits\n- Docker"
+            ),
         )
         f = offer_features(offer)
         assert {"python", "postgresql", "docker"} <= f.required
