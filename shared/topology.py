@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
 TriggerKind = Literal["http", "push", "task"]
+# Heavy runtime dependencies that only some functions use: each function's requirements.txt
+# lists one of these only when its FunctionSpec.packages names it (smaller deploys).
+OPTIONAL_PACKAGES = frozenset({"pymupdf", "google-genai", "httpx"})
 IndexOrder = Literal["ASCENDING", "DESCENDING", "CONTAINS"]
 
 
@@ -100,6 +103,8 @@ class FunctionSpec:
     # Roles the function's own service account needs (least privilege).
     roles: tuple[str, ...] = ()
     secrets: tuple[str, ...] = ()
+    # Optional runtime distributions (OPTIONAL_PACKAGES) this function's archive installs.
+    packages: tuple[str, ...] = ()
 
     @property
     def source(self) -> str:
@@ -241,6 +246,7 @@ TOPOLOGY = Topology(
             description="Extracts CV text with PyMuPDF",
             memory="1Gi",
             timeout_s=300,
+            packages=("pymupdf",),
             roles=("roles/datastore.user", "roles/storage.objectAdmin", "roles/cloudtasks.enqueuer"),
         ),
         FunctionSpec(
@@ -250,6 +256,7 @@ TOPOLOGY = Topology(
             description="Generates a structured career profile with Gemini on Vertex AI",
             memory="1Gi",
             timeout_s=300,
+            packages=("google-genai",),
             roles=(
                 "roles/datastore.user",
                 "roles/storage.objectViewer",
@@ -270,6 +277,7 @@ TOPOLOGY = Topology(
             trigger="task",
             description="Crawls one job source and upserts its offers",
             timeout_s=540,
+            packages=("httpx",),
             roles=("roles/datastore.user", "roles/pubsub.publisher"),
         ),
         FunctionSpec(

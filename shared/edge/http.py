@@ -17,15 +17,16 @@ import re
 import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from shared.domain.errors import CareerError, Forbidden, InvalidInput, TransientError, Unauthenticated
+from shared.domain.errors import CareerError, Forbidden, TransientError, Unauthenticated
 from shared.domain.failures import FailureClass
 from shared.edge import cors, logs
+from shared.edge.inputs import MAX_BODY_BYTES, parse_body, parse_query, read_body
 from shared.edge.problem import problem_body, status_for
+from shared.edge.routes import Auth, Call, Handler, Reply, Route, RouteGroup
 from shared.ports import Principal, Role
 
 if TYPE_CHECKING:
@@ -33,98 +34,9 @@ if TYPE_CHECKING:
 
     from shared.bootstrap import Container
 
-Auth = Literal["public", "user", "operator", "service"]
-M = TypeVar("M", bound=BaseModel)
-MAX_BODY_BYTES = 1024 * 1024
+# Route types live in shared.edge.routes; re-exported here, where route modules import them.
+__all__ = ["MAX_BODY_BYTES", "Auth", "Call", "Handler", "HttpApp", "Reply", "Route", "RouteGroup"]
 _log = logs.get_logger("http")
-
-
-@dataclass(frozen=True)
-class Reply:
-    """An explicit status, body and headers (for 201, 204, redirects, custom headers)."""
-
-    status: int
-    body: BaseModel | Mapping[str, Any] | Sequence[Any] | None = None
-    headers: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Call:
-    """What a handler receives: the verified caller and the validated inputs."""
-
-    principal: Principal | None
-    params: Mapping[str, str]
-    body: BaseModel | None
-    query: BaseModel | None
-    headers: Mapping[str, str]
-    raw_body: bytes
-    # A factory, so a route that never touches the container (health) never builds it.
-    container_factory: Callable[[], Container] = field(repr=False)
-
-    @property
-    def container(self) -> Container:
-        """The service graph of this request's process."""
-        return self.container_factory()
-
-    @property
-    def uid(self) -> str:
-        """The caller's uid (routes with auth user or operator only)."""
-        if self.principal is None:
-            raise Unauthenticated("authentication required")
-        return self.principal.uid
-
-    def body_as(self, model: type[M]) -> M:
-        """The validated body, typed."""
-        if not isinstance(self.body, model):
-            raise InvalidInput("request body is required")
-        return self.body
-
-    def query_as(self, model: type[M]) -> M:
-        """The validated query string, typed."""
-        if not isinstance(self.query, model):
-            raise InvalidInput("query parameters are invalid")
-        return self.query
-
-
-Handler = Callable[[Call], BaseModel | Reply | None]
-
-
-@dataclass(frozen=True)
-class Route:
-    """One operation of an HTTP function."""
-
-    method: str
-    path: str
-    handler: Handler
-    auth: Auth = "user"
-    body: type[BaseModel] | None = None
-    query: type[BaseModel] | None = None
-    response: type[BaseModel] | None = None
-    status: int = 200
-    summary: str = ""
-    tags: tuple[str, ...] = ()
-
-    def pattern(self) -> re.Pattern[str]:
-        """Regex that matches this route's path and captures its parameters."""
-        out, pos = [], 0
-        for m in re.finditer(r"\{(\w+)\}", self.path):
-            out.append(re.escape(self.path[pos : m.start()]))
-            out.append(f"(?P<{m.group(1)}>[^/:]+)")
-            pos = m.end()
-        out.append(re.escape(self.path[pos:]))
-        return re.compile("^" + "".join(out) + "$")
-
-
-@dataclass(frozen=True)
-class RouteGroup:
-    """An area's routes, imported on the first request whose first path segment it owns."""
-
-    segments: tuple[str, ...]
-    load: Callable[[], Sequence[Route]]
-
-    def owns(self, path: str) -> bool:
-        """Whether the first segment of ``path`` (up to ``/`` or ``:``) is one of this group's."""
-        return re.split(r"[/:]", path.lstrip("/"), maxsplit=1)[0] in self.segments
 
 
 _Compiled = list[tuple[Route, re.Pattern[str]]]
@@ -269,9 +181,9 @@ class HttpApp:
 
     def _invoke(self, route: Route, params: dict[str, str], request: flask.Request) -> Any:
         principal = self._authenticate(route, request)
-        raw = _read_body(request)
-        body = _parse_body(route, raw, request.mimetype)
-        query = _parse_query(route, request.args)
+        raw = read_body(request)
+        body = parse_body(route, raw, request.mimetype)
+        query = parse_query(route, request.args)
         call = Call(principal, params, body, query, dict(request.headers), raw, lambda: self.container)
         return route.handler(call)
 
@@ -311,75 +223,8 @@ class _MethodNotAllowed(CareerError):
         super().__init__("method not allowed", detail={"allowed": sorted(set(allowed))})
 
 
-class _TooLarge(CareerError):
-    default_class = FailureClass.PAYLOAD_TOO_LARGE
-    http_status = 413
-
-
-class _BadRequest(CareerError):
-    default_class = FailureClass.INVALID_INPUT
-    http_status = 400
-
-
-class _UnsupportedMedia(CareerError):
-    default_class = FailureClass.UNSUPPORTED_MEDIA_TYPE
-    http_status = 415
-
-
 def _compile(routes: Sequence[Route]) -> _Compiled:
     return [(r, r.pattern()) for r in routes]
-
-
-def _read_body(request: flask.Request) -> bytes:
-    # Refuse by the declared length before reading, and cap the read for chunked bodies,
-    # so an oversized request never lands in memory whole.
-    from werkzeug.exceptions import RequestEntityTooLarge
-
-    too_large = _TooLarge(f"request body exceeds {MAX_BODY_BYTES} bytes")
-    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        raise too_large
-    # One byte over the cap: a stream without a length is cut there silently, so reading
-    # MAX + 1 bytes is how an oversized one shows itself.
-    request.max_content_length = MAX_BODY_BYTES + 1
-    try:
-        raw = request.get_data(cache=True)
-    except RequestEntityTooLarge:
-        raise too_large from None
-    if len(raw) > MAX_BODY_BYTES:
-        raise too_large
-    return raw
-
-
-def _parse_body(route: Route, raw: bytes, mimetype: str) -> BaseModel | None:
-    if route.body is None:
-        return None
-    if mimetype != "application/json":
-        raise _UnsupportedMedia("request body must be application/json")
-    try:
-        doc = json.loads(raw or b"null")
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise _BadRequest(f"malformed JSON: {err.__class__.__name__}") from None
-    try:
-        return route.body.model_validate(doc)
-    except ValidationError as err:
-        raise InvalidInput("request body failed validation", detail={"errors": _errors(err)}) from None
-
-
-def _parse_query(route: Route, args: Mapping[str, str]) -> BaseModel | None:
-    if route.query is None:
-        return None
-    try:
-        return route.query.model_validate(dict(args))
-    except ValidationError as err:
-        raise InvalidInput("query parameters failed validation", detail={"errors": _errors(err)}) from None
-
-
-def _errors(err: ValidationError) -> list[dict[str, Any]]:
-    # Never echo the input back: it may hold personal data.
-    return [
-        {"loc": [str(p) for p in e["loc"]], "msg": e["msg"], "type": e["type"]}
-        for e in err.errors(include_url=False, include_input=False)
-    ]
 
 
 def _respond(result: Any, default_status: int) -> flask.Response:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from infra_stack import REPO, make_source_tree
 
-from infra.bundle import BundleError, build, build_all, main
-from shared.topology import TOPOLOGY
+from infra.bundle import BundleError, build, build_all, main, requirements
+from shared.topology import OPTIONAL_PACKAGES, TOPOLOGY
 
 pytestmark = pytest.mark.infra
 
@@ -75,11 +75,14 @@ class TestArchiveContent:
 
     def test_requirements_are_the_runtime_dependencies_of_pyproject(self, tree: Path, tmp_path: Path) -> None:
         bundle = build("api", tree, tmp_path / "out")
-        expected = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+        declared = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+        # the API names no optional heavy package, so those are left out, the rest kept in order
+        expected = [d for d in declared if not d.lower().startswith(tuple(OPTIONAL_PACKAGES))]
 
         text = zipfile.ZipFile(bundle.path).read("requirements.txt").decode()
 
         assert [line for line in text.splitlines() if not line.startswith("#")] == expected
+        assert len(expected) == len(declared) - len(OPTIONAL_PACKAGES)
 
     def test_archive_is_written_under_its_name_and_hash(self, tree: Path, tmp_path: Path) -> None:
         bundle = build("ops", tree, tmp_path / "out")
@@ -123,3 +126,24 @@ class TestCommand:
         assert code == 0
         assert len(lines) == len(TOPOLOGY.functions)
         assert all(Path(line.split()[0]).is_file() for line in lines)
+
+
+class TestPerFunctionRequirements:
+    def test_heavy_packages_ship_only_with_the_functions_that_use_them(self) -> None:
+        root = Path(__file__).resolve().parents[2]
+
+        api = requirements(root).splitlines()
+        extraction = requirements(root, ("pymupdf",)).splitlines()
+
+        assert not any(line.lower().startswith(("pymupdf", "google-genai", "httpx")) for line in api)
+        assert any(line.startswith("pymupdf") for line in extraction)
+        assert any(line.startswith("functions-framework") for line in api)
+
+    def test_every_optional_package_a_function_names_is_a_runtime_dependency(self) -> None:
+        root = Path(__file__).resolve().parents[2]
+        everything = requirements(root, tuple(OPTIONAL_PACKAGES))
+
+        for spec in TOPOLOGY.functions:
+            assert set(spec.packages) <= OPTIONAL_PACKAGES
+            for package in spec.packages:
+                assert package in everything
