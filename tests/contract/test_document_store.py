@@ -298,9 +298,13 @@ class TestTransactions:
         outcomes, _ = self._race(document_store, f"{collection}/c", max_attempts=1)
 
         snapshot = document_store.get(f"{collection}/c")
-        assert sum(isinstance(o, Contention) for o in outcomes) == 1
+        successes = [o for o in outcomes if isinstance(o, int)]
+        # Optimistic stores fail exactly the loser; Firestore's lock-based transactions may
+        # abort both racers. Either way contention surfaces and no update is lost.
+        assert sum(isinstance(o, Contention) for o in outcomes) >= 1
+        assert successes in ([], [1])
         assert snapshot is not None
-        assert snapshot.data == {"n": 1}
+        assert snapshot.data == {"n": len(successes)}
 
 
 class TestBatch:

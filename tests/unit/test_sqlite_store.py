@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 
 from shared.adapters.local.sqlite_store import SqliteDocumentStore
-from shared.domain.errors import InvalidInput
+from shared.domain.errors import Contention, InvalidInput
 from shared.ports import Filter, Op, Order, Query, Transaction
 
 
@@ -186,3 +187,33 @@ class TestValueRules:
 
         with pytest.raises(sqlite3.ProgrammingError):
             store.get("c/a")
+
+
+class TestOptimisticRace:
+    def test_exactly_the_loser_fails_when_no_retry_is_allowed(self) -> None:
+        """Two transactions read the same document; the first commit wins, the other gets Contention."""
+        store = SqliteDocumentStore(":memory:")
+        store.set("races/r/items/c", {"n": 0})
+        barrier = threading.Barrier(2, timeout=30)
+
+        def fn(txn: Transaction) -> int:
+            snapshot = txn.get("races/r/items/c")
+            barrier.wait()
+            value = (snapshot.data["n"] if snapshot else 0) + 1
+            txn.set("races/r/items/c", {"n": value})
+            return int(value)
+
+        def run(_: int) -> int | Contention:
+            try:
+                return store.run_transaction(fn, max_attempts=1)
+            except Contention as exc:
+                return exc
+
+        with ThreadPoolExecutor(2) as pool:
+            outcomes = list(pool.map(run, range(2)))
+
+        assert sorted(type(o).__name__ for o in outcomes) == ["Contention", "int"]
+        snapshot = store.get("races/r/items/c")
+        assert snapshot is not None
+        assert snapshot.data == {"n": 1}
+        store.close()
