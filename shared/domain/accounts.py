@@ -7,7 +7,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
+
+from shared.domain.model import DomainModel
 
 SCHEMA_VERSION = 1
 MAX_TARGET_ROLES = 10
@@ -49,7 +51,7 @@ def _dedupe(items: list[str]) -> list[str]:
     return out
 
 
-class SalaryFloor(BaseModel):
+class SalaryFloor(DomainModel):
     """The lowest pay the job seeker would consider."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -61,7 +63,7 @@ class SalaryFloor(BaseModel):
     period: PayPeriod = PayPeriod.YEAR
 
 
-class ProfileInputs(BaseModel):
+class ProfileInputs(DomainModel):
     """What the job seeker tells us directly (PUT /me/profile-inputs)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -70,7 +72,9 @@ class ProfileInputs(BaseModel):
         list[Label], Field(min_length=1, max_length=MAX_TARGET_ROLES), AfterValidator(_dedupe)
     ]
     notes: str = Field("", max_length=MAX_NOTES_CHARS)
-    preferred_locations: Annotated[list[Label], Field(max_length=MAX_LOCATIONS), AfterValidator(_dedupe)] = []
+    preferred_locations: Annotated[list[Label], Field(max_length=MAX_LOCATIONS), AfterValidator(_dedupe)] = (
+        Field(default_factory=list)
+    )
     remote_preference: RemotePreference = RemotePreference.ANY
     salary_floor: SalaryFloor | None = None
 
@@ -90,7 +94,7 @@ def mask_email(email: str | None) -> str | None:
     return f"{local[:1]}***@{domain}" if domain else "***"
 
 
-class User(BaseModel):
+class User(DomainModel):
     """The account record at ``users/{uid}``; the e-mail never appears in its repr."""
 
     model_config = ConfigDict(frozen=True)
@@ -114,7 +118,7 @@ class User(BaseModel):
         yield "email", self.masked_email
 
 
-class UserChanges(BaseModel):
+class UserChanges(DomainModel):
     """Editable account fields (PUT /me). Only the fields present in the body change."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

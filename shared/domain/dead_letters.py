@@ -6,14 +6,15 @@ import hashlib
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict, Field
 
 from shared.domain.failures import FailureClass
+from shared.domain.model import DomainModel
 
 SCHEMA_VERSION = 1
 
 
-class DeadLetter(BaseModel):
+class DeadLetter(DomainModel):
     """One message or task that exhausted its attempts.
 
     ``id`` is deterministic (origin + message id or task name), so recording the same dead
@@ -28,7 +29,7 @@ class DeadLetter(BaseModel):
     channel: str  # subscription name (messages) or queue name (tasks)
     message_id: str  # Pub/Sub message id or task name
     payload: str  # the JSON body as text
-    attributes: dict[str, str] = {}
+    attributes: dict[str, str] = Field(default_factory=dict)
     attempts: int
     last_error: str
     failure_class: FailureClass

@@ -17,10 +17,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from shared.domain.errors import Conflict
 from shared.domain.failures import FailureClass
+from shared.domain.model import DomainModel
 
 SCHEMA_VERSION = 1
 PDF_CONTENT_TYPE = "application/pdf"
@@ -74,7 +75,7 @@ def parse_object_name(name: str) -> tuple[str, str] | None:
     return None if m is None else (m.group("uid"), m.group("doc_id"))
 
 
-class Document(BaseModel):
+class Document(DomainModel):
     """One uploaded CV and what became of it."""
 
     model_config = ConfigDict(frozen=True)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from shared.domain.model import DomainModel
 
 SCHEMA_VERSION = 1
 EXTERNAL = "external"
@@ -18,7 +20,7 @@ SOURCE_ID = r"^[a-z0-9][a-z0-9_-]{0,62}$"
 DEFAULT_SCHEDULE = "default"
 
 
-class SourceTerms(BaseModel):
+class SourceTerms(DomainModel):
     """The per-source terms of use the crawler honours."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -35,7 +37,7 @@ class SourceTerms(BaseModel):
     user_agent: str | None = Field(default=None, max_length=300, description="User-Agent sent to this source")
 
 
-class Validators(BaseModel):
+class Validators(DomainModel):
     """Conditional-request validators of the last complete fetch."""
 
     model_config = ConfigDict(frozen=True)
@@ -44,7 +46,7 @@ class Validators(BaseModel):
     last_modified: str | None = None
 
 
-class JobSource(BaseModel):
+class JobSource(DomainModel):
     """One board to crawl."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict, Field
 
 from shared.domain.failures import FailureClass
+from shared.domain.model import DomainModel
 
 
 class StepState(StrEnum):
@@ -20,17 +21,17 @@ class StepState(StrEnum):
     BLOCKED = "blocked"
 
 
-class StepStatus(BaseModel):
+class StepStatus(DomainModel):
     """What a step provider reports: its state plus step-specific detail for the frontend."""
 
     model_config = ConfigDict(frozen=True)
 
     state: StepState
-    detail: dict[str, Any] = {}
+    detail: dict[str, Any] = Field(default_factory=dict)
     failure_class: FailureClass | None = None
 
 
-class JourneyStep(BaseModel):
+class JourneyStep(DomainModel):
     """One step as the journey shows it."""
 
     model_config = ConfigDict(frozen=True)
@@ -38,12 +39,12 @@ class JourneyStep(BaseModel):
     key: str
     title: str
     state: StepState
-    detail: dict[str, Any] = {}
+    detail: dict[str, Any] = Field(default_factory=dict)
     failure_class: FailureClass | None = None
-    requires: list[str] = []
+    requires: list[str] = Field(default_factory=list)
 
 
-class Journey(BaseModel):
+class Journey(DomainModel):
     """Every step in order, plus the first step that is not done yet."""
 
     model_config = ConfigDict(frozen=True)

@@ -32,9 +32,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from shared.domain.language import guess_language
+from shared.domain.model import DomainModel
 from shared.domain.places import Location
 from shared.domain.salary import Salary
 
@@ -61,7 +62,7 @@ CONTENT_FIELDS = (
 )
 
 
-class JobOffer(BaseModel):
+class JobOffer(DomainModel):
     """One posting, normalised. Build it with ``JobOffer.create`` so the hashes are filled."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from shared.domain.model import DomainModel
 from shared.domain.place_names import CITIES as _CITIES
 from shared.domain.place_names import COUNTRIES as _COUNTRIES
 from shared.domain.place_names import ISO_CODES as _ISO
@@ -39,7 +40,7 @@ _NOISE = re.compile(
 _SPLIT = re.compile(r"\s*(?:;|\||/|\bor\b|\n)\s*")
 
 
-class Location(BaseModel):
+class Location(DomainModel):
     """One place an offer is open in."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")

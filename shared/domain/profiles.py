@@ -24,9 +24,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints
 
 from shared.domain.accounts import ProfileInputs, RemotePreference, SalaryFloor
+from shared.domain.model import DomainModel
 
 SCHEMA_VERSION = 1
 
@@ -62,7 +63,7 @@ LongText = Annotated[str, _clip(1500)]
 SkillName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 
 
-class WorkItem(BaseModel):
+class WorkItem(DomainModel):
     """One job. Dates are ``YYYY-MM`` or ``YYYY`` as the CV states them; ``end`` is None when current."""
 
     title: ShortText = Field(description="job title as written in the CV")
@@ -72,7 +73,7 @@ class WorkItem(BaseModel):
     current: bool = Field(False, description="true when the CV says the job continues (Present)")
 
 
-class SkillItem(BaseModel):
+class SkillItem(DomainModel):
     """A skill read from the CV, with the quote that shows it."""
 
     name: Annotated[str, _clip(80)] = Field(
@@ -82,7 +83,7 @@ class SkillItem(BaseModel):
     evidence: ShortText = Field(description="an exact quote from the CV text that shows the skill")
 
 
-class EducationItem(BaseModel):
+class EducationItem(DomainModel):
     """A degree or diploma."""
 
     degree: ShortText = Field(description="degree as written, e.g. Bachelor of Science in Computer Science")
@@ -90,14 +91,14 @@ class EducationItem(BaseModel):
     end: str | None = Field(None, description="graduation year, YYYY")
 
 
-class LanguageItem(BaseModel):
+class LanguageItem(DomainModel):
     """A spoken language."""
 
     name: ShortText = Field(description="language name in English, e.g. Spanish")
     level: ShortText | None = Field(None, description="level as written (native, fluent, C1, ...)")
 
 
-class ProfileDraft(BaseModel):
+class ProfileDraft(DomainModel):
     """What a provider may return for one CV (also the LLM response schema): no provenance."""
 
     headline: ShortText = Field("", description="one-line professional headline")
@@ -121,7 +122,7 @@ class ProfileSkill(SkillItem):
     source: Literal["cv", "user"] = "cv"
 
 
-class Preferences(BaseModel):
+class Preferences(DomainModel):
     """The user's stated preferences, copied from their profile inputs at generation time."""
 
     target_roles: list[str] = Field(default_factory=list)
@@ -142,7 +143,7 @@ class Preferences(BaseModel):
         )
 
 
-class TokenUsage(BaseModel):
+class TokenUsage(DomainModel):
     """LLM tokens a generation consumed (zero for the heuristic provider)."""
 
     input_tokens: int = 0
@@ -150,7 +151,7 @@ class TokenUsage(BaseModel):
     total_tokens: int = 0
 
 
-class TitleFix(BaseModel):
+class TitleFix(DomainModel):
     """Replace the title of ``work_history[index]``."""
 
     model_config = ConfigDict(extra="forbid")
@@ -159,7 +160,7 @@ class TitleFix(BaseModel):
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
-class Corrections(BaseModel):
+class Corrections(DomainModel):
     """A user's corrections to one version (POST /career-profiles/{version}:refine)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -185,7 +186,7 @@ class Corrections(BaseModel):
         )
 
 
-class Provenance(BaseModel):
+class Provenance(DomainModel):
     """Where a version came from. A refinement keeps the parent's sources and names the parent."""
 
     source_document_ids: list[str]
@@ -201,7 +202,7 @@ class Provenance(BaseModel):
     corrections: Corrections | None = None
 
 
-class CareerProfile(BaseModel):
+class CareerProfile(DomainModel):
     """One stored version of a user's career profile (see the module docstring for invariants)."""
 
     uid: str

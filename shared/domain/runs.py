@@ -16,10 +16,11 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from shared.domain.errors import Conflict
 from shared.domain.failures import FailureClass
+from shared.domain.model import DomainModel
 
 SCHEMA_VERSION = 1
 Trigger = Literal["schedule", "operator", "callback", "cli"]
@@ -47,7 +48,7 @@ _ALLOWED: dict[RunStatus, frozenset[RunStatus]] = {
 }
 
 
-class RunStats(BaseModel):
+class RunStats(DomainModel):
     """What a run saw and changed. ``fetched`` counts postings read; the rest count offers."""
 
     model_config = ConfigDict(frozen=True)
@@ -66,7 +67,7 @@ class RunStats(BaseModel):
         return self.new + self.updated + self.closed
 
 
-class Run(BaseModel):
+class Run(DomainModel):
     """One crawl of one source (document ``runs/{id}``)."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")

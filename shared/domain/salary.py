@@ -10,13 +10,15 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
+
+from shared.domain.model import DomainModel
 
 Period = Literal["hour", "day", "week", "month", "year"]
 PER_YEAR: dict[str, int] = {"hour": 2080, "day": 260, "week": 52, "month": 12, "year": 1}
 
 
-class Salary(BaseModel):
+class Salary(DomainModel):
     """A pay range as listed (or parsed), plus the same range per year."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from shared.domain.model import DomainModel
 
 
-class Component(BaseModel):
+class Component(DomainModel):
     """One weighted feature: ``contribution = weight * value`` points of the 0-100 total."""
 
     model_config = ConfigDict(frozen=True)
@@ -20,7 +22,7 @@ class Component(BaseModel):
     evidence: dict[str, Any] = Field(default_factory=dict)
 
 
-class Gate(BaseModel):
+class Gate(DomainModel):
     """A hard rule; a failed gate excludes the offer whatever its score."""
 
     model_config = ConfigDict(frozen=True)
@@ -30,7 +32,7 @@ class Gate(BaseModel):
     reason: str
 
 
-class Audit(BaseModel):
+class Audit(DomainModel):
     """What the score was computed from, to reproduce it."""
 
     model_config = ConfigDict(frozen=True)
@@ -42,7 +44,7 @@ class Audit(BaseModel):
     computed_at: datetime
 
 
-class Explanation(BaseModel):
+class Explanation(DomainModel):
     """Why an offer got its score. ``version`` is the ruleset (deterministic) or prompt (llm) version."""
 
     model_config = ConfigDict(frozen=True)

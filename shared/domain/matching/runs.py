@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from shared.domain.matching.scoring import RULESET_VERSION
+from shared.domain.model import DomainModel
 
 SCHEMA_VERSION = 1
 
 
-class RunDelta(BaseModel):
+class RunDelta(DomainModel):
     """Changes a run made to a user's results."""
 
     new: list[str] = Field(default_factory=list)
@@ -27,7 +28,7 @@ class RunDelta(BaseModel):
         return bool(self.new or self.moved or self.closed or self.updated)
 
 
-class MatchRun(BaseModel):
+class MatchRun(DomainModel):
     """One matching run for one user."""
 
     id: str
