@@ -76,3 +76,11 @@ def default_source_id(kind: str, board: str) -> str:
     """'greenhouse' + 'Anthropic' -> 'greenhouse-anthropic' (lower-case, safe characters)."""
     slug = re.sub(r"[^a-z0-9_-]+", "-", f"{kind}-{board}".casefold()).strip("-_")
     return slug[:63] or "source"
+
+
+SOURCES = "job_sources"
+
+
+def source_path(source_id: str) -> str:
+    """Document path of a source (collection ``job_sources``)."""
+    return f"{SOURCES}/{source_id}"

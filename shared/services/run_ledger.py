@@ -16,11 +16,10 @@ from typing import Any
 
 from shared.domain.errors import Conflict, InvalidInput, NotFound
 from shared.domain.failures import FailureClass
-from shared.domain.job_sources import JobSource, Validators
+from shared.domain.job_sources import JobSource, Validators, source_path
 from shared.domain.runs import Run, RunStats, RunStatus, Trigger, run_id
 from shared.ports import Clock, DocumentStore, Filter, Op, Order, Query, Transaction, iter_pages
 from shared.services.pagination import Page, page
-from shared.services.sources import source_path
 
 RUNS = "runs"
 START_WITHIN = timedelta(hours=1)  # a PENDING run nobody starts is swept after this

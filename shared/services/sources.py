@@ -12,15 +12,15 @@ from shared.domain.job_sources import (
     DEFAULT_SCHEDULE,
     EXTERNAL,
     SOURCE_ID,
+    SOURCES,
     JobSource,
     SourceTerms,
     default_source_id,
+    source_path,
 )
 from shared.ports import Clock, DocumentStore, Filter, Op, Order, Query, Transaction, iter_pages
 from shared.services.pagination import Page, page
 from shared.sources.registry import KINDS
-
-SOURCES = "job_sources"
 
 
 class SourceSpec(BaseModel):
@@ -36,11 +36,6 @@ class SourceSpec(BaseModel):
     schedule: str = Field(default=DEFAULT_SCHEDULE, min_length=1, max_length=100)
     enabled: bool = True
     terms: SourceTerms = SourceTerms()
-
-
-def source_path(source_id: str) -> str:
-    """Document path of a source."""
-    return f"{SOURCES}/{source_id}"
 
 
 class SourceService:
