@@ -7,25 +7,16 @@ from typing import TYPE_CHECKING
 import functions_framework
 
 from shared.api.routes import api_route_groups
-from shared.edge.http import HttpApp
-from shared.edge.logs import configure
+from shared.edge.http import LazyHttpApp
 
 if TYPE_CHECKING:
     import flask
 
-_app: HttpApp | None = None
-
-
-def app() -> HttpApp:
-    """The router, built on the first request (nothing is built at import)."""
-    global _app  # noqa: PLW0603 - one router per instance, built lazily
-    if _app is None:
-        configure()
-        _app = HttpApp("api", api_route_groups(), title="Career assistant API")
-    return _app
+# Nothing is built at import: the router and its areas load on the first request.
+_app = LazyHttpApp("api", api_route_groups, title="Career assistant API")
 
 
 @functions_framework.http
 def api(request: flask.Request) -> flask.Response:
     """Entry point: route the request."""
-    return app()(request)
+    return _app(request)

@@ -35,7 +35,17 @@ if TYPE_CHECKING:
     from shared.bootstrap import Container
 
 # Route types live in shared.edge.routes; re-exported here, where route modules import them.
-__all__ = ["MAX_BODY_BYTES", "Auth", "Call", "Handler", "HttpApp", "Reply", "Route", "RouteGroup"]
+__all__ = [
+    "MAX_BODY_BYTES",
+    "Auth",
+    "Call",
+    "Handler",
+    "HttpApp",
+    "LazyHttpApp",
+    "Reply",
+    "Route",
+    "RouteGroup",
+]
 _log = logs.get_logger("http")
 
 
@@ -208,6 +218,26 @@ class HttpApp:
         from shared.edge.openapi import openapi_document
 
         return Reply(200, openapi_document(self.title, self.version, self.routes))
+
+
+class LazyHttpApp:
+    """What a function's main.py holds at import: an HttpApp built on the first request."""
+
+    def __init__(self, name: str, routes: Callable[[], Sequence[Route | RouteGroup]], *, title: str) -> None:
+        self._name = name
+        self._routes = routes
+        self._title = title
+        self._app: HttpApp | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, request: flask.Request) -> flask.Response:
+        """Answer one request, building the router first if this instance is cold."""
+        if self._app is None:
+            with self._lock:
+                if self._app is None:
+                    logs.configure()
+                    self._app = HttpApp(self._name, self._routes(), title=self._title)
+        return self._app(request)
 
 
 class _RouteNotFound(CareerError):
