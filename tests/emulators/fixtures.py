@@ -100,7 +100,10 @@ def _emulators_for_marked_tests(request: pytest.FixtureRequest, _isolate_environ
     stack: EmulatorStack = request.getfixturevalue("emulators")
     for name in names:
         if name in stack.unavailable:
-            pytest.skip(f"{name} emulator unavailable: {stack.unavailable[name]}")
+            reason = f"{name} emulator unavailable: {stack.unavailable[name]}"
+            if os.environ.get("CI"):
+                pytest.fail(reason)  # CI's machine has every emulator: a failed start is a failure
+            pytest.skip(reason)
     stack.reset(names)
     os.environ.update(stack.env())
     get_settings.cache_clear()
