@@ -14,20 +14,11 @@ from shared.adapters.local.sqlite_store import SqliteDocumentStore
 from shared.api import matches
 from shared.bootstrap import Container
 from shared.config import Settings
-from shared.domain.accounts import RemotePreference
 from shared.domain.errors import NotFound
-from shared.domain.offers import JobOffer
-from shared.domain.profiles import (
-    CareerProfile,
-    LanguageItem,
-    Preferences,
-    ProfileSkill,
-    Provenance,
-    WorkItem,
-)
 from shared.services.matching import MatchingService, matches_collection
 from shared.topology import TOPOLOGY
 from tests.support.http import bearer, client_for
+from tests.unit.matching_world import OFFERS, make_offer, make_profile, save
 
 SECRET = "matching-test-secret-0123456789abcdef"
 
@@ -44,70 +35,11 @@ def service(store: SqliteDocumentStore) -> MatchingService:
     return MatchingService(store, ManualClock(datetime(2026, 3, 20, tzinfo=UTC)))
 
 
-def _profile(
-    uid: str, version: int = 1, skills: tuple[str, ...] = ("Python", "PostgreSQL", "Docker")
-) -> CareerProfile:
-    return CareerProfile(
-        uid=uid,
-        version=version,
-        seniority="senior",
-        skills=[ProfileSkill(name=s, category="language", evidence=f"used {s}") for s in skills],
-        work_history=[WorkItem(title="Software Engineer", employer="Initech")],
-        languages=[LanguageItem(name="English")],
-        preferences=Preferences(target_roles=["Backend Engineer"], remote=RemotePreference.ANY),
-        provenance=Provenance(
-            source_document_ids=["d1"],
-            source_sha256s=["s"],
-            inputs_hash="i",
-            provider="heuristic",
-            model="heuristic-v1",
-            prompt_version="p1",
-            created_at=datetime(2026, 3, 1, tzinfo=UTC),
-        ),
-    )
-
-
-def _offer(n: int, title: str, text: str, **extra: Any) -> JobOffer:
-    return JobOffer.create(
-        source_kind="lever",
-        board="acme",
-        external_id=str(n),
-        title=title,
-        company="Acme",
-        url=f"https://jobs.invalid/{n}",
-        description_text=text,
-        language="en",
-        posted_at=datetime(2026, 3, 15, tzinfo=UTC),
-        **extra,
-    )
-
-
-OFFERS = [
-    _offer(1, "Senior Backend Engineer", "Python, PostgreSQL and Docker every day.", remote_policy="remote"),
-    _offer(2, "Backend Developer", "We write Python services on PostgreSQL.", remote_policy="hybrid"),
-    _offer(
-        3,
-        "Account Executive",
-        "Sell our product to enterprises. Salesforce experience.",
-        remote_policy="onsite",
-    ),
-    _offer(4, "Data Engineer", "Spark, Airflow and Python pipelines.", remote_policy="remote"),
-    _offer(5, "Customer Success Manager", "Own renewals.", remote_policy="remote"),
-]
-
-
-def _save(store: SqliteDocumentStore, profiles: list[CareerProfile], offers: list[JobOffer]) -> None:
-    for p in profiles:
-        store.set(f"users/{p.uid}/career_profiles/{p.version}", p.model_dump(mode="python"))
-    for o in offers:
-        store.set(f"job_offers/{o.id}", {**o.model_dump(mode="python"), "closed_at": None})
-
-
 class TestMatchProfile:
     def test_ranks_every_open_offer_and_records_a_run(
         self, store: SqliteDocumentStore, service: MatchingService
     ) -> None:
-        _save(store, [_profile("alice")], OFFERS)
+        save(store, [make_profile("alice")], OFFERS)
 
         run = service.match_profile("alice", 1)
 
@@ -121,7 +53,7 @@ class TestMatchProfile:
     def test_rerun_on_unchanged_inputs_writes_no_result(
         self, store: SqliteDocumentStore, service: MatchingService
     ) -> None:
-        _save(store, [_profile("alice")], OFFERS)
+        save(store, [make_profile("alice")], OFFERS)
         service.match_profile("alice", 1)
         writes = store.writes
 
@@ -134,7 +66,7 @@ class TestMatchProfile:
     def test_latest_version_is_used_when_none_is_given(
         self, store: SqliteDocumentStore, service: MatchingService
     ) -> None:
-        _save(store, [_profile("alice", 1), _profile("alice", 2, skills=("Salesforce",))], OFFERS)
+        save(store, [make_profile("alice", 1), make_profile("alice", 2, skills=("Salesforce",))], OFFERS)
 
         run = service.match_profile("alice")
 
@@ -149,13 +81,13 @@ class TestIncrementalMatching:
     def test_only_changed_offers_are_scored_and_written(
         self, store: SqliteDocumentStore, service: MatchingService
     ) -> None:
-        _save(store, [_profile("alice"), _profile("bob", skills=("Salesforce",))], OFFERS)
+        save(store, [make_profile("alice"), make_profile("bob", skills=("Salesforce",))], OFFERS)
         service.match_profile("alice", 1)
         service.match_profile("bob", 1)
-        changed = _offer(
+        changed = make_offer(
             4, "Data Engineer", "Python, PostgreSQL and Docker pipelines.", remote_policy="remote"
         )
-        _save(store, [], [changed])
+        save(store, [], [changed])
         writes = store.writes
 
         runs = service.match_offers([changed.id])
@@ -171,7 +103,7 @@ class TestIncrementalMatching:
     def test_closed_offer_leaves_results_and_is_recorded(
         self, store: SqliteDocumentStore, service: MatchingService
     ) -> None:
-        _save(store, [_profile("alice")], OFFERS)
+        save(store, [make_profile("alice")], OFFERS)
         service.match_profile("alice", 1)
         store.update(f"job_offers/{OFFERS[0].id}", {"closed_at": datetime(2026, 3, 21, tzinfo=UTC)})
 
@@ -183,7 +115,7 @@ class TestIncrementalMatching:
     def test_unchanged_offer_event_writes_nothing(
         self, store: SqliteDocumentStore, service: MatchingService
     ) -> None:
-        _save(store, [_profile("alice")], OFFERS)
+        save(store, [make_profile("alice")], OFFERS)
         service.match_profile("alice", 1)
         writes = store.writes
 
@@ -195,7 +127,7 @@ class TestReads:
     def test_pages_best_first_with_a_cursor(
         self, store: SqliteDocumentStore, service: MatchingService
     ) -> None:
-        _save(store, [_profile("alice")], OFFERS)
+        save(store, [make_profile("alice")], OFFERS)
         service.match_profile("alice", 1)
 
         first = service.list_matches("alice", limit=2)
@@ -208,7 +140,7 @@ class TestReads:
     def test_filters_by_remote_policy_and_minimum_score(
         self, store: SqliteDocumentStore, service: MatchingService
     ) -> None:
-        _save(store, [_profile("alice")], OFFERS)
+        save(store, [make_profile("alice")], OFFERS)
         service.match_profile("alice", 1)
 
         remote = service.list_matches("alice", remote="remote", limit=10).items
@@ -236,7 +168,7 @@ class TestHttp:
         service: MatchingService,
         client_and_identity: tuple[Any, DevTokenIdentity],
     ) -> None:
-        _save(store, [_profile("alice")], OFFERS)
+        save(store, [make_profile("alice")], OFFERS)
         service.match_profile("alice", 1)
         client, identity = client_and_identity
         path = f"/matches/{OFFERS[0].id}"
@@ -256,7 +188,7 @@ class TestHttp:
         service: MatchingService,
         client_and_identity: tuple[Any, DevTokenIdentity],
     ) -> None:
-        _save(store, [_profile("alice")], OFFERS)
+        save(store, [make_profile("alice")], OFFERS)
         service.match_profile("alice", 1)
         client, identity = client_and_identity
 

@@ -1,0 +1,89 @@
+"""The match_offers function on its own functions-framework app, fed by the local queue like production."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from shared import bootstrap
+from shared.adapters.local.clock import ManualClock
+from shared.adapters.local.sqlite_queue import SqliteDeliveryQueue
+from shared.adapters.local.sqlite_store import SqliteDocumentStore
+from shared.bootstrap import Container
+from shared.config import Settings
+from shared.domain.offers import JobOffer
+from shared.localstack.delivery import register_functions
+from shared.ports import Order, Query
+from shared.services.matching import matches_collection, runs_collection
+from shared.topology import TOPOLOGY
+from tests.unit.matching_world import OFFERS, make_offer, make_profile, save
+
+FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
+
+
+@pytest.fixture
+def world(settings: Settings) -> Iterator[tuple[SqliteDocumentStore, SqliteDeliveryQueue]]:
+    clock = ManualClock(datetime(2026, 3, 20, tzinfo=UTC))
+    store = SqliteDocumentStore(":memory:", indexes=TOPOLOGY.indexes)
+    queue = SqliteDeliveryQueue(topology=TOPOLOGY, clock=clock)
+    container = Container(settings, clock=clock, store=store, delivery=queue)
+    bootstrap.install(container)
+    fed = register_functions(queue, TOPOLOGY, FUNCTIONS, project=settings.project_id)
+    assert {"profile-events-match", "offer-events-match"} <= set(fed)
+    yield store, queue
+    bootstrap.install(None)
+    container.close()
+
+
+def _runs(store: SqliteDocumentStore, uid: str) -> list[dict[str, object]]:
+    query = Query(runs_collection(uid), order_by=(Order("created_at", descending=True),))
+    return [s.data for s in store.query(query)]
+
+
+class TestMatchOffersFunction:
+    def test_a_new_profile_version_ranks_every_openmake_offer(
+        self, world: tuple[SqliteDocumentStore, SqliteDeliveryQueue]
+    ) -> None:
+        store, queue = world
+        save(store, [make_profile("alice")], OFFERS)
+
+        queue.publish("profile-events", {"uid": "alice", "version": 1})
+        queue.drain()
+
+        assert len(store.query(Query(matches_collection("alice")))) == len(OFFERS)
+        assert [r["trigger"] for r in _runs(store, "alice")] == ["profile"]
+        assert queue.dead_letters() == []
+
+    def test_changed_offers_are_scored_for_subscribed_users(
+        self, world: tuple[SqliteDocumentStore, SqliteDeliveryQueue]
+    ) -> None:
+        store, queue = world
+        save(store, [make_profile("alice")], OFFERS)
+        queue.publish("profile-events", {"uid": "alice", "version": 1})
+        queue.drain()
+        changed: JobOffer = make_offer(
+            4, "Data Engineer", "Python, PostgreSQL and Docker.", remote_policy="remote"
+        )
+        save(store, [], [changed])
+
+        queue.publish("offer-events", {"run_id": "r1", "source_id": "lever-acme", "offer_ids": [changed.id]})
+        queue.drain()
+
+        latest = _runs(store, "alice")[0]
+        assert latest["trigger"] == "offers"
+        assert latest["scored"] == 1
+
+    def test_an_unrecognised_payload_is_acknowledged_not_retried(
+        self, world: tuple[SqliteDocumentStore, SqliteDeliveryQueue]
+    ) -> None:
+        _, queue = world
+
+        queue.publish("profile-events", {"something": "else"})
+        delivered = queue.drain()
+
+        assert delivered == 1
+        assert queue.pending() == 0
+        assert queue.dead_letters() == []
