@@ -29,7 +29,7 @@ def handle(task: Task, container: Container) -> dict[str, Any]:
         request = ExtractionRequest.model_validate(task.payload)
     except ValidationError:
         raise InvalidInput("extraction task payload needs uid and document_id") from None
-    return container.make(DocumentExtraction).run(request)
+    return container.make(DocumentExtraction).run(request, final_attempt=task.final_attempt)
 
 
 @functions_framework.http

@@ -3,6 +3,7 @@
     PENDING_UPLOAD ──confirm──> UPLOADED ──task──> EXTRACTING ──> EXTRACTED
           │                                            │    └───> FAILED(class)
           ├──confirm refuses──> REJECTED(class)         └─(task retried)─> EXTRACTING
+          │                          FAILED(INTERNAL) ──replayed task──> EXTRACTING
           └──same bytes as an extracted CV──> EXTRACTED (linked, never re-extracted)
 
 Every other move raises Conflict. Records are stored at ``users/{uid}/documents/{id}``; the
@@ -49,7 +50,9 @@ _ALLOWED: dict[DocumentState, frozenset[DocumentState]] = {
         {DocumentState.EXTRACTING, DocumentState.EXTRACTED, DocumentState.FAILED}
     ),
     DocumentState.EXTRACTED: frozenset(),
-    DocumentState.FAILED: frozenset(),
+    # Only a FAILED(INTERNAL) document, which gave up on an unexpected error, restarts: an
+    # operator's replay of its dead-lettered task. A classed PDF failure is final.
+    DocumentState.FAILED: frozenset({DocumentState.EXTRACTING}),
     DocumentState.REJECTED: frozenset(),
 }
 
@@ -161,6 +164,8 @@ class Document(DomainModel):
 
     def extracting(self, *, at: datetime) -> Document:
         """An extraction attempt started."""
+        if self.state == DocumentState.FAILED and not self.restartable:
+            raise Conflict(f"document {self.id} failed with {self.failure_class}; upload it again")
         return self._move(DocumentState.EXTRACTING, at, extraction_attempts=self.extraction_attempts + 1)
 
     def extracted(
@@ -176,6 +181,11 @@ class Document(DomainModel):
             truncated=truncated,
             text_sha256=text_sha256,
         )
+
+    @property
+    def restartable(self) -> bool:
+        """True for an extraction that gave up on an unexpected error (not a classed PDF failure)."""
+        return self.state == DocumentState.FAILED and self.failure_class == FailureClass.INTERNAL
 
     def failed(self, failure_class: FailureClass, message: str, *, at: datetime) -> Document:
         """Extraction ended in a classed failure."""

@@ -37,8 +37,3 @@ def guess_language(text: str, *, min_hits: int = 5) -> str | None:
     if top < min_hits or top < second * 1.2:
         return None
     return best
-
-
-def detect_language(text: str) -> str:
-    """ISO 639-1 code of the text's language, or "und" when undetermined."""
-    return guess_language(text, min_hits=3) or "und"

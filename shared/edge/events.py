@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
+
 from shared.domain.errors import InvalidInput, PermanentError
 from shared.domain.failures import FailureClass
 from shared.edge import logs
@@ -59,6 +61,9 @@ class Task:
     queue: str
     retry_count: int
     payload: dict[str, Any]
+    # True on the queue's last attempt: a handler may settle its record before the task is
+    # dead-lettered, so nothing stays "in progress" forever.
+    final_attempt: bool = False
 
 
 def decode_cloud_event(cloud_event: Any) -> Event:
@@ -86,7 +91,11 @@ def decode_cloud_event(cloud_event: Any) -> Event:
             subscription=str(data.get("subscription")) if data.get("subscription") else None,
         )
     if isinstance(data, bytes | bytearray):
-        data = json.loads(data or b"{}")
+        # Undecodable bytes never decode on redelivery either: a permanent error, acknowledged.
+        try:
+            data = json.loads(data or b"{}")
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise InvalidInput(f"event data is not JSON: {err.__class__.__name__}") from None
     if not isinstance(data, dict):
         raise InvalidInput("event data must be a JSON object")
     return Event(
@@ -145,15 +154,20 @@ def run_task(
     """Run ``handler`` for a Cloud Tasks request and map the outcome to a status."""
     import flask
 
+    from shared.edge.inputs import TooLarge, read_body
+
     c = container or _container()
     name = request.headers.get("X-CloudTasks-TaskName", "")
-    retry_count = int(request.headers.get("X-CloudTasks-TaskRetryCount", "0") or 0)
+    retry_count = _retry_count(request.headers.get("X-CloudTasks-TaskRetryCount"))
     logs.begin(function=function, queue=queue, task=name)
+    final = retry_count + 1 >= c.topology.queue(queue).retry.max_attempts
+    raw = b""
     try:
-        payload = json.loads(request.get_data() or b"{}")
+        raw = read_body(request)
+        payload = json.loads(raw or b"{}")
         if not isinstance(payload, dict):
             raise InvalidInput("task payload must be a JSON object")
-        result = handler(Task(name, queue, retry_count, payload), c) or {}
+        result = handler(Task(name, queue, retry_count, payload, final), c) or {}
         return _json({"status": "done", **result}, 200)
     except (json.JSONDecodeError, UnicodeDecodeError):
         logs.log(
@@ -163,7 +177,8 @@ def run_task(
             failure_class=FailureClass.INVALID_INPUT,
         )
         return _json({"status": "failed", "failure_class": FailureClass.INVALID_INPUT}, 200)
-    except PermanentError as err:
+    except (PermanentError, TooLarge) as err:
+        # An oversized payload is as final as an invalid one: retrying resends the same bytes.
         logs.log(
             _log, logging.WARNING, f"task failed permanently: {err.message}", failure_class=err.failure_class
         )
@@ -171,9 +186,11 @@ def run_task(
     except Exception as err:
         failure = getattr(err, "failure_class", FailureClass.INTERNAL)
         status = 503 if getattr(err, "transient", False) else 500
-        _log.warning("task failed, will retry: %s", err, extra={"fields": {"failure_class": failure}})
-        if retry_count + 1 >= c.topology.queue(queue).retry.max_attempts:
-            _record_task_dead_letter(c, queue, name, request.get_data(), retry_count + 1, err, failure)
+        _log.warning(
+            "task failed, will retry: %s", describe(err), extra={"fields": {"failure_class": failure}}
+        )
+        if final:
+            _record_task_dead_letter(c, queue, name, raw, retry_count + 1, err, failure)
         response = flask.Response(
             json.dumps({"status": "retry", "failure_class": str(failure)}),
             status=status,
@@ -195,7 +212,7 @@ def _record_task_dead_letter(
             task_name=name,
             payload=raw.decode("utf-8", "replace"),
             attempts=attempts,
-            last_error=str(err)[:1000],
+            last_error=describe(err)[:1000],
             failure_class=FailureClass(str(failure))
             if str(failure) in FailureClass.__members__
             else FailureClass.INTERNAL,
@@ -204,10 +221,32 @@ def _record_task_dead_letter(
     )
 
 
+def describe(err: BaseException) -> str:
+    """An error's text for logs and dead letters, without the input values it may quote.
+
+    A pydantic ValidationError's text repeats the offending input, which can be CV text;
+    only its locations and messages are kept.
+    """
+    if isinstance(err, ValidationError):
+        where = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors(include_input=False)
+        )
+        return f"{err.error_count()} validation error(s) in {err.title}: {where}"
+    return f"{type(err).__name__}: {err}"
+
+
 def _json(body: Mapping[str, Any], status: int) -> flask.Response:
     import flask
 
     return flask.Response(json.dumps(body, default=str), status=status, mimetype="application/json")
+
+
+def _retry_count(header: str | None) -> int:
+    # Cloud Tasks always sends a number; anything else is treated as a first attempt.
+    try:
+        return max(int(header or 0), 0)
+    except ValueError:
+        return 0
 
 
 def _parse_time(value: Any) -> datetime | None:

@@ -16,7 +16,7 @@ import logging
 import re
 import threading
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
@@ -25,7 +25,7 @@ from shared.domain.errors import CareerError, Forbidden, TransientError, Unauthe
 from shared.domain.failures import FailureClass
 from shared.edge import cors, logs
 from shared.edge.inputs import MAX_BODY_BYTES, parse_body, parse_query, read_body
-from shared.edge.problem import problem_body, status_for
+from shared.edge.problem import problem_response, status_for
 from shared.edge.routes import Auth, Call, Handler, Reply, Route, RouteGroup
 from shared.ports import Principal, Role
 
@@ -113,21 +113,24 @@ class HttpApp:
     # ------------------------------------------------------------------ dispatch
     def __call__(self, request: flask.Request) -> flask.Response:
         """Answer one request; never raises."""
-        # The container (settings, manifest) is built only when a trace needs the project id.
-        header = request.headers.get("X-Cloud-Trace-Context")
-        trace = _trace(header, self.container.settings.project_id) if header else None
-        logs.begin(function=self.name, trace=trace, request_id=uuid.uuid4().hex)
+        logs.begin(function=self.name, request_id=uuid.uuid4().hex)
         path = request.path or "/"
-        # The mount prefix (local stack) belongs in the problem's instance; routing ignores it.
-        instance = (request.script_root or "") + path
+        # The mount prefix (local stack) belongs in the problem's instance and in a Location
+        # the handler gives relative to the function; routing ignores it.
+        mount = request.script_root or ""
+        instance = mount + path
         origin = request.headers.get("Origin")
         try:
+            header = request.headers.get("X-Cloud-Trace-Context")
+            if header:
+                # The container (settings) is built only when a trace needs the project id.
+                logs.bind(trace=_trace(header, self.container.settings.project_id))
             if request.method == "OPTIONS" and origin:
                 return self._preflight(path, origin)
             route, params = self._match(request.method, path)
             logs.bind(route=f"{route.method} {route.path}")
             result = self._invoke(route, params, request)
-            return self._cors(_respond(result, route.status), origin)
+            return self._cors(_respond(result, route.status, mount), origin)
         except CareerError as err:
             status = status_for(err)
             level = logging.ERROR if status >= 500 else logging.INFO
@@ -137,13 +140,15 @@ class HttpApp:
                 headers["WWW-Authenticate"] = 'Bearer realm="career"'
             if isinstance(err, _MethodNotAllowed):
                 headers["Allow"] = ", ".join(err.detail["allowed"])
-            response = _problem(status, err.failure_class, err.message, instance, err.detail, headers)
+            response = problem_response(status, err.failure_class, err.message, instance, err.detail, headers)
             return self._cors(response, origin)
         except Exception:
             _log.exception("unhandled error", extra={"fields": {"failure_class": FailureClass.INTERNAL}})
-            return self._cors(
-                _problem(500, FailureClass.INTERNAL, "internal error", instance, {}, {}), origin
-            )
+            response = problem_response(500, FailureClass.INTERNAL, "internal error", instance)
+            try:
+                return self._cors(response, origin)
+            except Exception:  # the container itself failed: the problem goes out without CORS
+                return response
 
     def _cors(self, response: flask.Response, origin: str | None) -> flask.Response:
         # Settings are read only for cross-origin calls, so same-origin requests stay cheap.
@@ -257,37 +262,23 @@ def _compile(routes: Sequence[Route]) -> _Compiled:
     return [(r, r.pattern()) for r in routes]
 
 
-def _respond(result: Any, default_status: int) -> flask.Response:
+def _respond(result: Any, default_status: int, mount: str) -> flask.Response:
     import flask
 
     if isinstance(result, Reply):
         status, body, headers = result.status, result.body, dict(result.headers)
     else:
         status, body, headers = default_status, result, {}
+    location = headers.get("Location", "")
+    if mount and location.startswith("/"):
+        headers["Location"] = mount + location
     if body is None or status == 204:
         return flask.Response(status=status, headers=headers)
     payload = body.model_dump_json() if isinstance(body, BaseModel) else json.dumps(body, default=str)
     return flask.Response(payload, status=status, headers=headers, mimetype="application/json")
 
 
-def _problem(
-    status: int,
-    failure_class: FailureClass,
-    detail: str,
-    instance: str,
-    extra: Mapping[str, Any],
-    headers: Mapping[str, str],
-) -> flask.Response:
-    import flask
-
-    body = problem_body(status, failure_class, detail, instance, extra)
-    return flask.Response(
-        json.dumps(body), status=status, headers=dict(headers), mimetype="application/problem+json"
-    )
-
-
-def _trace(header: str | None, project: str) -> str | None:
-    if not header:
-        return None
-    trace_id = header.split("/", 1)[0]
+def _trace(header: str, project: str) -> str | None:
+    # TRACE_ID[/SPAN_ID][;o=OPTIONS]: the span and the options are not part of the trace name.
+    trace_id = re.split(r"[/;]", header, maxsplit=1)[0].strip()
     return f"projects/{project}/traces/{trace_id}" if trace_id else None

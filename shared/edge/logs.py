@@ -62,12 +62,13 @@ class CloudLoggingFormatter(logging.Formatter):
         }
         fields = dict(_context.get() or {})
         fields.update(getattr(record, "fields", {}) or {})
-        labels = {k: str(fields.pop(k)) for k in _LABELS if k in fields}
+        # Labels and the trace come from requests too (ids, a client's trace header): masked alike.
+        labels = {k: redact(str(fields.pop(k))) for k in _LABELS if k in fields}
         if labels:
             payload["logging.googleapis.com/labels"] = labels
         trace = fields.pop("trace", None)
         if trace:
-            payload[_TRACE] = trace
+            payload[_TRACE] = redact(str(trace))
         for key, value in fields.items():
             payload[key] = _scrub(value)
         if record.exc_info:

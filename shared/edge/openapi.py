@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -36,7 +37,11 @@ def openapi_document(title: str, version: str, routes: Sequence[Route]) -> dict[
             models.append((r.body, "validation"))
         if r.response is not None:
             models.append((r.response, "serialization"))
+        if r.query is not None:
+            models.append((r.query, "validation"))
+        models += [(model, "serialization") for _, model in r.also if model is not None]
     refs, defs = models_json_schema(models, ref_template="#/components/schemas/{model}")
+    schemas = dict(defs.get("$defs", {}))
     paths: dict[str, dict[str, Any]] = {}
     for r in routes:
         op: dict[str, Any] = {
@@ -51,16 +56,7 @@ def openapi_document(title: str, version: str, routes: Sequence[Route]) -> dict[
             for n in re.findall(r"\{(\w+)\}", r.path)
         ]
         if r.query is not None:
-            for name, info in r.query.model_fields.items():
-                params.append(
-                    {
-                        "name": info.alias or name,
-                        "in": "query",
-                        "required": info.is_required(),
-                        "description": info.description or "",
-                        "schema": {"type": "string"},
-                    }
-                )
+            params += _query_parameters(r.query, refs, schemas)
         if params:
             op["parameters"] = params
         if r.body is not None:
@@ -71,7 +67,6 @@ def openapi_document(title: str, version: str, routes: Sequence[Route]) -> dict[
         if r.auth in ("user", "operator"):
             op["security"] = [{"firebase": []}]
         paths.setdefault(r.path, {})[r.method.lower()] = op
-    schemas = dict(defs.get("$defs", {}))
     schemas["Problem"] = _PROBLEM_SCHEMA
     return {
         "openapi": "3.1.0",
@@ -86,16 +81,46 @@ def openapi_document(title: str, version: str, routes: Sequence[Route]) -> dict[
     }
 
 
+def _query_parameters(
+    model: type[BaseModel], refs: dict[Any, Any], schemas: dict[str, Any]
+) -> list[dict[str, Any]]:
+    # Each parameter carries its field's own schema (integer bounds, enums), so a client knows
+    # what the query string accepts; the model's component is keyed by alias.
+    component = schemas[refs[(model, "validation")]["$ref"].rsplit("/", 1)[-1]]
+    required = set(component.get("required", ()))
+    params = []
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        schema = dict(component["properties"][key])
+        schema.pop("title", None)
+        params.append(
+            {
+                "name": key,
+                "in": "query",
+                "required": key in required,
+                "description": info.description or "",
+                "schema": schema,
+            }
+        )
+    return params
+
+
 def _operation_id(r: Route) -> str:
     return r.method.lower() + "_" + re.sub(r"\W+", "_", r.path).strip("_")
 
 
 def _responses(r: Route, refs: dict[Any, Any]) -> dict[str, Any]:
-    ok: dict[str, Any] = {"description": "OK"}
-    if r.response is not None:
-        ok["content"] = {"application/json": {"schema": refs[(r.response, "serialization")]}}
-    out: dict[str, Any] = {str(r.status): ok}
+    out: dict[str, Any] = {}
+    for status, model in ((r.status, r.response), *r.also):
+        answer: dict[str, Any] = {"description": HTTPStatus(status).phrase}
+        if model is not None:
+            answer["content"] = {"application/json": {"schema": refs[(model, "serialization")]}}
+        out[str(status)] = answer
     problem = {"content": {"application/problem+json": {"schema": _PROBLEM}}}
+    if r.body is not None:
+        out["400"] = {"description": "Malformed JSON", **problem}
+        out["413"] = {"description": "Body too large", **problem}
+        out["415"] = {"description": "Body is not application/json", **problem}
     if r.auth in ("user", "operator"):
         out["401"] = {"description": "Missing or invalid token", **problem}
     if r.auth == "operator":

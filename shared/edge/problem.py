@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.domain.errors import CareerError
 from shared.domain.failures import FailureClass
+
+if TYPE_CHECKING:
+    import flask
 
 PROBLEM_TYPE_PREFIX = "urn:career:problem:"
 
@@ -49,3 +53,20 @@ def problem_body(
     for key, value in (extra or {}).items():
         body.setdefault(key, value)
     return body
+
+
+def problem_response(
+    status: int,
+    failure_class: FailureClass,
+    detail: str,
+    instance: str,
+    extra: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> flask.Response:
+    """An ``application/problem+json`` response (the functions' edge and the local server's)."""
+    import flask
+
+    body = problem_body(status, failure_class, detail, instance, extra)
+    return flask.Response(
+        json.dumps(body), status=status, headers=dict(headers or {}), mimetype="application/problem+json"
+    )

@@ -83,6 +83,9 @@ class Route:
     status: int = 200
     summary: str = ""
     tags: tuple[str, ...] = ()
+    # Other successful answers a handler may give through Reply, as (status, model or None),
+    # so the OpenAPI document tells clients about every 2xx body they can receive.
+    also: tuple[tuple[int, type[BaseModel] | None], ...] = ()
 
     def pattern(self) -> re.Pattern[str]:
         """Regex that matches this route's path and captures its parameters."""

@@ -24,7 +24,7 @@ from werkzeug.wrappers import Request, Response
 from shared.adapters.local.file_blobs import FileBlobStore
 from shared.domain.errors import CareerError
 from shared.domain.failures import FailureClass
-from shared.edge.problem import problem_body, status_for
+from shared.edge.problem import problem_response, status_for
 from shared.localstack.delivery import SignatureType, function_source
 from shared.topology import FunctionSpec, Topology
 
@@ -35,21 +35,6 @@ if TYPE_CHECKING:
 
 HOST = "127.0.0.1"
 _log = logging.getLogger("career.localstack")
-
-
-def problem_response(
-    status: int,
-    failure_class: FailureClass,
-    detail: str,
-    instance: str,
-    extra: Mapping[str, Any] | None = None,
-    headers: Mapping[str, str] | None = None,
-) -> Response:
-    """An ``application/problem+json`` response."""
-    body = problem_body(status, failure_class, detail, instance, extra)
-    return Response(
-        json.dumps(body), status=status, headers=dict(headers or {}), mimetype="application/problem+json"
-    )
 
 
 class RootApp:

@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
 
 import shared
 from shared import bootstrap
-from shared.adapters.local.clock import SystemClock
-from shared.adapters.local.sqlite_queue import SqliteDeliveryQueue
 from shared.config import Settings
-from shared.domain.dead_letters import DeadLetter
 from shared.localstack.delivery import create_function_app, register_functions
 from shared.localstack.scheduler import Scheduler
 from shared.localstack.server import HttpServer, RootApp, mount_http_functions
@@ -84,28 +80,6 @@ class LocalStack:
         bootstrap.install(self._previous)
 
     def _build_container(self) -> bootstrap.Container:
-        data_dir = self.settings.data_dir
-        data_dir.mkdir(parents=True, exist_ok=True)
-        clock = SystemClock()
-        holder: dict[str, bootstrap.Container] = {}
-        recorder = _dead_letter_recorder(holder)
-        queue = SqliteDeliveryQueue(
-            data_dir / "queue.sqlite3", topology=self._topology, clock=clock, on_dead_letter=recorder
-        )
-        container = bootstrap.Container(self.settings, self._topology, clock=clock, delivery=queue)
-        holder["container"] = container
-        return container
-
-
-def _dead_letter_recorder(holder: dict[str, bootstrap.Container]) -> Any:
-    """``DeadLetterService.record`` bound to the container, when that service exists."""
-    try:
-        from shared.services.operations import DeadLetterService
-    except ImportError:
-        _log.warning("shared.services.operations is not available: dead letters stay in the queue file only")
-        return None
-
-    def record(letter: DeadLetter) -> None:
-        holder["container"].make(DeadLetterService).record(letter)
-
-    return record
+        # The container's own delivery queue records dead letters through DeadLetterService.
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return bootstrap.Container(self.settings, self._topology)

@@ -80,10 +80,6 @@ class AccountsService:
         self._store.set(inputs_path(uid), _to_document(stored))
         return stored
 
-    def has_inputs(self, uid: str) -> bool:
-        """True once profile inputs were stored (journey)."""
-        return self._store.get(inputs_path(uid)) is not None
-
 
 def _to_document(inputs: StoredProfileInputs) -> dict[str, object]:
     # Enums as their values (the store holds JSON-like data), datetimes stay tz-aware.

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.domain.job_sources import EXTERNAL, SOURCE_ID
-from shared.domain.runs import Trigger
+from shared.domain.runs import RunStatus, Trigger
 from shared.ports import Clock, DocumentStore, TaskQueue
 from shared.services.run_ledger import RunLedger, Started
 from shared.services.sources import SourceService
@@ -81,7 +81,10 @@ class CrawlRequests:
         rid = safe_request_id(request_id)
         source = self._sources.get(source_id)
         started = self._ledger.open(source_id, rid, trigger)
-        if started.created and source.kind != EXTERNAL:
+        # Re-driven on every retry of the same request while its run is PENDING: the enqueue
+        # may have failed after the run was opened, and the task name dedupes a second one.
+        ours = started.run.request_id == rid and started.run.status == RunStatus.PENDING
+        if ours and source.kind != EXTERNAL:
             self._enqueue(source_id, rid, trigger)
         return started
 

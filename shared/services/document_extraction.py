@@ -28,7 +28,14 @@ if TYPE_CHECKING:
 
 PROFILE_QUEUE = "profiles"
 TEXT_CONTENT_TYPE = "text/plain; charset=utf-8"
-_STARTABLE = (DocumentState.UPLOADED, DocumentState.EXTRACTING)  # EXTRACTING: a retried attempt
+_GAVE_UP = "We could not process this PDF after several attempts; try uploading it again."
+
+
+def _startable(document: Document) -> bool:
+    # EXTRACTING: a retried attempt; FAILED(INTERNAL): an operator replaying the dead letter.
+    return document.state in (DocumentState.UPLOADED, DocumentState.EXTRACTING) or document.restartable
+
+
 _log = logging.getLogger("career.documents")
 
 
@@ -68,17 +75,29 @@ class DocumentExtraction:
         self._clock = clock
         self._limits = ExtractionLimits.from_settings(settings)
 
-    def run(self, request: ExtractionRequest) -> dict[str, Any]:
-        """Extract the document's text; returns a small summary for the task response."""
+    def run(self, request: ExtractionRequest, *, final_attempt: bool = False) -> dict[str, Any]:
+        """Extract the document's text; returns a small summary for the task response.
+
+        An unexpected error propagates (the queue retries); on the queue's final attempt the
+        document is settled FAILED(INTERNAL) first, so it never stays EXTRACTING forever.
+        """
         path = f"{collection(request.uid)}/{request.document_id}"
         started = transition(
-            self._store, path, when=_STARTABLE, move=lambda d: d.extracting(at=self._clock.now())
+            self._store, path, when=_startable, move=lambda d: d.extracting(at=self._clock.now())
         )
         if started is None:
             return {"document_id": request.document_id, "state": "DELETED"}
         if started.state != DocumentState.EXTRACTING:
             self._queue_profile(started)
             return _summary(started)
+        try:
+            return self._complete(path, request, started)
+        except Exception:
+            if final_attempt:
+                self._finish(path, lambda d: d.failed(FailureClass.INTERNAL, _GAVE_UP, at=self._clock.now()))
+            raise
+
+    def _complete(self, path: str, request: ExtractionRequest, started: Document) -> dict[str, Any]:
         outcome = self._extract(started)
         if outcome.result is None:
             failure = outcome.failure_class or FailureClass.PDF_CORRUPT

@@ -71,18 +71,21 @@ def transition(
     store: DocumentStore,
     path: str,
     *,
-    when: Collection[DocumentState],
+    when: Collection[DocumentState] | Callable[[Document], bool],
     move: Callable[[Document], Document],
 ) -> Document | None:
-    """Apply ``move`` in one transaction if the document is in a state of ``when``.
+    """Apply ``move`` in one transaction if the document is in a state of ``when`` (or passes it).
 
     Returns the moved document; the document as it stands when it is in another state (a
     concurrent attempt got there first); None when it is gone.
     """
 
+    def ready(document: Document) -> bool:
+        return when(document) if callable(when) else document.state in when
+
     def apply(tx: Transaction) -> Document | None:
         document = read(tx, path)
-        if document is None or document.state not in when:
+        if document is None or not ready(document):
             return document
         moved = move(document)
         tx.set(path, moved.to_data())

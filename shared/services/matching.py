@@ -26,7 +26,7 @@ from shared.domain.matching.ranking import Ranked, rank
 from shared.domain.matching.runs import MatchRun, RunDelta
 from shared.domain.offers import JobOffer
 from shared.domain.profiles import CareerProfile
-from shared.ports import Clock, DocumentStore, Filter, Op, Order, Query, iter_pages
+from shared.ports import Clock, DocumentStore, Filter, Op, Order, Query, Transaction, iter_pages
 from shared.services.pagination import Page, page
 
 SCHEMA_VERSION = 1
@@ -55,12 +55,16 @@ class MatchingService:
 
     # ------------------------------------------------------------------ triggers
     def match_profile(self, uid: str, version: int | None = None) -> MatchRun:
-        """Rank every open offer for this profile version (the latest when None)."""
+        """Rank every open offer for this profile version (the latest when None).
+
+        A version older than the one the user is already subscribed with (a late or
+        redelivered event) ranks with the subscribed one: results never go back in time.
+        """
         profile = self._profile(uid, version)
         now = self._clock.now()
-        self._store.set(
-            f"{SUBSCRIBERS}/{uid}", {"uid": uid, "profile_version": profile.version, "updated_at": now}
-        )
+        subscribed = self._subscribe(uid, profile.version, now)
+        if subscribed != profile.version:
+            profile = self._profile(uid, subscribed)
         features = self.features_for(snap.data for snap in iter_pages(self._store, _open_offers()))
         existing = {s.id: s.data for s in iter_pages(self._store, Query(matches_collection(uid)))}
         ranked = rank(profile_features(profile), features, as_of=now)
@@ -207,6 +211,20 @@ class MatchingService:
                     batch.set(path, data)
             batch.commit()
         return run
+
+    def _subscribe(self, uid: str, version: int, now: datetime) -> int:
+        """Subscribe ``uid`` with ``version`` unless already with a newer one; the version in force."""
+        path = f"{SUBSCRIBERS}/{uid}"
+
+        def apply(tx: Transaction) -> int:
+            snap = tx.get(path)
+            current = int(snap.data["profile_version"]) if snap is not None else 0
+            if current > version:
+                return current
+            tx.set(path, {"uid": uid, "profile_version": version, "updated_at": now})
+            return version
+
+        return self._store.run_transaction(apply)
 
     def _profile(self, uid: str, version: int | None) -> CareerProfile:
         collection = f"users/{uid}/career_profiles"

@@ -6,20 +6,20 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from google.oauth2.credentials import Credentials
 
-from shared.adapters.gcp.gemini import GeminiStructuredLLM, RetryPolicy
+from shared.adapters.gcp.gemini import GeminiStructuredLLM
 from shared.adapters.llm_profile import MAX_CV_CHARS, PROMPT_VERSION, LlmProfileProvider
-from shared.config import Settings
 from shared.domain.errors import PermanentError, TransientError
 from shared.domain.failures import FailureClass
 from shared.domain.profiles import ProfileDraft
 from tests.support.vertex_stub import (
+    FAST_RETRY,
     VertexStub,
     stub_blocked_prompt,
     stub_blocked_reply,
     stub_error,
     stub_json,
+    stub_llm,
     stub_text,
 )
 
@@ -34,7 +34,6 @@ DRAFT: dict[str, Any] = {
     ],
     "work_history": [{"title": "Backend Engineer", "employer": "Acme", "start": "2019", "current": True}],
 }
-FAST = RetryPolicy(attempts=3, initial_delay_s=0.01, max_delay_s=0.02, jitter_s=0.0)
 
 
 @pytest.fixture
@@ -45,13 +44,7 @@ def stub() -> Iterator[VertexStub]:
 
 @pytest.fixture
 def llm(stub: VertexStub) -> Iterator[GeminiStructuredLLM]:
-    settings = Settings(
-        environment="test",
-        project_id="demo-career",
-        gemini_location="europe-west4",
-        vertex_base_url=stub.base_url,
-    )
-    adapter = GeminiStructuredLLM.from_settings(settings, credentials=Credentials(token="test"), retry=FAST)
+    adapter = stub_llm(stub)
     yield adapter
     adapter.close()
 
@@ -124,7 +117,7 @@ class TestFailures:
         outcome = failure_of(lambda: llm.generate("s", "u", ProfileDraft))
 
         assert outcome == (TransientError, FailureClass.LLM_RATE_LIMITED)
-        assert len(stub.generate_requests()) == FAST.attempts
+        assert len(stub.generate_requests()) == FAST_RETRY.attempts
 
     def test_persistent_503_is_unavailable(self, stub: VertexStub, llm: GeminiStructuredLLM) -> None:
         stub.enqueue(*[stub_error(503)] * 3)
@@ -132,7 +125,7 @@ class TestFailures:
         outcome = failure_of(lambda: llm.generate("s", "u", ProfileDraft))
 
         assert outcome == (TransientError, FailureClass.LLM_UNAVAILABLE)
-        assert len(stub.generate_requests()) == FAST.attempts
+        assert len(stub.generate_requests()) == FAST_RETRY.attempts
 
     def test_unreachable_endpoint_is_unavailable(self, stub: VertexStub, llm: GeminiStructuredLLM) -> None:
         stub.stop()

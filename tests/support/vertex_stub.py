@@ -20,6 +20,14 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from google.oauth2.credentials import Credentials
+
+from shared.adapters.gcp.gemini import GeminiStructuredLLM, RetryPolicy
+from shared.config import Settings
+
+# Millisecond backoff: the retry loop runs for real, the tests stay fast.
+FAST_RETRY = RetryPolicy(attempts=3, initial_delay_s=0.01, max_delay_s=0.02, jitter_s=0.0)
+
 
 @dataclass(frozen=True)
 class StubReply:
@@ -167,3 +175,15 @@ class VertexStub:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def stub_llm(stub: VertexStub) -> GeminiStructuredLLM:
+    """The Gemini adapter built from Settings, aimed at ``stub``, with a test token and FAST_RETRY."""
+    settings = Settings(
+        environment="test",
+        project_id="demo-career",
+        gemini_location="europe-west4",
+        vertex_base_url=stub.base_url,
+    )
+    token = Credentials(token="test")  # type: ignore[no-untyped-call]
+    return GeminiStructuredLLM.from_settings(settings, credentials=token, retry=FAST_RETRY)

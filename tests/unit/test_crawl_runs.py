@@ -4,7 +4,7 @@ the SQLite store, and run records an operator can read."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,27 +23,10 @@ from shared.services.runs import RunService
 from shared.services.sources import SourceSpec
 from shared.topology import TOPOLOGY
 from tests.support.job_board_server import JobBoardServer, Reply, running
+from tests.support.recording import RecordingPublisher
 
 GREENHOUSE = "/v1/boards/acme/jobs"
 SOURCE = "greenhouse-acme"
-
-
-class RecordingPublisher:
-    """Our Publisher port, recording what was published."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, dict[str, Any]]] = []
-
-    def publish(
-        self,
-        topic: str,
-        data: Mapping[str, Any],
-        *,
-        attributes: Mapping[str, str] | None = None,
-        ordering_key: str | None = None,
-    ) -> str:
-        self.sent.append((topic, dict(data)))
-        return str(len(self.sent))
 
 
 @pytest.fixture
@@ -92,6 +75,14 @@ def register(
 
 def body(doc: Any) -> bytes:
     return json.dumps(doc).encode()
+
+
+def crawled_once(service: RunService, board: JobBoardServer, doc: Any, *, etag: str | None = None) -> str:
+    """Register the board's source and crawl it once (request r1) while it serves ``doc``."""
+    board.script(GREENHOUSE, Reply(200, body(doc), etag=etag))
+    source_id = register(service, board)
+    service.crawl(source_id, "r1")
+    return source_id
 
 
 def offers_of(store: SqliteDocumentStore) -> dict[str, dict[str, Any]]:
@@ -151,9 +142,7 @@ class TestRecrawl:
         clock: ManualClock,
         kit_jobs: dict[str, Any],
     ) -> None:
-        board.script(GREENHOUSE, Reply(200, body(kit_jobs)))
-        source_id = register(service, board)
-        service.crawl(source_id, "r1")
+        source_id = crawled_once(service, board, kit_jobs)
         before = offers_of(store)
         clock.advance(hours=6)
 
@@ -172,9 +161,7 @@ class TestRecrawl:
         clock: ManualClock,
         kit_jobs: dict[str, Any],
     ) -> None:
-        board.script(GREENHOUSE, Reply(200, body(kit_jobs)))
-        source_id = register(service, board)
-        service.crawl(source_id, "r1")
+        source_id = crawled_once(service, board, kit_jobs)
         edited = json.loads(json.dumps(kit_jobs))
         edited["jobs"][0]["title"] += " (Senior)"
         gone = edited["jobs"].pop()
@@ -218,9 +205,7 @@ class TestRecrawl:
         publisher: RecordingPublisher,
         kit_jobs: dict[str, Any],
     ) -> None:
-        board.script(GREENHOUSE, Reply(200, body(kit_jobs), etag='"rev-7"'))
-        source_id = register(service, board)
-        service.crawl(source_id, "r1")
+        source_id = crawled_once(service, board, kit_jobs, etag='"rev-7"')
         before = offers_of(store)
 
         run = service.crawl(source_id, "r2")
@@ -271,9 +256,7 @@ class TestFailures:
     def test_a_failed_crawl_keeps_the_offers_it_had(
         self, service: RunService, board: JobBoardServer, store: SqliteDocumentStore, kit_jobs: dict[str, Any]
     ) -> None:
-        board.script(GREENHOUSE, Reply(200, body(kit_jobs)))
-        source_id = register(service, board)
-        service.crawl(source_id, "r1")
+        source_id = crawled_once(service, board, kit_jobs)
         board.script(GREENHOUSE, Reply(503, b""))
 
         service.crawl(source_id, "r2")

@@ -152,6 +152,16 @@ class TestRedaction:
 
         assert _lines(buffer)[0]["caller"] == "[redacted-email]"
 
+    def test_masks_labels_and_the_trace(self, capture: tuple[logging.Logger, io.StringIO]) -> None:
+        logger, buffer = capture
+        logs.begin(source_id="someone@example.com", trace="projects/p/traces/someone@example.com")
+
+        logger.info("x")
+
+        line = _lines(buffer)[0]
+        assert line["logging.googleapis.com/labels"]["source_id"] == "[redacted-email]"
+        assert line["logging.googleapis.com/trace"] == "projects/p/traces/[redacted-email]"
+
     def test_masks_stack_traces(self, capture: tuple[logging.Logger, io.StringIO]) -> None:
         logger, buffer = capture
 

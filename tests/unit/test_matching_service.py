@@ -72,6 +72,21 @@ class TestMatchProfile:
 
         assert run.profile_version == 2
 
+    def test_a_late_event_for_an_older_version_ranks_with_the_newer_one(
+        self, store: SqliteDocumentStore, service: MatchingService
+    ) -> None:
+        save(store, [make_profile("alice", 1), make_profile("alice", 2, skills=("Salesforce",))], OFFERS)
+        service.match_profile("alice", 2)
+
+        run = service.match_profile("alice", 1)
+
+        assert run.profile_version == 2
+        subscriber = store.get("match_subscribers/alice")
+        assert subscriber is not None
+        assert subscriber.data["profile_version"] == 2
+        page = service.list_matches("alice", limit=10)
+        assert {s.data["profile_version"] for s in page.items} == {2}
+
     def test_unknown_profile_is_not_found(self, service: MatchingService) -> None:
         with pytest.raises(NotFound):
             service.match_profile("nobody")

@@ -11,15 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from google.oauth2.credentials import Credentials
 
-from shared.adapters.gcp.gemini import GeminiStructuredLLM, RetryPolicy
 from shared.adapters.llm_profile import LlmProfileProvider
 from shared.adapters.local.clock import ManualClock
 from shared.adapters.local.heuristic_provider import HeuristicProfileProvider
 from shared.domain.profiles import CareerProfile
 from shared.domain.text import normalise_space, quote_occurs
-from tests.support.vertex_stub import VertexStub, stub_json
+from tests.support.vertex_stub import VertexStub, stub_json, stub_llm
 from tests.unit.cv_texts import READABLE, cv_text
 from tests.unit.documents_world import UID, World, world
 from tests.unit.profiles_world import profile_service, upload_cv
@@ -40,14 +38,7 @@ def stub() -> Iterator[VertexStub]:
 
 @pytest.fixture
 def gemini(stub: VertexStub) -> Iterator[LlmProfileProvider]:
-    llm = GeminiStructuredLLM(
-        project="demo-career",
-        location="europe-west1",
-        model="gemini-2.5-flash",
-        base_url=stub.base_url,
-        credentials=Credentials(token="test"),
-        retry=RetryPolicy(attempts=2, initial_delay_s=0.01, max_delay_s=0.02, jitter_s=0.0),
-    )
+    llm = stub_llm(stub)
     yield LlmProfileProvider(llm)
     llm.close()
 

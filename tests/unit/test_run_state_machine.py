@@ -6,7 +6,6 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -23,6 +22,7 @@ from shared.services.run_ledger import RUNS
 from shared.services.runs import RunService
 from shared.services.sources import SourceService, SourceSpec
 from shared.topology import TOPOLOGY
+from tests.support.recording import RecordingPublisher
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 _NEXT = {
@@ -79,20 +79,6 @@ class StaticFetcher:
         return HttpResponse(200, {}, self.payload, url)
 
 
-class NullPublisher:
-    """Our Publisher port, discarding messages."""
-
-    def publish(
-        self,
-        topic: str,
-        data: Mapping[str, Any],
-        *,
-        attributes: Mapping[str, str] | None = None,
-        ordering_key: str | None = None,
-    ) -> str:
-        return "m"
-
-
 BOARD = json.dumps(
     {
         "jobs": [
@@ -145,8 +131,8 @@ class TestDeliveries:
         store = SqliteDocumentStore(":memory:", indexes=TOPOLOGY.indexes)
         clock = ManualClock()
         fetcher = StaticFetcher(BOARD)
-        runs = RunService(store, clock, NullPublisher(), fetcher)
-        callbacks = RunCallbacks(store, clock, NullPublisher())
+        runs = RunService(store, clock, RecordingPublisher(), fetcher)
+        callbacks = RunCallbacks(store, clock, RecordingPublisher())
         sources = SourceService(store, clock)
         sources.save(SourceSpec(id="crawled", kind="greenhouse", board="acme"))
         sources.save(SourceSpec(id="scraped", kind="external", board="acme"))
@@ -215,8 +201,8 @@ class TestConflictingCallbacks:
         store = SqliteDocumentStore(":memory:", indexes=TOPOLOGY.indexes)
         clock = ManualClock()
         SourceService(store, clock).save(SourceSpec(id="scraped", kind="external", board="acme"))
-        callbacks = RunCallbacks(store, clock, NullPublisher())
-        run = RunService(store, clock, NullPublisher()).ledger.open("scraped", "e1", "operator").run
+        callbacks = RunCallbacks(store, clock, RecordingPublisher())
+        run = RunService(store, clock, RecordingPublisher()).ledger.open("scraped", "e1", "operator").run
         callbacks.complete(run.id, callback_body("cb1", 0))
 
         with pytest.raises(Conflict):

@@ -1,0 +1,79 @@
+"""An extraction that keeps crashing settles FAILED(INTERNAL) on its last attempt; a replay restarts it."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.domain.documents import DocumentState
+from shared.domain.failures import FailureClass
+from shared.ports import ExtractedText
+from shared.services.document_extraction import DocumentExtraction, ExtractionRequest
+from tests.unit.documents_world import UID, World, make_pdf, world
+
+__all__ = ["world"]  # the fixture, imported for pytest
+
+
+class CrashingExtractor:
+    """A TextExtractor whose PDF library keeps failing in an unexpected way."""
+
+    def extract(self, data: bytes, **_: object) -> ExtractedText:
+        raise RuntimeError("the PDF library crashed")
+
+
+def _uploaded(world: World) -> tuple[str, ExtractionRequest]:
+    data = make_pdf()
+    document = world.start(data)
+    world.finalize(document, world.put(document, data))
+    return document.id, ExtractionRequest(uid=UID, document_id=document.id)
+
+
+class TestExtractionRetries:
+    def test_an_early_crash_leaves_the_document_extracting_for_the_retry(self, world: World) -> None:
+        doc_id, request = _uploaded(world)
+        crashing = world.container.make(DocumentExtraction, extractor=CrashingExtractor())
+
+        with pytest.raises(RuntimeError):
+            crashing.run(request)
+
+        assert world.documents.get(UID, doc_id).state == DocumentState.EXTRACTING
+
+    def test_a_crash_on_the_final_attempt_settles_failed_internal(self, world: World) -> None:
+        doc_id, request = _uploaded(world)
+        crashing = world.container.make(DocumentExtraction, extractor=CrashingExtractor())
+
+        with pytest.raises(RuntimeError):
+            crashing.run(request, final_attempt=True)
+
+        document = world.documents.get(UID, doc_id)
+        assert document.state == DocumentState.FAILED
+        assert document.failure_class == FailureClass.INTERNAL
+        assert document.failure_message is not None
+        assert "try uploading it again" in document.failure_message
+
+    def test_a_replayed_task_restarts_an_extraction_that_gave_up(self, world: World) -> None:
+        doc_id, request = _uploaded(world)
+        with pytest.raises(RuntimeError):
+            world.container.make(DocumentExtraction, extractor=CrashingExtractor()).run(
+                request, final_attempt=True
+            )
+
+        world.extraction.run(request)
+
+        document = world.documents.get(UID, doc_id)
+        assert document.state == DocumentState.EXTRACTED
+        assert document.extraction_attempts == 2
+
+    def test_a_classed_pdf_failure_is_final(self, world: World) -> None:
+        data = b"%PDF-1.7\n" + b"\x00" * 64
+        document = world.start(data)
+        world.finalize(document, world.put(document, data))
+        request = ExtractionRequest(uid=UID, document_id=document.id)
+        world.extraction.run(request)
+        failed = world.documents.get(UID, document.id)
+
+        world.extraction.run(request)
+
+        again = world.documents.get(UID, document.id)
+        assert failed.state == again.state == DocumentState.FAILED
+        assert again.failure_class == FailureClass.PDF_CORRUPT
+        assert again.extraction_attempts == failed.extraction_attempts
