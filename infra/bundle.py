@@ -23,7 +23,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from shared.topology import OPTIONAL_PACKAGES, TOPOLOGY
+from shared.topology import OPTIONAL_PACKAGES, TOPOLOGY, Topology
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 _FILE_MODE = 0o100644 << 16  # regular file, rw-r--r--
@@ -133,14 +133,19 @@ def build(
     return bundle
 
 
-def build_all(functions: Iterable[str], root: Path, out_dir: Path) -> dict[str, Bundle]:
-    """Build every named function; reports all missing sources at once."""
+def build_all(
+    functions: Iterable[str], root: Path, out_dir: Path, topology: Topology = TOPOLOGY
+) -> dict[str, Bundle]:
+    """Build every named function; reports all missing sources at once.
+
+    Each archive's optional packages are those its entry in ``topology`` names.
+    """
     names = list(functions)
     missing = [n for n in names if not (root / "functions" / n / "main.py").is_file()]
     if missing:
         raise BundleError(f"no functions/<name>/main.py for: {', '.join(missing)}")
     shared = package_entries(root)
-    packages = {f.name: f.packages for f in TOPOLOGY.functions}
+    packages = {f.name: f.packages for f in topology.functions}
     return {name: build(name, root, out_dir, shared, packages.get(name, ())) for name in names}
 
 

@@ -25,7 +25,8 @@ def inventory_bundles(topology: Topology, root: Path, out_dir: Path) -> dict[str
     bundles: dict[str, Bundle] = {}
     for spec in topology.functions:
         try:
-            bundles[spec.name] = build(spec.name, root, out_dir, shared)
+            # The same archive `make bundle` builds: only the optional packages it names.
+            bundles[spec.name] = build(spec.name, root, out_dir, shared, spec.packages)
         except BundleError as err:
             sys.stderr.write(f"warning: {err}\n")
             bundles[spec.name] = Bundle(spec.name, "0" * 64, out_dir / f"{spec.name}-missing.zip")

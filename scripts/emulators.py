@@ -84,7 +84,9 @@ def run() -> int:
         os.environ.update(stack.env())  # the provisioning clients read the standard variables
         env = {**stack.env(), "CAREER_FUNCTION_BASE_URL": gateway.url}
         env.setdefault("CAREER_TASKS_SERVICE_ACCOUNT", "tasks-invoker@demo-career.iam.gserviceaccount.com")
-        running = [functions.start_function(spec.name, env) for spec in TOPOLOGY.functions]
+        for spec in TOPOLOGY.functions:
+            # Appended one by one: if a later start fails, the earlier ones are still stopped.
+            running.append(functions.start_function(spec.name, env))
         functions.wait_ready(running)
         for fn in running:
             gateway.routes[fn.name] = fn.url

@@ -317,15 +317,31 @@ class Closeable(Protocol):
     def close(self) -> None: ...
 
 
+_INEQUALITY = frozenset({Op.NE, Op.LT, Op.LE, Op.GT, Op.GE})
+
+
+def effective_order(query: Query) -> tuple[Order, ...]:
+    """The sort keys Firestore applies: order_by, then the inequality-filtered fields it lacks.
+
+    Firestore orders by those fields implicitly (by name, in the last key's direction), so a
+    cursor for such a query needs their values too; both stores sort by exactly these keys.
+    """
+    explicit = {o.field for o in query.order_by}
+    descending = query.order_by[-1].descending if query.order_by else False
+    implicit = sorted({f.field for f in query.filters if f.op in _INEQUALITY} - explicit)
+    return query.order_by + tuple(Order(name, descending) for name in implicit)
+
+
 def iter_pages(store: DocumentStore, query: Query, *, page_size: int = 300) -> Iterator[Snapshot]:
     """Iterate every document of a query with cursor pagination (bounded memory)."""
+    order = effective_order(query)
     cursor = query.start_after
     while True:
-        page = store.query(Query(query.collection, query.filters, query.order_by, page_size, cursor))
+        page = store.query(Query(query.collection, query.filters, order, page_size, cursor))
         yield from page
         if len(page) < page_size:
             return
-        cursor = page[-1].cursor(query.order_by)
+        cursor = page[-1].cursor(order)
 
 
 # --------------------------------------------------------------------------- LLM and profiles

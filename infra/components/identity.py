@@ -1,6 +1,7 @@
 """Service accounts: one per function with the manifest's roles, plus the invoker identities.
 
-Each function runs as its own account holding exactly the roles the manifest lists. Pub/Sub
+Each function runs as its own account holding exactly the roles the manifest lists (those that
+act as a service account, on that account alone, not the project). Pub/Sub
 pushes and Cloud Tasks dispatches carry OIDC tokens of two dedicated invoker accounts, and
 functions are built by a dedicated builder account rather than the default compute one.
 """
@@ -16,6 +17,10 @@ from infra.names import account_id, kebab
 from shared.topology import Topology
 
 _ENQUEUER = "roles/cloudtasks.enqueuer"
+# Roles that let a principal act as a service account: granted on the function's own account
+# only. Granted project-wide, they would let it sign or act as every account (the builder,
+# the invokers) of the project.
+_ON_OWN_ACCOUNT = frozenset({"roles/iam.serviceAccountTokenCreator", "roles/iam.serviceAccountUser"})
 # What Cloud Build needs to turn a source archive into a function image.
 _BUILDER_ROLES = (
     "roles/artifactregistry.writer",
@@ -52,7 +57,10 @@ class Identity(pulumi.ComponentResource):
             account = self._account("fn", spec.name, f"Runs the {spec.name} function")
             self.functions[spec.name] = account
             for role in spec.roles:
-                self._grant(f"{kebab(spec.name)}-{role}", role, account)
+                if role in _ON_OWN_ACCOUNT:
+                    self._grant_on_itself(f"{kebab(spec.name)}-self-{role}", role, account)
+                else:
+                    self._grant(f"{kebab(spec.name)}-{role}", role, account)
 
         self.push_invoker = self._account("push", "invoker", "Identity of Pub/Sub push deliveries (OIDC)")
         self.tasks_invoker = self._account("tasks", "invoker", "Identity of Cloud Tasks dispatches (OIDC)")
@@ -93,4 +101,10 @@ class Identity(pulumi.ComponentResource):
     def _grant(self, name: str, role: str, account: gcp.serviceaccount.Account) -> None:
         gcp.projects.IAMMember(
             name, project=self._project, role=role, member=account.member, opts=self._child
+        )
+
+    def _grant_on_itself(self, name: str, role: str, account: gcp.serviceaccount.Account) -> None:
+        # Signing upload URLs through IAM signBlob needs token-creator on the signer itself.
+        gcp.serviceaccount.IAMMember(
+            name, service_account_id=account.name, role=role, member=account.member, opts=self._child
         )

@@ -6,6 +6,8 @@
 - 429: retried after Retry-After (bounded); then TransientError SOURCE_RATE_LIMITED.
 - 5xx, 408, timeouts, connection errors: retried with backoff; then TransientError
   SOURCE_UNAVAILABLE.
+- a malformed URL or unsupported scheme, a redirect loop: PermanentError SOURCE_UNAVAILABLE;
+  a body that does not decode (bad gzip): PermanentError SOURCE_PARSE_ERROR. No retry.
 
 A Retry-After longer than ``max_retry_after_s`` is not slept through: the fetch gives up at once
 and the failure is classed, so a crawl never blocks its worker for minutes.
@@ -85,6 +87,16 @@ class HttpxFetcher:
             final = attempt == self._max_attempts
             try:
                 response = self._send(url, merged, params)
+            except (httpx.UnsupportedProtocol, httpx.InvalidURL, httpx.TooManyRedirects) as err:
+                # The request itself is wrong (or the source loops): the same GET can never succeed.
+                raise PermanentError(
+                    f"{_host(url)} cannot be fetched ({err})", failure_class=FailureClass.SOURCE_UNAVAILABLE
+                ) from err
+            except httpx.DecodingError as err:
+                raise PermanentError(
+                    f"{_host(url)} sent a body that does not decode ({err})",
+                    failure_class=FailureClass.SOURCE_PARSE_ERROR,
+                ) from err
             except httpx.TimeoutException as err:
                 last = TransientError(
                     f"{_host(url)} timed out", failure_class=FailureClass.SOURCE_UNAVAILABLE
@@ -95,6 +107,7 @@ class HttpxFetcher:
                     f"{_host(url)} unreachable ({err.__class__.__name__})",
                     failure_class=FailureClass.SOURCE_UNAVAILABLE,
                 )
+                last.__cause__ = err
             else:
                 if response.status < 400:  # 304 included: the conditional request matched
                     return response

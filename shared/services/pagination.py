@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from shared.domain.errors import InvalidInput
-from shared.ports import Cursor, DocumentStore, Query, Snapshot
+from shared.ports import Cursor, DocumentStore, Query, Snapshot, effective_order
 
 MAX_PAGE = 100
 
@@ -57,8 +57,10 @@ def page(
 ) -> Page:
     """Run ``query`` for one page: a single store query of ``limit + 1`` rows (at most ``max_page``)."""
     limit = max(1, min(limit, max_page))
-    start = decode_cursor(cursor, arity=len(query.order_by))
-    rows = store.query(Query(query.collection, query.filters, query.order_by, limit + 1, start))
+    # The sort keys the store really applies (a range filter's field sorts implicitly).
+    order = effective_order(query)
+    start = decode_cursor(cursor, arity=len(order))
+    rows = store.query(Query(query.collection, query.filters, order, limit + 1, start))
     items = rows[:limit]
     more = len(rows) > limit
-    return Page(items, encode_cursor(items[-1].cursor(query.order_by)) if more and items else None)
+    return Page(items, encode_cursor(items[-1].cursor(order)) if more and items else None)

@@ -87,6 +87,7 @@ def gcs_backend(settings: Any) -> Iterator[BlobBackend]:
     store = GcsBlobStore(BUCKET, settings=settings, signing_credentials=credentials)
     store.client.create_bucket(BUCKET)
     yield BlobBackend("gcs", store, http_put, lambda: datetime.now(UTC))
+    store.close()
 
 
 def http_put(upload: SignedUpload, body: bytes, headers: dict[str, str]) -> int:

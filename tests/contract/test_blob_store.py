@@ -145,6 +145,13 @@ class TestSignedUploads:
                 expires_in=timedelta(minutes=1),
             )
 
+    @pytest.mark.parametrize("content_type", ["", "application/pdf\r\nx-evil: 1", "text/plain\n0,99"])
+    def test_refuses_an_empty_or_multiline_content_type(self, store: BlobStore, content_type: str) -> None:
+        with pytest.raises(InvalidInput):
+            store.signed_upload_url(
+                "a.pdf", content_type=content_type, max_bytes=10, expires_in=timedelta(minutes=1)
+            )
+
     def test_refuses_a_url_for_a_malformed_name(self, store: BlobStore) -> None:
         with pytest.raises(InvalidInput):
             store.signed_upload_url(

@@ -69,6 +69,22 @@ class TestTaskResource:
             tasks.enqueue(QUEUE, {"uid": "u3"})
 
 
+class TestLifecycle:
+    def test_close_releases_the_channel_and_a_later_enqueue_reconnects(self, gcp_settings: Settings) -> None:
+        hostport = str(gcp_settings.cloud_tasks_emulator_host)
+        provision.provision_queues(hostport, paused=True)
+        tasks = _queue(gcp_settings, "http://127.0.0.1:9")
+        first = tasks.enqueue(QUEUE, {"uid": "u4"}, name=f"before-{uuid.uuid4().hex[:8]}")
+
+        tasks.close()
+        tasks.close()  # idempotent
+        second = tasks.enqueue(QUEUE, {"uid": "u5"}, name=f"after-{uuid.uuid4().hex[:8]}")
+        tasks.close()
+
+        names = {t.name.rsplit("/", 1)[-1] for t in tasks_admin.list_tasks(hostport, QUEUE)}
+        assert {first, second} <= names
+
+
 class TestDispatch:
     def test_dispatches_the_payload_to_the_function_with_task_headers(self, gcp_settings: Settings) -> None:
         hostport = str(gcp_settings.cloud_tasks_emulator_host)

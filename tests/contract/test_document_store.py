@@ -306,6 +306,16 @@ class TestTransactions:
         assert snapshot is not None
         assert snapshot.data == {"n": len(successes)}
 
+    def test_a_refused_write_in_a_transaction_still_allows_reads(
+        self, document_store: DocumentStore, collection: str
+    ) -> None:
+        def fn(txn: Transaction) -> bool:
+            with pytest.raises(InvalidInput):
+                txn.set(f"{collection}/a/odd", {"x": 1})  # a collection path, not a document
+            return txn.get(f"{collection}/b") is None
+
+        assert document_store.run_transaction(fn) is True
+
 
 class TestBatch:
     def test_commits_every_write(self, document_store: DocumentStore, collection: str) -> None:
@@ -375,3 +385,15 @@ class TestWriteCounter:
         document_store.query(Query(collection))
 
         assert document_store.writes == before
+
+    def test_a_write_refused_at_the_call_is_not_counted(
+        self, document_store: DocumentStore, collection: str
+    ) -> None:
+        before = document_store.writes
+        batch = document_store.batch()
+        with pytest.raises(InvalidInput):
+            batch.set(f"{collection}/a", {"at": datetime(2026, 1, 1)})  # noqa: DTZ001 - naive on purpose
+        batch.set(f"{collection}/b", {"x": 1})
+        batch.commit()
+
+        assert document_store.writes - before == 1

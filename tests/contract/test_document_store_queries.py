@@ -137,6 +137,13 @@ class TestOrdering:
 
         assert [s.data["v"] for s in found] == ladder
 
+    def test_inequality_without_order_orders_by_that_field_then_id(
+        self, document_store: DocumentStore, ranked: str
+    ) -> None:
+        found = _ids(document_store, Query(ranked, (Filter("n", Op.GE, 1),)))
+
+        assert found == ["p1", "p5", "p2", "p6", "p3", "p7"]
+
     def test_limit_caps_the_result(self, document_store: DocumentStore, ranked: str) -> None:
         found = _ids(document_store, Query(ranked, order_by=(Order("n"),), limit=3))
 
@@ -175,3 +182,12 @@ class TestPagination:
         assert [s.id for s in iter_pages(document_store, everything, page_size=3)] == _ids(
             document_store, everything
         )
+
+    def test_iter_pages_over_an_inequality_filter_visits_every_match_once(
+        self, document_store: DocumentStore, ranked: str
+    ) -> None:
+        query = Query(ranked, (Filter("n", Op.GE, 1),))
+
+        found = [s.id for s in iter_pages(document_store, query, page_size=2)]
+
+        assert found == ["p1", "p5", "p2", "p6", "p3", "p7"]

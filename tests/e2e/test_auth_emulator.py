@@ -23,10 +23,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.emulator("auth", "firestore")]
 def urls(emulators: EmulatorStack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """Base URLs of the api and ops function processes."""
     logs = tmp_path_factory.mktemp("fn-logs")
-    running = [
-        fns.start_function(name, emulators.env(), log_dir=logs, pid_dir=logs) for name in ("api", "ops")
-    ]
+    running: list[fns.RunningFunction] = []
     try:
+        for name in ("api", "ops"):  # one by one, so a failed start still stops the first
+            running.append(fns.start_function(name, emulators.env(), log_dir=logs, pid_dir=logs))
         fns.wait_ready(running)
         yield {fn.name: fn.url.rstrip("/") for fn in running}
     finally:

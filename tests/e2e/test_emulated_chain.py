@@ -57,18 +57,20 @@ def chain(emulators: EmulatorStack, tmp_path_factory: pytest.TempPathFactory) ->
     """record_dead_letter (real) and a always-failing maintenance stand-in, wired by the manifest."""
     logs = tmp_path_factory.mktemp("fn-logs")
     env = emulators.env()
-    running = [
-        fns.start_function("record_dead_letter", env, log_dir=logs, pid_dir=logs),
-        fns.start_function(
-            "always_transient",
-            env,
-            source=fns.TEST_FUNCTIONS / "always_transient" / "main.py",
-            signature="cloudevent",
-            log_dir=logs,
-            pid_dir=logs,
-        ),
-    ]
+    running: list[fns.RunningFunction] = []
     try:
+        # One by one, so a failed start still stops the ones already running.
+        running.append(fns.start_function("record_dead_letter", env, log_dir=logs, pid_dir=logs))
+        running.append(
+            fns.start_function(
+                "always_transient",
+                env,
+                source=fns.TEST_FUNCTIONS / "always_transient" / "main.py",
+                signature="cloudevent",
+                log_dir=logs,
+                pid_dir=logs,
+            )
+        )
         fns.wait_ready(running)
         urls = {fn.name: fn.url for fn in running}
         provision.create_topics([t.name for t in TOPOLOGY.topics])

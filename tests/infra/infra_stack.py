@@ -57,7 +57,7 @@ def run_stack(tmp: Path, topology: Topology) -> Stack:
     from infra.config import load
 
     root = make_source_tree(tmp / "src", topology)
-    bundles = build_all((f.name for f in topology.functions), root, tmp / "bundles")
+    bundles = build_all((f.name for f in topology.functions), root, tmp / "bundles", topology)
     names = secret_names(topology)
     config = mocks.default_config()
     secret_keys = tuple(f"career:{n}" for n in names)

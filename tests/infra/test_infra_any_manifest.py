@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import zipfile
 
 import pytest
 from infra_stack import Stack, run_stack
@@ -41,6 +42,7 @@ def _extended() -> Topology:
                 "scores offers",
                 secrets=("llm-api-key",),
                 roles=("roles/datastore.user",),
+                packages=("google-genai",),
             ),
             FunctionSpec(NEW_PUSH, NEW_PUSH, "push", "notifies users", roles=("roles/datastore.user",)),
         ),
@@ -86,6 +88,15 @@ class TestNewManifestEntries:
         assert len(accounts) == len(set(accounts))
         assert all(re.fullmatch(r"[a-z][a-z0-9-]{4,28}[a-z0-9]", a) for a in accounts)
         assert service_name(NEW_TASK) in extended.named("gcp:cloudfunctionsv2/function:Function")
+
+    def test_a_new_function_ships_the_optional_packages_it_names(self, extended: Stack) -> None:
+        with zipfile.ZipFile(extended.bundles[NEW_TASK].path) as zf:
+            requirements = zf.read("requirements.txt").decode().splitlines()
+        with zipfile.ZipFile(extended.bundles[NEW_PUSH].path) as zf:
+            plain = zf.read("requirements.txt").decode().splitlines()
+
+        assert any(line.startswith("google-genai") for line in requirements)
+        assert not any(line.startswith("google-genai") for line in plain)
 
     def test_a_new_queue_keeps_fractional_backoffs_and_its_retry_duration(self, extended: Stack) -> None:
         queue = extended.named("gcp:cloudtasks/queue:Queue")["scoring"].inputs

@@ -8,6 +8,7 @@ import pytest
 from infra_stack import make_source_tree
 
 from infra import inventory, mocks
+from infra.bundle import build_all
 from infra.names import service_name
 from shared.topology import TOPOLOGY
 
@@ -40,6 +41,15 @@ class TestInventory:
 
         assert "gcp:cloudfunctionsv2/function:Function ops" in lines
         assert "functions/ops/main.py not found" in capsys.readouterr().err
+
+    def test_lists_the_same_archives_make_bundle_builds(self, tmp_path: Path) -> None:
+        root = make_source_tree(tmp_path / "src", TOPOLOGY)
+        names = [f.name for f in TOPOLOGY.functions]
+
+        listed = inventory.inventory_bundles(TOPOLOGY, root, tmp_path / "listed")
+        built = build_all(names, root, tmp_path / "built")
+
+        assert {n: b.digest for n, b in listed.items()} == {n: b.digest for n, b in built.items()}
 
 
 class TestProgramEntry:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from infra_stack import SECRET_VALUE, Stack
@@ -16,6 +17,9 @@ pytestmark = pytest.mark.infra
 
 FUNCTION = "gcp:cloudfunctionsv2/function:Function"
 ACCOUNT = "gcp:serviceaccount/account:Account"
+PROJECT_IAM = "gcp:projects/iAMMember:IAMMember"
+ACCOUNT_IAM = "gcp:serviceaccount/iAMMember:IAMMember"
+ACTS_AS_ACCOUNT = ("roles/iam.serviceAccountTokenCreator", "roles/iam.serviceAccountUser")
 RUN_INVOKER = "gcp:cloudrunv2/serviceIamMember:ServiceIamMember"
 SUBSCRIPTION = "gcp:pubsub/subscription:Subscription"
 TOPIC_IAM = "gcp:pubsub/topicIAMMember:TopicIAMMember"
@@ -38,8 +42,9 @@ PUSH_SA = "push-invoker@career-mock.iam.gserviceaccount.com"
 TASKS_SA = "tasks-invoker@career-mock.iam.gserviceaccount.com"
 
 
-def _function(stack: Stack, name: str) -> dict[str, object]:
-    return stack.named(FUNCTION)[service_name(name)].inputs
+def _function(stack: Stack, name: str) -> dict[str, Any]:
+    inputs: dict[str, Any] = stack.named(FUNCTION)[service_name(name)].inputs
+    return inputs
 
 
 class TestFunctions:
@@ -78,6 +83,27 @@ class TestFunctions:
             assert env["CAREER_PROJECT_ID"] == "career-mock"
             assert env["CAREER_UPLOADS_BUCKET"] == "career-mock-uploads"
             assert env["CAREER_TASKS_SERVICE_ACCOUNT"] == TASKS_SA
+
+
+class TestProjectGrants:
+    def test_no_account_may_act_as_every_account_of_the_project(self, stack: Stack) -> None:
+        roles = {g.inputs["role"] for g in stack.all(PROJECT_IAM)}
+
+        assert roles.isdisjoint(ACTS_AS_ACCOUNT)
+
+    def test_a_function_that_signs_may_sign_only_as_itself(self, stack: Stack) -> None:
+        signers = [f for f in TOPOLOGY.functions if "roles/iam.serviceAccountTokenCreator" in f.roles]
+        grants = {
+            (g.inputs["serviceAccountId"], g.inputs["member"])
+            for g in stack.all(ACCOUNT_IAM)
+            if g.inputs["role"] == "roles/iam.serviceAccountTokenCreator"
+        }
+
+        assert signers
+        for spec in signers:
+            email = _function(stack, spec.name)["serviceConfig"]["serviceAccountEmail"]
+            own = f"projects/career-mock/serviceAccounts/{email}"
+            assert (own, f"serviceAccount:{email}") in grants
 
 
 class TestInvokers:

@@ -12,7 +12,7 @@ import pytest
 
 from shared.adapters.local.clock import ManualClock
 from shared.adapters.local.file_blobs import FileBlobStore, gcs_notification
-from shared.domain.errors import Forbidden, InvalidInput, NotFound
+from shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from shared.domain.failures import FailureClass
 from shared.ports import BlobInfo, SignedUpload
 
@@ -234,6 +234,18 @@ class TestObjects:
         store.write(NAME, PDF, content_type="application/pdf")
 
         assert (tmp_path / "blobs" / BUCKET / NAME).read_bytes() == PDF
+
+    def test_a_name_clashing_with_a_folder_is_refused_and_leaves_no_stray_file(
+        self, store: FileBlobStore, tmp_path: Path, finalized: list[BlobInfo]
+    ) -> None:
+        store.write(NAME, PDF, content_type="application/pdf")
+
+        with pytest.raises(Conflict):
+            store.write("users/u1", PDF, content_type="application/pdf")
+
+        assert sorted(p.name for p in (tmp_path / "blobs" / BUCKET / "users").iterdir()) == ["u1"]
+        assert store.stat("users/u1") is None
+        assert [info.name for info in finalized] == [NAME]
 
 
 class TestGcsNotification:

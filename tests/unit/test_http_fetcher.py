@@ -141,6 +141,32 @@ class TestPermanentFailures:
         assert caught.value.failure_class == FailureClass.SOURCE_UNAVAILABLE
         assert len(board.hits("/jobs")) == 1
 
+    @pytest.mark.parametrize("url", ["ftp://boards.example/jobs", "boards.example/jobs", "http://[::1/jobs"])
+    def test_a_malformed_url_is_permanent_without_retry(self, fetcher: HttpxFetcher, url: str) -> None:
+        with pytest.raises(PermanentError) as caught:
+            fetcher.get(url)
+        assert caught.value.failure_class == FailureClass.SOURCE_UNAVAILABLE
+        assert fetcher.attempts == 1
+
+    def test_a_redirect_loop_is_permanent(self, sleeps: list[float]) -> None:
+        to_itself = httpx.MockTransport(lambda req: httpx.Response(302, headers={"Location": str(req.url)}))
+        looping = HttpxFetcher(transport=to_itself, sleep=sleeps.append)
+        with pytest.raises(PermanentError) as caught:
+            looping.get("https://boards.example/jobs")
+        looping.close()
+        assert caught.value.failure_class == FailureClass.SOURCE_UNAVAILABLE
+        assert looping.attempts == 1
+
+    def test_a_body_that_does_not_decode_is_a_parse_error(self, sleeps: list[float]) -> None:
+        broken = httpx.MockTransport(
+            lambda request: httpx.Response(200, headers={"Content-Encoding": "gzip"}, content=b"not gzip")
+        )
+        fetcher = HttpxFetcher(transport=broken, sleep=sleeps.append)
+        with pytest.raises(PermanentError) as caught:
+            fetcher.get("https://boards.example/jobs")
+        fetcher.close()
+        assert caught.value.failure_class == FailureClass.SOURCE_PARSE_ERROR
+
     def test_an_oversized_body_is_refused(self, board: JobBoardServer) -> None:
         board.script("/jobs", Reply(200, b"x" * 5000))
         small = HttpxFetcher(max_body_bytes=1000)

@@ -398,6 +398,16 @@ class TestOrderingKeys:
         assert blocked == [0, 99]  # n=0 failed: n=1 and n=2 wait; the other key goes on
         assert [d.data["n"] for d in handler.calls] == [0, 99, 0, 1, 2]
 
+    def test_an_empty_key_means_unordered_as_in_pub_sub(self, queue: SqliteDeliveryQueue) -> None:
+        handler = Recorder(failures=1)
+        queue.register(SUB.name, handler)
+        for n in range(3):
+            queue.publish("uploads", {"n": n}, ordering_key="")
+
+        queue.drain(skip_backoff=False)
+
+        assert [d.data["n"] for d in handler.calls] == [0, 1, 2]  # n=0's failure blocks nothing
+
 
 class TestWorkerThread:
     def test_background_worker_delivers_published_messages(self, queue: SqliteDeliveryQueue) -> None:

@@ -10,11 +10,11 @@ which is success here. CLOUD_TASKS_EMULATOR_HOST switches to an insecure gRPC ch
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from shared.adapters.gcp.lazy import LazyClient
 from shared.adapters.local.delivery import encode_payload
 from shared.adapters.local.delivery_sql import check_task_name
 from shared.config import Settings
@@ -28,26 +28,30 @@ class CloudTasksQueue:
     def __init__(self, *, settings: Settings, topology: Topology = TOPOLOGY) -> None:
         self._settings = settings
         self._topology = topology
-        self._client: Any = None
-        self._lock = threading.Lock()
+        self._client: LazyClient[Any] = LazyClient(self._build_client)
+
+    def _build_client(self) -> Any:
+        from google.cloud import tasks_v2
+
+        emulator = self._settings.cloud_tasks_emulator_host
+        if emulator:
+            import grpc
+            from google.cloud.tasks_v2.services.cloud_tasks.transports import CloudTasksGrpcTransport
+
+            transport = CloudTasksGrpcTransport(channel=grpc.insecure_channel(emulator))
+            return tasks_v2.CloudTasksClient(transport=transport)
+        return tasks_v2.CloudTasksClient()
 
     @property
     def client(self) -> Any:
         """The Cloud Tasks client, built once on first use."""
-        with self._lock:
-            if self._client is None:
-                from google.cloud import tasks_v2
+        return self._client.get()
 
-                emulator = self._settings.cloud_tasks_emulator_host
-                if emulator:
-                    import grpc
-                    from google.cloud.tasks_v2.services.cloud_tasks.transports import CloudTasksGrpcTransport
-
-                    transport = CloudTasksGrpcTransport(channel=grpc.insecure_channel(emulator))
-                    self._client = tasks_v2.CloudTasksClient(transport=transport)
-                else:
-                    self._client = tasks_v2.CloudTasksClient()
-            return self._client
+    def close(self) -> None:
+        """Close the client's gRPC channel (idempotent; a later enqueue reconnects)."""
+        client = self._client.take()
+        if client is not None:
+            client.transport.close()
 
     def queue_path(self, queue: str) -> str:
         """``projects/P/locations/L/queues/Q``."""

@@ -15,7 +15,7 @@ from shared.domain.errors import (
     NotFound,
     TransientError,
 )
-from shared.ports import Data, Op, Query
+from shared.ports import Data, Op, Query, effective_order
 
 _OPS = {
     Op.EQ: "==",
@@ -53,8 +53,9 @@ def to_data(snapshot: Any) -> Data:
 def build_query(client: Any, query: Query) -> Any:
     """The SDK query for ``query``: filters, order_by, a document-id tie-break, cursor, limit.
 
-    Firestore breaks ties by document id in the direction of the last order_by; the
-    tie-break is made explicit here so a cursor can name the document it resumes after.
+    The sort keys are made explicit (order_by, then the inequality fields Firestore would
+    add, then the document id in the last key's direction) so a cursor names every value it
+    resumes after, and the server never appends a key after the id.
     """
     from google.cloud.firestore_v1.base_query import FieldFilter
     from google.cloud.firestore_v1.field_path import FieldPath
@@ -64,16 +65,17 @@ def build_query(client: Any, query: Query) -> Any:
     for flt in query.filters:
         value = list(flt.value) if flt.op is Op.IN else flt.value
         built = built.where(filter=FieldFilter(flt.field, _OPS[flt.op], value))
+    order_by = effective_order(query)
     descending = False
-    for order in query.order_by:
+    for order in order_by:
         descending = order.descending
         built = built.order_by(order.field, direction="DESCENDING" if descending else "ASCENDING")
-    if query.order_by or query.start_after is not None:
+    if order_by or query.start_after is not None:
         built = built.order_by(FieldPath.document_id(), direction="DESCENDING" if descending else "ASCENDING")
     if query.start_after is not None:
         cursor = query.start_after
-        if len(cursor.values) != len(query.order_by):
-            raise InvalidInput("cursor values do not match the query's order_by")
+        if len(cursor.values) != len(order_by):
+            raise InvalidInput("cursor values must match the sort keys (order_by, then inequality fields)")
         built = built.start_after([*cursor.values, collection.document(cursor.doc_id)])
     if query.limit is not None:
         built = built.limit(query.limit)

@@ -9,19 +9,17 @@ emulator, read by the SDK itself.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from shared.adapters.gcp.firestore_query import build_query, to_data, translate
+from shared.adapters.gcp.lazy import LazyClient
 from shared.adapters.local.doc_values import (
-    check_collection_path,
-    check_filter,
     field_segments,
     split_document_path,
     to_json_map,
 )
-from shared.adapters.local.query_plan import check_index
+from shared.adapters.local.query_plan import check_query
 from shared.domain.errors import Contention, InvalidInput
 from shared.ports import Data, Query, Snapshot, Transaction, WriteBatch
 from shared.topology import CompositeIndex
@@ -55,25 +53,30 @@ class _Writes:
     def _added(self) -> None:
         self.count += 1
 
+    # Each call validates before it counts: a write refused at the call is not part of the commit.
     def create(self, path: str, data: Data) -> None:
         """Create; the commit fails with AlreadyExists when the document exists."""
+        ref = self._ref(_checked(path, data))
         self._added()
-        self._target.create(self._ref(_checked(path, data)), data)
+        self._target.create(ref, data)
 
     def set(self, path: str, data: Data, *, merge: bool = False) -> None:
         """Replace, or deep-merge maps with ``merge=True``."""
+        ref = self._ref(_checked(path, data))
         self._added()
-        self._target.set(self._ref(_checked(path, data)), data, merge=merge)
+        self._target.set(ref, data, merge=merge)
 
     def update(self, path: str, data: Data) -> None:
         """Update (dotted) fields; the commit fails with NotFound when the document is absent."""
+        ref = self._ref(_checked(path, data, dotted=True))
         self._added()
-        self._target.update(self._ref(_checked(path, data, dotted=True)), data)
+        self._target.update(ref, data)
 
     def delete(self, path: str) -> None:
         """Delete; a missing document is a no-op."""
+        ref = self._ref(_checked(path))
         self._added()
-        self._target.delete(self._ref(_checked(path)))
+        self._target.delete(ref)
 
 
 class _Batch(_Writes):
@@ -127,23 +130,21 @@ class FirestoreDocumentStore:
         self.writes = 0
         self.reads = 0
         self._indexes = tuple(indexes)
-        self._client: Any = None
-        self._lock = threading.Lock()
+        self._client: LazyClient[Any] = LazyClient(self._build_client)
+
+    def _build_client(self) -> Any:
+        from google.cloud import firestore
+
+        return firestore.Client(project=self.project, database=self.database)
 
     @property
     def client(self) -> Any:
         """The SDK client, built once on first use."""
-        with self._lock:
-            if self._client is None:
-                from google.cloud import firestore
-
-                self._client = firestore.Client(project=self.project, database=self.database)
-            return self._client
+        return self._client.get()
 
     def close(self) -> None:
         """Close the client's channels (idempotent)."""
-        with self._lock:
-            client, self._client = self._client, None
+        client = self._client.take()
         if client is not None:
             client.close()
 
@@ -172,12 +173,7 @@ class FirestoreDocumentStore:
 
     def query(self, query: Query) -> list[Snapshot]:
         """Documents matching ``query`` (IndexRequired when the manifest lacks its index)."""
-        check_collection_path(query.collection)
-        for flt in query.filters:
-            check_filter(flt)
-        if query.limit is not None and query.limit < 0:
-            raise InvalidInput("limit must not be negative")
-        check_index(query, self._indexes)
+        check_query(query, self._indexes)
         if query.limit == 0:
             return []
         built = build_query(self.client, query)

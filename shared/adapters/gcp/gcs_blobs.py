@@ -13,16 +13,15 @@ against the emulator and signed URLs point at it.
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from shared.adapters.local.upload_signing import check_object_name
+from shared.adapters.gcp.lazy import LazyClient
+from shared.adapters.local.upload_signing import check_object_name, check_upload_terms
 from shared.config import Settings
-from shared.domain.errors import InvalidInput, NotFound, TransientError
+from shared.domain.errors import NotFound, TransientError
 from shared.ports import BlobInfo, SignedUpload
 
-MAX_EXPIRY = timedelta(days=7)  # the V4 limit
 LENGTH_RANGE = "x-goog-content-length-range"
 _SCOPES = ("https://www.googleapis.com/auth/cloud-platform",)
 
@@ -34,29 +33,33 @@ class GcsBlobStore:
         self.bucket = bucket
         self._settings = settings
         self._signing_credentials = signing_credentials
-        self._client: Any = None
-        self._lock = threading.Lock()
+        self._client: LazyClient[Any] = LazyClient(self._build_client)
 
     # ------------------------------------------------------------------ clients
+    def _build_client(self) -> Any:
+        import google.cloud.storage as storage
+
+        emulator = self._settings.storage_emulator_host
+        if emulator:
+            from google.auth.credentials import AnonymousCredentials
+
+            return storage.Client(
+                project=self._settings.project_id,
+                credentials=AnonymousCredentials(),  # type: ignore[no-untyped-call]
+                client_options={"api_endpoint": emulator},
+            )
+        return storage.Client(project=self._settings.project_id)
+
     @property
     def client(self) -> Any:
         """The storage client, built once on first use."""
-        with self._lock:
-            if self._client is None:
-                import google.cloud.storage as storage
+        return self._client.get()
 
-                emulator = self._settings.storage_emulator_host
-                if emulator:
-                    from google.auth.credentials import AnonymousCredentials
-
-                    self._client = storage.Client(
-                        project=self._settings.project_id,
-                        credentials=AnonymousCredentials(),  # type: ignore[no-untyped-call]
-                        client_options={"api_endpoint": emulator},
-                    )
-                else:
-                    self._client = storage.Client(project=self._settings.project_id)
-            return self._client
+    def close(self) -> None:
+        """Close the client's HTTP session (idempotent; a later call reconnects)."""
+        client = self._client.take()
+        if client is not None:
+            client.close()
 
     def _blob(self, name: str) -> Any:
         check_object_name(name)
@@ -67,12 +70,7 @@ class GcsBlobStore:
         self, name: str, *, content_type: str, max_bytes: int, min_bytes: int = 1, expires_in: timedelta
     ) -> SignedUpload:
         """A V4 PUT URL for ``name`` pinned to ``content_type``, a size range and an expiry."""
-        if not timedelta(0) < expires_in <= MAX_EXPIRY:
-            raise InvalidInput("expires_in must be positive and at most 7 days")
-        if not 0 <= min_bytes <= max_bytes:
-            raise InvalidInput("size range must satisfy 0 <= min_bytes <= max_bytes")
-        if not content_type or any(c in content_type for c in "\r\n"):
-            raise InvalidInput("content type is required and must be one line")
+        check_upload_terms(content_type, min_bytes, max_bytes, expires_in)
         headers = {"Content-Type": content_type, LENGTH_RANGE: f"{min_bytes},{max_bytes}"}
         issued = datetime.now(UTC).replace(microsecond=0)
         url = self._blob(name).generate_signed_url(

@@ -23,13 +23,17 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from shared.adapters.local.gcs_events import gcs_notification
-from shared.adapters.local.upload_signing import UploadGrant, check_object_name, grant_from_query
+from shared.adapters.local.upload_signing import (
+    UploadGrant,
+    check_object_name,
+    check_upload_terms,
+    grant_from_query,
+)
 from shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from shared.domain.failures import FailureClass
 from shared.ports import BlobInfo, Clock, SignedUpload
 
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$")
-_MAX_EXPIRY = timedelta(days=7)  # the V4 signing limit
 
 __all__ = ["FileBlobStore", "StoredBlobInfo", "gcs_notification"]
 
@@ -76,10 +80,7 @@ class FileBlobStore:
     ) -> SignedUpload:
         """A PUT URL for ``name`` pinned to ``content_type``, a size range and an expiry."""
         check_object_name(name)
-        if not timedelta(0) < expires_in <= _MAX_EXPIRY:
-            raise InvalidInput("expires_in must be positive and at most 7 days")
-        if not 0 <= min_bytes <= max_bytes:
-            raise InvalidInput("size range must satisfy 0 <= min_bytes <= max_bytes")
+        check_upload_terms(content_type, min_bytes, max_bytes, expires_in)
         expires = int((self._clock.now() + expires_in).timestamp())
         grant = UploadGrant(self.bucket, name, expires, content_type, min_bytes, max_bytes)
         url = f"{self._base_url}/_uploads/{self.bucket}/{quote(name)}?{urlencode(grant.query(self._secret))}"
@@ -210,7 +211,11 @@ def _atomic_write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     tmp.write_bytes(data)
-    os.replace(tmp, path)
+    try:
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a refused write leaves nothing behind in the bucket
+        raise
 
 
 def _crc32c(data: bytes) -> str | None:

@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from shared.domain.errors import IndexRequired
+from shared.adapters.local.doc_values import check_collection_path, check_filter
+from shared.domain.errors import IndexRequired, InvalidInput
 from shared.ports import Op, Query
 from shared.topology import CompositeIndex, IndexField
 
@@ -114,3 +115,13 @@ def check_index(query: Query, indexes: Sequence[CompositeIndex]) -> None:
         f"shared/topology.py: {source}",
         detail={"collection": query.collection, "index": source},
     )
+
+
+def check_query(query: Query, indexes: Sequence[CompositeIndex]) -> None:
+    """Refuse what every store refuses: a bad path, filter or limit, or an undeclared index."""
+    check_collection_path(query.collection)
+    for flt in query.filters:
+        check_filter(flt)
+    if query.limit is not None and query.limit < 0:
+        raise InvalidInput("limit must not be negative")
+    check_index(query, indexes)

@@ -5,7 +5,8 @@ are pushed into SQL with json_extract and a type check, so only matching rows ar
 Any other filter becomes a presence check here and is decided in Python (doc_values.matches)
 on the superset SQL returns; the query is then not ``exact`` and gets no SQL LIMIT.
 
-Ordering and cursors run entirely in SQL: each order key becomes a (type rank, value) pair
+Ordering and cursors run entirely in SQL over ``effective_order`` (order_by, then the
+inequality fields Firestore orders by implicitly): each key becomes a (type rank, value) pair
 following Firestore's cross-type order. Arrays and maps of the same rank order by their JSON
 text, an approximation of Firestore's element-wise order. Ties break by document id in the
 direction of the last key, as in Firestore.
@@ -19,7 +20,7 @@ from typing import Any
 
 from shared.adapters.local.doc_values import TS_KEY, dumps, field_segments, to_json_value
 from shared.domain.errors import InvalidInput
-from shared.ports import Filter, Op, Query
+from shared.ports import Filter, Op, Order, Query, effective_order
 
 _SQL_OP = {Op.EQ: "=", Op.LT: "<", Op.LE: "<=", Op.GT: ">", Op.GE: ">="}
 
@@ -126,16 +127,17 @@ def compile_query(query: Query) -> CompiledQuery:
     """Compile ``query`` (paths and values already validated by the caller)."""
     c = _Compiler()
     where = [f"parent = {c.bind(query.collection)}"] + [c.filter(f) for f in query.filters]
+    order_by = effective_order(query)
     raw, keys = "", ""
-    for i, order in enumerate(query.order_by):
+    for i, order in enumerate(order_by):
         path, _ = c.paths(order.field)
         where.append(f"json_type(data, {path}) IS NOT NULL")  # order_by skips docs lacking the field
         raw += f", json_type(data, {path}) AS t{i}, json_extract(data, {path}) AS x{i}"
         keys += f", {_rank(f't{i}', f'x{i}')} AS r{i}, {_value(f't{i}', f'x{i}')} AS v{i}"
     cursor = query.start_after
-    if cursor is not None and len(cursor.values) != len(query.order_by):
-        raise InvalidInput("cursor values must match the order_by fields one to one")
-    if not query.order_by:
+    if cursor is not None and len(cursor.values) != len(order_by):
+        raise InvalidInput("cursor values must match the sort keys (order_by, then inequality fields)")
+    if not order_by:
         # Id order alone: the primary key (parent, id) serves both the order and the cursor.
         if cursor is not None:
             where.append(f"id > {c.bind(cursor.doc_id)}")
@@ -147,15 +149,15 @@ def compile_query(query: Query) -> CompiledQuery:
     sql = f"SELECT id, data FROM (SELECT id, data{keys} FROM ({inner}) LIMIT -1)"  # noqa: S608
     if cursor is not None:
         cte = _cursor_cte(c, cursor.values)
-        sql = f"{cte}{sql}, c WHERE {_after(c, query, cursor.doc_id)}"
-    directions = ["DESC" if o.descending else "ASC" for o in query.order_by]
+        sql = f"{cte}{sql}, c WHERE {_after(c, order_by, cursor.doc_id)}"
+    directions = ["DESC" if o.descending else "ASC" for o in order_by]
     order_sql = "".join(f"r{i} {d}, v{i} {d}, " for i, d in enumerate(directions))
-    return CompiledQuery(f"{sql} ORDER BY {order_sql}id {_id_direction(query)}", c.params, c.exact)
+    return CompiledQuery(f"{sql} ORDER BY {order_sql}id {_id_direction(order_by)}", c.params, c.exact)
 
 
-def _id_direction(query: Query) -> str:
+def _id_direction(order_by: tuple[Order, ...]) -> str:
     # Firestore's implicit tie-break on the document id follows the last sort key's direction.
-    return "DESC" if query.order_by and query.order_by[-1].descending else "ASC"
+    return "DESC" if order_by and order_by[-1].descending else "ASC"
 
 
 def _cursor_cte(c: _Compiler, values: tuple[Any, ...]) -> str:
@@ -169,15 +171,15 @@ def _cursor_cte(c: _Compiler, values: tuple[Any, ...]) -> str:
     return f"WITH c AS MATERIALIZED (SELECT {', '.join(cols)}) " if cols else ""
 
 
-def _after(c: _Compiler, query: Query, doc_id: str) -> str:
+def _after(c: _Compiler, order_by: tuple[Order, ...], doc_id: str) -> str:
     """Rows strictly after the cursor in (key 1, ..., key n, id) order."""
     clauses = []
-    for i in range(len(query.order_by) + 1):
+    for i in range(len(order_by) + 1):
         same = [f"r{j} = c.cr{j} AND v{j} = c.cv{j}" for j in range(i)]
-        if i < len(query.order_by):
-            op = "<" if query.order_by[i].descending else ">"
+        if i < len(order_by):
+            op = "<" if order_by[i].descending else ">"
             step = f"(r{i} {op} c.cr{i} OR (r{i} = c.cr{i} AND v{i} {op} c.cv{i}))"
         else:
-            step = f"id {'<' if _id_direction(query) == 'DESC' else '>'} {c.bind(doc_id)}"
+            step = f"id {'<' if _id_direction(order_by) == 'DESC' else '>'} {c.bind(doc_id)}"
         clauses.append("(" + " AND ".join([*same, step]) + ")")
     return " OR ".join(clauses)

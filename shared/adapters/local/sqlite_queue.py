@@ -90,8 +90,9 @@ class SqliteDeliveryQueue:
             raise InvalidInput(f"unknown topic {topic!r}: not in the topology manifest")
         body, attrs = encode_payload(data), check_attributes(attributes)
         message_id = uuid.uuid4().hex
+        key = ordering_key or None  # Pub/Sub treats an empty ordering key as none
         with self._tx() as db:
-            sql.fan_out(db, self._topology, topic, message_id, body, attrs, ordering_key, self._clock.now())
+            sql.fan_out(db, self._topology, topic, message_id, body, attrs, key, self._clock.now())
         self._wake.set()
         return message_id
 

@@ -18,8 +18,6 @@ from typing import Any, Literal, TypeVar
 
 from shared.adapters.local.doc_values import (
     apply_update,
-    check_collection_path,
-    check_filter,
     deep_merge,
     dumps,
     field_segments,
@@ -28,7 +26,7 @@ from shared.adapters.local.doc_values import (
     split_document_path,
     to_json_map,
 )
-from shared.adapters.local.query_plan import check_index
+from shared.adapters.local.query_plan import check_query
 from shared.adapters.local.query_sql import compile_query
 from shared.domain.errors import AlreadyExists, Contention, InvalidInput, NotFound
 from shared.ports import Data, Query, Snapshot, Transaction, WriteBatch
@@ -189,12 +187,7 @@ class SqliteDocumentStore:
 
     def query(self, query: Query) -> list[Snapshot]:
         """Documents matching ``query`` (Firestore semantics; IndexRequired when undeclared)."""
-        check_collection_path(query.collection)
-        for flt in query.filters:
-            check_filter(flt)
-        if query.limit is not None and query.limit < 0:
-            raise InvalidInput("limit must not be negative")
-        check_index(query, self._indexes)
+        check_query(query, self._indexes)
         compiled = compile_query(query)
         found: list[Snapshot] = []
         if query.limit == 0:

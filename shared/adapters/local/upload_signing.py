@@ -12,6 +12,7 @@ import hashlib
 import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from shared.domain.errors import CareerError, Forbidden, InvalidInput
 
@@ -21,6 +22,7 @@ Q_SIZE_RANGE = "size_range"
 Q_SIGNATURE = "signature"
 METHOD = "PUT"
 MAX_NAME_BYTES = 1024  # GCS's limit
+MAX_EXPIRY = timedelta(days=7)  # the V4 signing limit
 
 
 @dataclass(frozen=True)
@@ -83,3 +85,14 @@ def check_object_name(name: str, *, error: type[CareerError] = InvalidInput) -> 
         raise error("object name must be relative")
     if any(part in ("", ".", "..") for part in name.split("/")):
         raise error("object name must not contain empty, '.' or '..' segments")
+
+
+def check_upload_terms(content_type: str, min_bytes: int, max_bytes: int, expires_in: timedelta) -> None:
+    """Refuse upload terms neither store can sign: the same rules on every backend."""
+    if not timedelta(0) < expires_in <= MAX_EXPIRY:
+        raise InvalidInput("expires_in must be positive and at most 7 days")
+    if not 0 <= min_bytes <= max_bytes:
+        raise InvalidInput("size range must satisfy 0 <= min_bytes <= max_bytes")
+    # A line break would forge a signed header (GCS) or blur the signed fields (local).
+    if not content_type or any(c in content_type for c in "\r\n"):
+        raise InvalidInput("content type is required and must be one line")
