@@ -1,10 +1,11 @@
 """Deterministic, content-hashed deployable archives, one per function.
 
 Each archive holds ``main.py`` at its root (from ``functions/<name>/main.py``), the whole
-``shared/`` package and a ``requirements.txt`` generated from pyproject.toml's runtime
-dependencies. Entries are sorted, timestamps fixed at 1980-01-01, permissions fixed, caches
-left out, so the same sources always give the same bytes and the same name: an unchanged
-function never redeploys (docs/decisions/0071-content-hashed-function-archives.md).
+``shared/`` package, a ``requirements.txt`` generated from pyproject.toml's runtime
+dependencies, and hash-checked bytecode of every source (infra/bytecode.py). Entries are
+sorted, timestamps fixed at 1980-01-01, permissions fixed, stray caches left out, so the same
+sources always give the same bytes and the same name: an unchanged function never redeploys
+(docs/decisions/0071-content-hashed-function-archives.md).
 
 Run ``python -m infra.bundle`` (``make bundle``) to write build/bundles/<name>-<sha>.zip.
 """
@@ -23,6 +24,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from infra.bytecode import bytecode_entries
 from shared.topology import OPTIONAL_PACKAGES, TOPOLOGY, Topology
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
@@ -122,6 +124,7 @@ def build(
     reqs = requirements(root, packages).encode()
     entries = [*function_entries(root, function), ("requirements.txt", reqs)]
     entries.extend(package_entries(root) if shared is None else shared)
+    entries.extend(bytecode_entries(entries))  # a cold instance imports, it does not compile
     data = archive(entries)
     digest = hashlib.sha256(data).hexdigest()
     bundle = Bundle(function, digest, out_dir / f"{function}-{digest}.zip")

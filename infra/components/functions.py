@@ -15,10 +15,9 @@ import pulumi
 import pulumi_gcp as gcp
 
 from infra.bundle import Bundle
+from infra.bytecode import RUNTIME
 from infra.names import env_key, service_name
 from shared.topology import FunctionSpec, Topology
-
-RUNTIME = "python311"
 
 
 def grant_invoker(

@@ -60,7 +60,9 @@ class JobSource(DomainModel):
     base_url: str | None = Field(default=None, description="API root override (custom domain, test server)")
     schedule: str = Field(default=DEFAULT_SCHEDULE, description="scheduler group whose requests crawl it")
     enabled: bool = True
-    terms: SourceTerms = SourceTerms()
+    # model_construct: the default needs no validation, and validating it here would build
+    # SourceTerms' validator at import, in every function that reads a source path.
+    terms: SourceTerms = SourceTerms.model_construct()
     created_at: datetime
     updated_at: datetime
     active_run_id: str | None = None
@@ -76,11 +78,3 @@ def default_source_id(kind: str, board: str) -> str:
     """'greenhouse' + 'Anthropic' -> 'greenhouse-anthropic' (lower-case, safe characters)."""
     slug = re.sub(r"[^a-z0-9_-]+", "-", f"{kind}-{board}".casefold()).strip("-_")
     return slug[:63] or "source"
-
-
-SOURCES = "job_sources"
-
-
-def source_path(source_id: str) -> str:
-    """Document path of a source (collection ``job_sources``)."""
-    return f"{SOURCES}/{source_id}"

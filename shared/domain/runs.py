@@ -81,7 +81,9 @@ class Run(DomainModel):
     started_at: datetime | None = None
     finished_at: datetime | None = None
     lease_expires_at: datetime
-    stats: RunStats = RunStats()
+    # model_construct: an all-defaults value needs no validation, and validating it here would
+    # build RunStats' validator at import, in every function that touches the run ledger.
+    stats: RunStats = RunStats.model_construct()
     failure_class: FailureClass | None = None
     error: str | None = None
     callback_id: str | None = None

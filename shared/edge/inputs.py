@@ -10,10 +10,11 @@ from pydantic import BaseModel, ValidationError
 
 from shared.domain.errors import CareerError, InvalidInput
 from shared.domain.failures import FailureClass
-from shared.edge.routes import Route
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # task functions read bodies here without the HTTP route types
     import flask
+
+    from shared.edge.routes import Route
 
 MAX_BODY_BYTES = 1024 * 1024
 

@@ -26,7 +26,8 @@ CRAWL_QUEUE = "crawls"
 class CrawlRequest(BaseModel):
     """Payload of the crawl-requests topic: every source, one schedule group, or listed ones."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    # Built on first use: the dispatcher validates requests, the crawl function tasks.
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     all: bool = False
     schedule: str | None = None
@@ -38,7 +39,7 @@ class CrawlRequest(BaseModel):
 class CrawlTask(BaseModel):
     """Payload of one task on the crawls queue."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     source_id: str = Field(pattern=SOURCE_ID)
     request_id: str = Field(min_length=1, max_length=200)

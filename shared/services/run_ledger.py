@@ -12,14 +12,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.domain.errors import Conflict, InvalidInput, NotFound
 from shared.domain.failures import FailureClass
-from shared.domain.job_sources import JobSource, Validators, source_path
 from shared.domain.runs import Run, RunStats, RunStatus, Trigger, run_id
+from shared.domain.source_paths import source_path
 from shared.ports import Clock, DocumentStore, Filter, Op, Order, Query, Transaction, iter_pages
 from shared.services.pagination import Page, page
+
+if TYPE_CHECKING:  # the source models load when a run is opened, not for a sweep
+    from shared.domain.job_sources import JobSource, Validators
 
 RUNS = "runs"
 START_WITHIN = timedelta(hours=1)  # a PENDING run nobody starts is swept after this
@@ -208,6 +211,8 @@ def _run(txn: Transaction, rid: str) -> Run:
 
 
 def _source(txn: Transaction, source_id: str) -> JobSource:
+    from shared.domain.job_sources import JobSource
+
     snap = txn.get(source_path(source_id))
     if snap is None:
         raise NotFound(f"job source {source_id} not found", detail={"source_id": source_id})

@@ -12,12 +12,11 @@ from shared.domain.job_sources import (
     DEFAULT_SCHEDULE,
     EXTERNAL,
     SOURCE_ID,
-    SOURCES,
     JobSource,
     SourceTerms,
     default_source_id,
-    source_path,
 )
+from shared.domain.source_paths import SOURCES, source_path
 from shared.ports import Clock, DocumentStore, Filter, Op, Order, Query, Transaction, iter_pages
 from shared.services.pagination import Page, page
 from shared.sources.registry import KINDS
@@ -26,7 +25,8 @@ from shared.sources.registry import KINDS
 class SourceSpec(BaseModel):
     """What an operator sets on a source; the rest of JobSource is kept by the system."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Built on first use: only saving a source validates one (not the crawl functions).
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     id: str | None = Field(default=None, pattern=SOURCE_ID, description="defaults to '<kind>-<board>'")
     kind: str = Field(description="adapter kind, or 'external' for a scraper that calls back")
@@ -35,7 +35,7 @@ class SourceSpec(BaseModel):
     base_url: str | None = Field(default=None, max_length=300, pattern=r"^https?://[^\s]+$")
     schedule: str = Field(default=DEFAULT_SCHEDULE, min_length=1, max_length=100)
     enabled: bool = True
-    terms: SourceTerms = SourceTerms()
+    terms: SourceTerms = SourceTerms.model_construct()  # a default is not validated: no build
 
 
 class SourceService:

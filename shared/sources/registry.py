@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import importlib
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from shared.domain.errors import InvalidInput
-from shared.sources.base import SourceModule
+
+if TYPE_CHECKING:  # the adapter base (offer model, places) loads with the first adapter, not here
+    from shared.sources.base import SourceModule
 
 MODULES: dict[str, str] = {
     "greenhouse": "shared.sources.greenhouse",
@@ -29,4 +31,4 @@ def adapter(kind: str) -> SourceModule:
     name = MODULES.get(kind)
     if name is None:
         raise InvalidInput(f"unknown source kind {kind!r}", detail={"kinds": list(KINDS)})
-    return cast(SourceModule, importlib.import_module(name))
+    return cast("SourceModule", importlib.import_module(name))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
+import subprocess
+import sys
 import tomllib
 import zipfile
 from pathlib import Path
@@ -9,7 +12,8 @@ from pathlib import Path
 import pytest
 from infra_stack import REPO, make_source_tree
 
-from infra.bundle import BundleError, build, build_all, main, requirements
+from infra.bundle import BundleError, build, build_all, main, package_entries, requirements
+from infra.bytecode import bytecode_entries, matches_runtime, pyc_name
 from shared.topology import OPTIONAL_PACKAGES, TOPOLOGY
 
 pytestmark = pytest.mark.infra
@@ -63,7 +67,10 @@ class TestArchiveContent:
 
         assert names == sorted(names)
         assert {"main.py", "requirements.txt", "shared/__init__.py", "shared/topology.py"} <= set(names)
-        assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+        # The only bytecode is the archive's own, one file per source: no stray tree caches.
+        sources = [n for n in names if n.endswith(".py")]
+        expected = {pyc_name(n) for n in sources} if matches_runtime() else set()
+        assert {n for n in names if "__pycache__" in n or n.endswith(".pyc")} == expected
 
     def test_entries_have_fixed_times_and_permissions(self, tree: Path, tmp_path: Path) -> None:
         bundle = build("api", tree, tmp_path / "out")
@@ -147,3 +154,39 @@ class TestPerFunctionRequirements:
             assert set(spec.packages) <= OPTIONAL_PACKAGES
             for package in spec.packages:
                 assert package in everything
+
+
+class TestShippedBytecode:
+    def test_each_source_gets_hash_checked_bytecode_python_accepts(self, tree: Path) -> None:
+        # Built for this interpreter's own runtime, so the check holds on any Python version;
+        # archives carry it only when that is the functions' runtime (test above).
+        runtime = f"python{sys.version_info.major}{sys.version_info.minor}"
+        sources = [e for e in package_entries(tree) if e[0].endswith(".py")]
+
+        shipped = dict(bytecode_entries(sources, runtime))
+
+        assert len(shipped) == len(sources)
+        for name, source in sources:
+            pyc = shipped[pyc_name(name, runtime)]
+            # PEP 552 header: magic, flags (hash-based | check source), source hash, then code.
+            assert pyc[:4] == importlib.util.MAGIC_NUMBER
+            assert int.from_bytes(pyc[4:8], "little") == 0b11
+            assert pyc[8:16] == importlib.util.source_hash(source)
+
+    def test_bytecode_is_the_same_from_one_process_to_the_next(self, tmp_path: Path) -> None:
+        script = (
+            "import sys; from pathlib import Path; from infra.bytecode import compile_source; "
+            "sys.stdout.buffer.write(compile_source('shared/topology.py', "
+            "Path('shared/topology.py').read_bytes(), Path(sys.argv[1])))"
+        )
+        runs = [
+            subprocess.run(
+                [sys.executable, "-c", script, str(tmp_path)], cwd=REPO, capture_output=True, check=True
+            )
+            for _ in range(2)
+        ]
+
+        assert runs[0].stdout == runs[1].stdout
+        assert runs[0].stdout[8:16] == importlib.util.source_hash(
+            (REPO / "shared" / "topology.py").read_bytes()
+        )

@@ -36,6 +36,11 @@ WATCHED = (
     "httpx",
     "shared.bootstrap",
     *(f"shared.api.{a}" for a in API_AREAS),
+    "shared.edge.routes",
+    "shared.domain.job_sources",
+    "shared.sources.base",
+    "shared.domain.offers",
+    "shared.adapters.local.cv_draft",
 )
 
 _PROBE = """
@@ -143,7 +148,7 @@ class TestHealthChecks:
         served = serve(function, [_request("GET", "/healthz")], tmp_path, backend="gcp")
 
         assert served.statuses == [200]
-        assert served.loaded == set()
+        assert served.loaded == {"shared.edge.routes"}  # the HTTP edge's own route types
 
 
 # One cheap, really handled request per event or task function (bench/_cold_cases.py has the why).
@@ -181,7 +186,60 @@ class TestEventAndTaskFunctions:
         # Only a crawl fetches: httpx stays out of every other function.
         assert ("httpx" in served.loaded) == (function == "crawl_source")
 
+    @pytest.mark.parametrize(
+        ("function", "unneeded"),
+        [
+            # A sweep addresses source documents by path only: no source models.
+            ("maintenance", {"shared.domain.job_sources"}),
+            # Listing enabled sources needs no adapter (their base brings the offer model).
+            ("dispatch_crawls", {"shared.sources.base", "shared.domain.offers"}),
+            # Tasks read their body without the HTTP route types.
+            ("extract_document", {"shared.edge.routes"}),
+            ("crawl_source", {"shared.edge.routes"}),
+            # No CV is read for an unknown document: the heuristic rules stay unloaded.
+            ("generate_profile", {"shared.edge.routes", "shared.adapters.local.cv_draft"}),
+        ],
+    )
+    def test_its_request_leaves_unused_modules_unloaded(
+        self, function: str, unneeded: set[str], tmp_path: Path
+    ) -> None:
+        served = serve(function, [_EVENT_REQUESTS[function]], tmp_path)
+
+        assert served.statuses == [200]
+        assert served.loaded.isdisjoint(unneeded)
+
     def test_every_event_and_task_function_is_covered(self) -> None:
         triggered = {f.name for f in TOPOLOGY.functions if f.trigger != "http"}
 
         assert triggered == set(_EVENT_REQUESTS)
+
+
+# Models whose validator used to be built at import (a default instance validated at class
+# definition, or a plain BaseModel): each function now builds only the ones its request uses.
+_BUILT_ON_FIRST_USE = """
+import json
+from shared.domain.job_sources import JobSource, SourceTerms
+from shared.domain.runs import Run, RunStats
+from shared.services.crawl_requests import CrawlRequest, CrawlTask
+from shared.services.sources import SourceSpec
+models = (JobSource, SourceTerms, Run, RunStats, CrawlRequest, CrawlTask, SourceSpec)
+print(json.dumps([m.__name__ for m in models if m.__pydantic_complete__]))
+"""
+
+
+class TestModelsBuiltOnFirstUse:
+    def test_importing_the_crawl_services_builds_no_model_validator(self) -> None:
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        argv = [sys.executable, "-c", _BUILT_ON_FIRST_USE]
+
+        out = subprocess.run(argv, env=env, cwd=REPO, capture_output=True, text=True, timeout=60, check=False)
+
+        assert out.returncode == 0, out.stderr[-2000:]
+        assert json.loads(out.stdout) == []
+
+    def test_a_default_terms_value_still_equals_validated_defaults(self) -> None:
+        from shared.domain.job_sources import JobSource, SourceTerms
+        from shared.domain.runs import Run, RunStats
+
+        assert JobSource.model_fields["terms"].default == SourceTerms()
+        assert Run.model_fields["stats"].default == RunStats()

@@ -1,0 +1,98 @@
+"""The heuristic provider's rules: CV text -> ProfileDraft, with section rules and the taxonomy.
+
+Apart from the provider so that the rule modules load on the first CV read, not whenever the
+provider is built (a profile task for an unknown document never reads one).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from shared.adapters.local import cv_facts
+from shared.adapters.local.cv_dates import DateRange, find_ranges, reference_month, total_years
+from shared.adapters.local.cv_sections import Section, of_kind, split_sections
+from shared.adapters.local.cv_work import TITLE_RE, Job, extract_jobs, seniority, title_level
+from shared.domain.profiles import ProfileDraft, SkillItem
+from shared.domain.skills import SkillMatcher, evidence_for
+from shared.domain.text import clean_text
+
+MAX_SKILLS = 120
+
+
+def draft_profile(cv_text: str, today: date, matcher: SkillMatcher) -> ProfileDraft:
+    """The deterministic draft for ``cv_text``; ``today`` bounds open-ended date ranges."""
+    text = clean_text(cv_text)
+    sections = split_sections(text)
+    jobs = [job for s in of_kind(sections, "experience") for job in extract_jobs(list(s.lines))]
+    ranges = _experience_ranges(sections, jobs)
+    present = reference_month(text, today)
+    years = total_years(ranges, present)
+    headline = _headline(sections, jobs)
+    recent = [j.item.title for j in _most_recent(jobs)]
+    experience_text = "\n".join(s.text for s in sections if s.kind in ("experience", "summary", "header"))
+    return ProfileDraft(
+        headline=headline,
+        summary=_summary(sections),
+        seniority=seniority([t for t in (headline, *recent) if t], years),
+        years_experience=years,
+        work_history=[j.item for j in jobs],
+        skills=_skills(text, matcher),
+        languages=cv_facts.languages(sections, text),
+        locations=cv_facts.locations(sections),
+        education=cv_facts.education(sections),
+        certifications=cv_facts.certifications(sections),
+        industries=cv_facts.industries(experience_text),
+    )
+
+
+def _skills(text: str, matcher: SkillMatcher) -> list[SkillItem]:
+    seen: dict[str, SkillItem] = {}
+    for hit in matcher.find_skills(text):
+        if hit.name not in seen:
+            seen[hit.name] = SkillItem(name=hit.name, category=hit.category, evidence=evidence_for(text, hit))
+    return list(seen.values())[:MAX_SKILLS]
+
+
+def _experience_ranges(sections: list[Section], jobs: list[Job]) -> list[DateRange]:
+    """Every range in experience sections except those of internships (not professional time)."""
+    internships = {j.dates for j in jobs if j.dates is not None and title_level(j.item.title) == "intern"}
+    ranges = [r for s in of_kind(sections, "experience") for r in find_ranges(s.text)]
+    return [r for r in ranges if r not in internships]
+
+
+def _most_recent(jobs: list[Job]) -> list[Job]:
+    """Current jobs, else the one with the latest start, else the first listed."""
+    current = [j for j in jobs if j.item.current]
+    if current:
+        return current
+    dated = [j for j in jobs if j.dates is not None]
+    if dated:
+        return [max(dated, key=lambda j: j.dates.start if j.dates else 0)]
+    return jobs[:1]
+
+
+def _headline(sections: list[Section], jobs: list[Job]) -> str:
+    """A short title line in the header ("Senior Software Engineer"), else the latest job title."""
+    header = sections[0] if sections and sections[0].kind == "header" else None
+    for line in header.lines if header else ():
+        text = line.strip()
+        if text and len(text.split()) <= 8 and TITLE_RE.search(text) and "@" not in text:
+            return text
+    recent = _most_recent(jobs)
+    return recent[0].item.title if recent else ""
+
+
+def _summary(sections: list[Section]) -> str:
+    """The summary/objective section as one paragraph (capped), else a sentence of the header."""
+    for section in of_kind(sections, "summary"):
+        body = " ".join(" ".join(section.lines).split())
+        if body:
+            return body[:600].rsplit(" ", 1)[0] if len(body) > 600 else body
+    header = sections[0].lines if sections and sections[0].kind == "header" else ()
+    sentences = [
+        line.strip()
+        for line in header
+        if len(line.split()) >= 6 and "@" not in line and not re.search(r"\d{3}", line)
+    ]
+    return max(sentences, key=len) if sentences else ""
