@@ -22,11 +22,6 @@ from shared.topology import PushSubscription, Topology
 UPLOADS_TOPIC = "uploads"  # the topic GCS notifications publish to (see shared/topology.py)
 
 
-def has_dead_letter_policy(sub: PushSubscription) -> bool:
-    """A DLQ's own subscription gets none: dead-lettering into itself would only loop."""
-    return sub.has_dead_letter_policy
-
-
 @dataclass
 class MessagingArgs:
     """Manifest, push targets, the push identity and the bucket that notifies."""
@@ -88,7 +83,7 @@ class Messaging(pulumi.ComponentResource):
         ready = [*dlq_grants, token_grant, *invoker_grants]
         self.subscriptions = {s.name: self._subscription(s, ready) for s in topology.subscriptions}
         for sub in topology.subscriptions:
-            if has_dead_letter_policy(sub):
+            if sub.has_dead_letter_policy:
                 gcp.pubsub.SubscriptionIAMMember(
                     f"{sub.name}-agent-subscriber",
                     project=args.project,
@@ -109,7 +104,7 @@ class Messaging(pulumi.ComponentResource):
                 "dead_letter_topic": self.topics[sub.dead_letter_topic].id,
                 "max_delivery_attempts": sub.max_delivery_attempts,
             }
-            if has_dead_letter_policy(sub)
+            if sub.has_dead_letter_policy
             else None
         )
         return gcp.pubsub.Subscription(

@@ -9,7 +9,6 @@ import pytest
 from infra_stack import SECRET_VALUE, Stack
 
 from infra import signals
-from infra.components.messaging import has_dead_letter_policy
 from infra.names import env_key, service_name
 from shared.topology import TOPOLOGY
 
@@ -143,7 +142,7 @@ class TestSubscriptions:
         subs = stack.named(SUBSCRIPTION)
 
         for sub in TOPOLOGY.subscriptions:
-            if not has_dead_letter_policy(sub):
+            if not sub.has_dead_letter_policy:
                 assert "deadLetterPolicy" not in subs[sub.name].inputs
 
     def test_every_subscription_has_the_manifest_retry_policy(self, stack: Stack) -> None:
@@ -179,7 +178,7 @@ class TestSubscriptions:
         acks = {g.inputs["subscription"] for g in stack.all(SUBSCRIPTION_IAM) if g.inputs["member"] == agent}
 
         assert publishes == {t.name for t in TOPOLOGY.topics if t.dead_letter}
-        assert acks == {s.name for s in TOPOLOGY.subscriptions if has_dead_letter_policy(s)}
+        assert acks == {s.name for s in TOPOLOGY.subscriptions if s.has_dead_letter_policy}
 
 
 class TestBuckets:

@@ -3,68 +3,26 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from shared.cli.match import match
-from shared.domain.accounts import RemotePreference
 from shared.domain.offers import JobOffer
-from shared.domain.profiles import (
-    CareerProfile,
-    LanguageItem,
-    Preferences,
-    ProfileSkill,
-    Provenance,
-    WorkItem,
-)
-
-
-def _profile() -> CareerProfile:
-    return CareerProfile(
-        uid="cli",
-        version=1,
-        seniority="senior",
-        skills=[ProfileSkill(name=s, category="language", evidence=s) for s in ("Python", "PostgreSQL")],
-        work_history=[WorkItem(title="Backend Engineer")],
-        languages=[LanguageItem(name="English")],
-        preferences=Preferences(remote=RemotePreference.ANY),
-        provenance=Provenance(
-            source_document_ids=["d"],
-            source_sha256s=["s"],
-            inputs_hash="h",
-            provider="heuristic",
-            model="heuristic-v1",
-            prompt_version="p",
-            created_at=datetime(2026, 3, 1, tzinfo=UTC),
-        ),
-    )
+from tests.unit.matching_world import make_offer, make_profile
 
 
 def _offers() -> list[JobOffer]:
-    def offer(n: int, title: str, text: str) -> JobOffer:
-        return JobOffer.create(
-            source_kind="lever",
-            board="acme",
-            external_id=str(n),
-            title=title,
-            company="Acme",
-            url=f"https://jobs.invalid/{n}",
-            description_text=text,
-            language="en",
-        )
-
     return [
-        offer(1, "Account Executive", "Sell software to enterprises."),
-        offer(2, "Senior Backend Engineer", "Python and PostgreSQL services."),
-        offer(3, "Backend Developer", "Python APIs."),
+        make_offer(1, "Account Executive", "Sell software to enterprises."),
+        make_offer(2, "Senior Backend Engineer", "Python and PostgreSQL services."),
+        make_offer(3, "Backend Developer", "Python APIs."),
     ]
 
 
 def _files(tmp_path: Path) -> tuple[Path, Path]:
     profile = tmp_path / "profile.json"
-    profile.write_text(_profile().model_dump_json())
+    profile.write_text(make_profile("cli", skills=("Python", "PostgreSQL")).model_dump_json())
     offers = tmp_path / "offers.ndjson"
     offers.write_text("\n".join(o.model_dump_json() for o in _offers()) + "\n")
     return profile, offers
