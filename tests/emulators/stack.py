@@ -24,6 +24,9 @@ class Running:
     ready_s: float = 0.0
 
 
+START_ATTEMPTS = 3
+
+
 class EmulatorStack:
     """Starts, resets and stops emulators; knows which ones this machine cannot run and why."""
 
@@ -49,7 +52,19 @@ class EmulatorStack:
                 todo.remove(name)
         if not todo:
             return
+        # A free port is picked before the emulator binds it, so another process can take it
+        # in between (the Auth emulator's hub then refuses to start): try again on fresh ports.
+        for attempt in range(1, START_ATTEMPTS + 1):
+            try:
+                self._start_once(todo)
+                return
+            except Exception:
+                if attempt == START_ATTEMPTS:
+                    raise
+
+    def _start_once(self, todo: list[str]) -> None:
         started = time.monotonic()
+        self._spawning.clear()
         ports = {name: free_port() for name in todo}
         pending: list[Running] = []
         try:
