@@ -6,9 +6,10 @@ from datetime import date
 
 import pytest
 
-from shared.adapters.local.cv_dates import find_ranges, month_index, reference_month, total_years
-from shared.adapters.local.cv_sections import heading_kind, split_sections
-from shared.adapters.local.cv_work import seniority, title_level
+from shared.domain.cv.dates import find_ranges, month_index, reference_month, total_years
+from shared.domain.cv.sections import heading_kind, split_sections
+from shared.domain.cv.work import seniority
+from shared.domain.titles import title_level
 
 TODAY = date(2026, 1, 15)
 

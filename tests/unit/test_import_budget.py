@@ -40,7 +40,7 @@ WATCHED = (
     "shared.domain.job_sources",
     "shared.sources.base",
     "shared.domain.offers",
-    "shared.adapters.local.cv_draft",
+    "shared.domain.cv.draft",
 )
 
 _PROBE = """
@@ -197,7 +197,7 @@ class TestEventAndTaskFunctions:
             ("extract_document", {"shared.edge.routes"}),
             ("crawl_source", {"shared.edge.routes"}),
             # No CV is read for an unknown document: the heuristic rules stay unloaded.
-            ("generate_profile", {"shared.edge.routes", "shared.adapters.local.cv_draft"}),
+            ("generate_profile", {"shared.edge.routes", "shared.domain.cv.draft"}),
         ],
     )
     def test_its_request_leaves_unused_modules_unloaded(

@@ -13,7 +13,6 @@ from shared.domain.matching.features import (
     OfferFeatures,
     ProfileFeatures,
     offer_features,
-    title_seniority,
     title_tokens,
 )
 from shared.domain.matching.ranking import rank
@@ -28,6 +27,7 @@ from shared.domain.matching.scoring import (
 from shared.domain.offers import JobOffer
 from shared.domain.places import location
 from shared.domain.salary import make_salary
+from shared.domain.titles import title_level
 
 AS_OF = datetime(2026, 3, 20, tzinfo=UTC)
 
@@ -321,7 +321,7 @@ class TestOfferFeatures:
         ],
     )
     def test_seniority_from_title(self, title: str, level: str | None) -> None:
-        assert title_seniority(title) == level
+        assert title_level(title) == level
 
     def test_title_tokens_fold_synonyms_and_drop_seniority(self) -> None:
         assert title_tokens("Sr. Front End Dev (m/w/d)") == frozenset({"frontend", "engineer"})

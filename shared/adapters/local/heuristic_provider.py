@@ -3,7 +3,7 @@
 Labelled ``provider: "heuristic"``, model ``heuristic-v1`` in every profile it makes, so it is
 never passed off as an LLM. Same text and same reference date in, byte-identical draft out.
 See docs/decisions/0061-heuristic-provider.md for what it does and does not recognise; the
-rules live in cv_draft.py.
+rules live in shared/domain/cv/ (entry point: draft.py).
 """
 
 from __future__ import annotations
@@ -46,6 +46,6 @@ class HeuristicProfileProvider:
 
     def draft(self, cv_text: str) -> ProfileDraft:
         """The deterministic draft for ``cv_text``."""
-        from shared.adapters.local.cv_draft import draft_profile  # the rules load on the first CV
+        from shared.domain.cv.draft import draft_profile  # the rules load on the first CV
 
         return draft_profile(cv_text, self._clock.now().date(), self._matcher)

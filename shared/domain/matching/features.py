@@ -18,6 +18,7 @@ from shared.domain.offers import JobOffer
 from shared.domain.places import Location, parse_location
 from shared.domain.profiles import CareerProfile
 from shared.domain.skills import default_matcher
+from shared.domain.titles import title_level
 
 FEATURES_VERSION = 1
 
@@ -35,19 +36,6 @@ CATEGORY_WEIGHT = {
 GENERIC_ROLE_WORDS = frozenset(
     "engineer manager specialist analyst associate consultant representative executive officer "
     "coordinator assistant advisor partner expert".split()
-)
-SENIORITY_RANK = {"intern": 0, "junior": 1, "mid": 2, "senior": 3, "lead": 4, "principal": 5, "executive": 6}
-_TITLE_SENIORITY = (
-    (
-        re.compile(r"(?i)\b(intern|internship|praktikant\w*|trainee|werkstudent\w*|working student)\b"),
-        "intern",
-    ),
-    (re.compile(r"(?i)\b(junior|jr\.?|entry[- ]level|graduate|new grad|associate)\b"), "junior"),
-    (re.compile(r"(?i)\b(chief|vp|vice president|director|head of|cto|ceo|cfo|coo)\b"), "executive"),
-    (re.compile(r"(?i)\b(principal|distinguished|fellow)\b"), "principal"),
-    (re.compile(r"(?i)\b(lead|staff|manager|teamlead|team lead|architect)\b"), "lead"),
-    (re.compile(r"(?i)\b(senior|sr\.?|expert|iii|iv)\b"), "senior"),
-    (re.compile(r"(?i)\b(mid[- ]level|intermediate|ii)\b"), "mid"),
 )
 # Section headers that start "nice to have" text; other headers start required or neutral text.
 _NICE_HEADER = re.compile(
@@ -143,14 +131,6 @@ def title_tokens(title: str) -> frozenset[str]:
             if t not in _DROP:
                 out.add(t[:-1] if len(t) > 4 and t.endswith("s") and not t.endswith("ss") else t)
     return frozenset(out)
-
-
-def title_seniority(title: str) -> str | None:
-    """Seniority a title states, or None when it states none."""
-    for pattern, level in _TITLE_SENIORITY:
-        if pattern.search(title):
-            return level
-    return None
 
 
 def place_keys(locations: Iterable[Location]) -> frozenset[str]:
@@ -269,7 +249,7 @@ def offer_features(offer: JobOffer) -> OfferFeatures:
         weights=weights,
         skill_total=2 * sum(weights[k] for k in required) + sum(weights[k] for k in nice),
         title_tokens=title_tokens(offer.title),
-        seniority=title_seniority(offer.title),
+        seniority=title_level(offer.title),
         remote_policy=offer.remote_policy,
         places=place_keys(offer.locations),
         place_labels=tuple(

@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 
 from shared.domain.accounts import RemotePreference
 from shared.domain.matching.explanation import Audit, Component, Explanation, Gate
-from shared.domain.matching.features import GENERIC_ROLE_WORDS, SENIORITY_RANK, OfferFeatures, ProfileFeatures
+from shared.domain.matching.features import GENERIC_ROLE_WORDS, OfferFeatures, ProfileFeatures
+from shared.domain.titles import SENIORITY_RANK
 
 RULESET_VERSION = "match-v1"
 WEIGHTS: dict[str, float] = {

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import cast
 
-from shared.adapters.local.cv_dates import DateRange, find_ranges
+from shared.domain.cv.dates import DateRange, find_ranges
 from shared.domain.profiles import Seniority, WorkItem
+from shared.domain.titles import SENIORITY_RANK, title_level
 
 _TITLE_WORDS = (
     r"engineer|developer|manager|director|analyst|scientist|architect|consultant|designer|intern|"
@@ -28,42 +30,16 @@ _TITLE_WORDS = (
     r"programmer|technician|owner|placement|contributor|sre|member|instructor|professor|lecturer|"
     r"ingeniero|ingeniera|desarrollador|desarrolladora|programador|programadora|jefe|jefa|gerente|"
     r"directora|analista|consultor|consultora|diseñador|diseñadora|becario|becaria|profesor|profesora|"
-    r"técnico|técnica|arquitecto|arquitecta|responsable|coordinador|coordinadora"
+    r"técnico|técnica|arquitecto|arquitecta|responsable|coordinador|coordinadora|"
+    r"\w*entwickler\w*|\w*ingenieur\w*|\w*berater\w*|\w*leiter\w*|\w*manager\w*|werkstudent\w*|"
+    r"praktikant\w*|referent\w*|architekt\w*|lehrer\w*|développeur|développeuse|ingénieur|ingénieure|"
+    r"chef de projet|stagiaire|responsable|directeur|directrice"
 )
 TITLE_RE = re.compile(rf"\b(?:{_TITLE_WORDS})\b", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*[•·▪◦*\-–]\s*")
 _LOCATION = re.compile(r"^[A-Z][\w .'-]+,\s*(?:[A-Z]{2}\b|[A-Z][\w .'-]+)$")
 _SUFFIX_IN = re.compile(r"\b(?:inc|llc|ltd|gmbh|corp|corporation|company|plc)\b\.?", re.IGNORECASE)
 _COMPANY_SUFFIX = re.compile(r"^(?:inc|llc|ltd|gmbh|s\.?l|s\.?a|corp|co|plc)\.?$", re.IGNORECASE)
-
-_LEVELS: tuple[tuple[Seniority, re.Pattern[str]], ...] = (
-    (
-        "executive",
-        re.compile(
-            r"\b(?:chief|cto|ceo|cfo|coo|cio|vp|vice president|director|directora|"
-            r"president|head of|partner)\b",
-            re.IGNORECASE,
-        ),
-    ),
-    ("principal", re.compile(r"\b(?:principal|distinguished)\b", re.IGNORECASE)),
-    (
-        "lead",
-        re.compile(
-            r"\b(?:lead|staff|architect|arquitecto|arquitecta|team leader|tech lead|jefe|jefa|"
-            r"engineering manager|founding member|co-?founder|founder)\b",
-            re.IGNORECASE,
-        ),
-    ),
-    ("senior", re.compile(r"\b(?:senior|sr\.?|iii|iv|seasoned|sénior)\b", re.IGNORECASE)),
-    (
-        "intern",
-        re.compile(
-            r"\b(?:intern|internship|student|undergraduate|apprentice|becario|becaria|prácticas|trainee)\b",
-            re.IGNORECASE,
-        ),
-    ),
-    ("junior", re.compile(r"\b(?:junior|jr\.?|graduate|entry[- ]level|associate|i)\b", re.IGNORECASE)),
-)
 
 
 @dataclass(frozen=True)
@@ -195,20 +171,11 @@ def extract_jobs(lines: list[str]) -> list[Job]:
     return jobs
 
 
-def title_level(title: str) -> Seniority | None:
-    """The seniority a title states ("Senior ...", "... Intern", "Director of ..."), if any."""
-    for level, pattern in _LEVELS:
-        if pattern.search(title):
-            return level
-    return None
-
-
 def seniority(titles: list[str], years: float | None) -> Seniority:
     """Seniority from the most recent titles (highest stated level wins), else from years."""
-    order: tuple[Seniority, ...] = ("intern", "junior", "mid", "senior", "lead", "principal", "executive")
     stated = [lvl for lvl in (title_level(t) for t in titles) if lvl is not None]
     if stated:
-        return max(stated, key=order.index)
+        return cast(Seniority, max(stated, key=SENIORITY_RANK.__getitem__))
     if years is None:
         return "unknown"
     if years < 2:

@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from shared.adapters.local import cv_facts
-from shared.adapters.local.cv_dates import DateRange, find_ranges, reference_month, total_years
-from shared.adapters.local.cv_sections import Section, of_kind, split_sections
-from shared.adapters.local.cv_work import TITLE_RE, Job, extract_jobs, seniority, title_level
+from shared.domain.cv import facts as cv_facts
+from shared.domain.cv.dates import DateRange, find_ranges, reference_month, total_years
+from shared.domain.cv.sections import Section, of_kind, split_sections
+from shared.domain.cv.work import TITLE_RE, Job, extract_jobs, seniority
 from shared.domain.profiles import ProfileDraft, SkillItem
 from shared.domain.skills import SkillMatcher, evidence_for
 from shared.domain.text import clean_text
+from shared.domain.titles import title_level
 
 MAX_SKILLS = 120
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from shared.adapters.local.cv_sections import Section, of_kind
+from shared.domain.cv.sections import Section, of_kind
 from shared.domain.profiles import EducationItem, LanguageItem
 
 _LANGUAGES = {
