@@ -175,9 +175,24 @@ class Container:
                 kwargs[name] = explicit[name]
             elif name in ("settings", "topology") or hasattr(type(self), name) or name in self.__dict__:
                 kwargs[name] = getattr(self, name)
+            elif (repository := self._repository_for(cls, name)) is not None:
+                kwargs[name] = self.make(repository)
             elif param.default is inspect.Parameter.empty:
                 raise TypeError(f"container cannot provide {name!r} for {cls.__name__}")
         return cls(**kwargs)
+
+    @staticmethod
+    def _repository_for(service: type[Any], name: str) -> type[Any] | None:
+        """The repository class a constructor parameter is annotated with, if any."""
+        import typing
+
+        try:
+            hint = typing.get_type_hints(service.__init__).get(name)
+        except NameError:
+            return None
+        if isinstance(hint, type) and hint.__module__.startswith("shared.repositories."):
+            return hint
+        return None
 
     # ------------------------------------------------------------------ helpers
     def _blobs(self, bucket: str, *, notify: bool) -> BlobStore:

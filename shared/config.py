@@ -66,6 +66,20 @@ class Settings(BaseSettings):
     gemini_location: str = "europe-west1"
     vertex_base_url: str | None = None  # a local stub of the Vertex REST API in tests
 
+    # accounts: the pepper one-time codes are MACed with (Secret Manager ``otp-pepper`` in
+    # production; the local default is refused outside local/test), and outgoing mail
+    otp_pepper: SecretStr | None = None
+    mail_backend: Literal["outbox", "smtp"] = "outbox"
+    mail_sender: str = "Career assistant <no-reply@career.localhost>"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None  # Secret Manager ``smtp-password`` in production
+    smtp_starttls: bool = True
+    smtp_timeout_s: float = 20.0
+    # Which request header carries the client address the front end saw (rate limits).
+    client_ip_header: str = "X-Forwarded-For"
+
     # callbacks from external scrapers
     callback_hmac_key: SecretStr | None = None
 
@@ -75,6 +89,14 @@ class Settings(BaseSettings):
     storage_emulator_host: str | None = Field(None, validation_alias="STORAGE_EMULATOR_HOST")
     firebase_auth_emulator_host: str | None = Field(None, validation_alias="FIREBASE_AUTH_EMULATOR_HOST")
     cloud_tasks_emulator_host: str | None = Field(None, validation_alias="CLOUD_TASKS_EMULATOR_HOST")
+
+    def otp_pepper_bytes(self) -> bytes:
+        """The one-time-code pepper; a built-in default only in local and test environments."""
+        if self.otp_pepper is not None and self.otp_pepper.get_secret_value():
+            return self.otp_pepper.get_secret_value().encode()
+        if not self.is_local:
+            raise RuntimeError("CAREER_OTP_PEPPER is required outside the local and test environments")
+        return b"local-otp-pepper-change-me-0123456789"
 
     @property
     def is_local(self) -> bool:

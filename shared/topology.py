@@ -433,5 +433,6 @@ TOPOLOGY = Topology(
     ttl_fields=(
         TtlField("idempotency_keys", "expires_at"),
         TtlField("otp_codes", "expires_at"),
+        TtlField("otp_limits", "expires_at"),
     ),
 )

@@ -9,6 +9,7 @@
     │   ├── Unauthenticated     UNAUTHENTICATED (401)
     │   ├── Forbidden           FORBIDDEN (403)
     │   ├── QuotaExceeded       QUOTA_EXCEEDED (429 for the caller; never retried by us)
+    │   │   └── RateLimited     RATE_LIMITED (429 with Retry-After)
     │   └── IndexRequired       INDEX_MISSING (500); a query needs an undeclared composite index
     └── TransientError   retry later: HTTP 503, event raised (redelivered), task 5xx
         └── Contention          CONTENTION; a transaction lost its optimistic race too often
@@ -103,6 +104,16 @@ class QuotaExceeded(PermanentError):
 
     default_class = FailureClass.QUOTA_EXCEEDED
     http_status = 429
+
+
+class RateLimited(QuotaExceeded):
+    """Too many requests; ``retry_after_s`` becomes the Retry-After header."""
+
+    default_class = FailureClass.RATE_LIMITED
+
+    def __init__(self, message: str, *, retry_after_s: int) -> None:
+        super().__init__(message, detail={"retry_after_s": retry_after_s})
+        self.retry_after_s = retry_after_s
 
 
 class IndexRequired(PermanentError):

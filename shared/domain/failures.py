@@ -17,6 +17,11 @@ class FailureClass(StrEnum):
     QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
     UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
+    # accounts
+    CODE_INVALID = "CODE_INVALID"  # a one-time code is wrong, used, expired or for another purpose
+    RATE_LIMITED = "RATE_LIMITED"  # too many requests from a client or for an e-mail (429)
+    EMAIL_NOT_VERIFIED = "EMAIL_NOT_VERIFIED"  # a write by an account whose e-mail is unverified
+    WEAK_PASSWORD = "WEAK_PASSWORD"  # noqa: S105 - a failure class, not a password
     # uploads and documents
     UPLOAD_REJECTED = "UPLOAD_REJECTED"
     FILE_TOO_LARGE = "FILE_TOO_LARGE"

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
-from shared.domain.errors import CareerError, Forbidden, TransientError, Unauthenticated
+from shared.domain.errors import CareerError, Forbidden, RateLimited, TransientError, Unauthenticated
 from shared.domain.failures import FailureClass
 from shared.edge import cors, logs
 from shared.edge.inputs import MAX_BODY_BYTES, parse_body, parse_query, read_body
@@ -136,6 +136,8 @@ class HttpApp:
             level = logging.ERROR if status >= 500 else logging.INFO
             logs.log(_log, level, f"{request.method} {path}: {err.message}", failure_class=err.failure_class)
             headers = {"Retry-After": "5"} if isinstance(err, TransientError) else {}
+            if isinstance(err, RateLimited):
+                headers["Retry-After"] = str(err.retry_after_s)
             if isinstance(err, Unauthenticated):
                 headers["WWW-Authenticate"] = 'Bearer realm="career"'
             if isinstance(err, _MethodNotAllowed):
