@@ -16,15 +16,22 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-
 from shared.adapters.local.clock import ManualClock
 from shared.domain.errors import CareerError
 from shared.ports import BlobStore, SignedUpload
+from tests.emulators.signer import SIGNER_EMAIL, throwaway_key
+
+__all__ = [
+    "BUCKET",
+    "SIGNER_EMAIL",
+    "BlobBackend",
+    "gcs_backend",
+    "http_put",
+    "local_backend",
+    "throwaway_key",
+]
 
 BUCKET = "career-uploads"
-SIGNER_EMAIL = "uploads-signer@demo-career.iam.gserviceaccount.com"
 
 
 @dataclass
@@ -35,24 +42,6 @@ class BlobBackend:
     store: BlobStore
     put: Callable[[SignedUpload, bytes, dict[str, str]], int]
     now: Callable[[], datetime]
-
-
-def throwaway_key() -> tuple[dict[str, Any], rsa.RSAPublicKey]:
-    """A freshly generated service-account key (JSON info) and its public half."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    info = {
-        "type": "service_account",
-        "project_id": "demo-career",
-        "private_key_id": "throwaway",
-        "private_key": pem,
-        "client_email": SIGNER_EMAIL,
-        "client_id": "1",
-        "token_uri": "https://oauth2.googleapis.com/token",
-    }
-    return info, key.public_key()
 
 
 def local_backend(root: Path) -> Iterator[BlobBackend]:

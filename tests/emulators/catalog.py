@@ -52,6 +52,7 @@ class Launch:
     argv: list[str]
     env: dict[str, str]
     cwd: Path = REPO
+    scratch: Path | None = None  # a per-run folder of the emulator's own, removed when it stops
 
 
 class Emulator:
@@ -322,7 +323,7 @@ class Auth(Emulator):
             "CI": "true",
             "XDG_CONFIG_HOME": str(STATE_DIR / "config"),
         }
-        return Launch(argv, env, cwd=run_dir)
+        return Launch(argv, env, cwd=run_dir, scratch=run_dir)
 
     def reset(self, endpoint: Endpoint) -> None:
         """DELETE every account of the project."""

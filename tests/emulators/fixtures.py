@@ -1,7 +1,9 @@
 """pytest plugin: one emulator stack per session, requested by the ``emulator`` marker.
 
 ``@pytest.mark.emulator`` (all emulators) or ``@pytest.mark.emulator("firestore", "pubsub")``
-marks a test; the stack starts, once, the union of what the collected tests need, all in
+marks a test (``own_stack=True``: the test starts its emulators itself, as ``make run-emulated``
+does; it is set aside like the others where an emulator cannot run, but the session stack is
+not started for it); the stack starts, once, the union of what the collected tests need, all in
 parallel, and stops it by PID at the end of the session (or on SIGTERM / Ctrl-C). Before each
 marked test the emulators it names are reset and the standard variables
 (FIRESTORE_EMULATOR_HOST, ...) are set; the root conftest restores os.environ afterwards.
@@ -42,6 +44,11 @@ def marked_names(item: pytest.Item) -> tuple[str, ...] | None:
     return names
 
 
+def _owns_stack(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("emulator")
+    return bool(marker is not None and marker.kwargs.get("own_stack"))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Remember the union of emulators the selected tests need; set aside those that cannot run.
 
@@ -57,7 +64,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if set(names) & set(missing):
             dropped.append(item)
             continue
-        needed.update(names)
+        if not _owns_stack(item):
+            needed.update(names)
         kept.append(item)
     config.stash[_NEEDED] = needed
     if dropped:
@@ -95,7 +103,7 @@ def emulators(request: pytest.FixtureRequest) -> Iterator[EmulatorStack]:
 def _emulators_for_marked_tests(request: pytest.FixtureRequest, _isolate_environment: None) -> None:
     """Reset the emulators a marked test names and point the SDKs at them."""
     names = marked_names(request.node)
-    if names is None:
+    if names is None or _owns_stack(request.node):
         return
     stack: EmulatorStack = request.getfixturevalue("emulators")
     for name in names:

@@ -63,10 +63,16 @@ def start_function(
     return RunningFunction(name, port, process)
 
 
+# functions-framework answers this path itself (404 for HTTP functions, 405 for CloudEvent
+# ones) without calling the function: a probe there leaves no failed invocation in the logs.
+PROBE_PATH = "robots.txt"
+
+
 def wait_ready(functions: list[RunningFunction], timeout_s: float = 60.0) -> None:
-    """Wait until every function answers HTTP (any status: the server is up)."""
+    """Wait until every function's server answers HTTP, without invoking the function."""
     for fn in functions:
-        fn.process.wait_ready(lambda f=fn: http("GET", f.url, timeout=2)[0] > 0, timeout_s=timeout_s)  # type: ignore[misc]
+        probe = f"{fn.url}{PROBE_PATH}"
+        fn.process.wait_ready(lambda u=probe: http("GET", u, timeout=2)[0] > 0, timeout_s=timeout_s)  # type: ignore[misc]
 
 
 def stop_all(functions: list[RunningFunction]) -> None:

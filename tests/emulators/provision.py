@@ -1,4 +1,4 @@
-"""Provision the emulators from the topology manifest: topics, push subscriptions, queues.
+"""Provision the emulators: topics, push subscriptions and queues of the manifest, buckets of the settings.
 
 This is the emulated twin of infra/ (Pulumi) for Pub/Sub and Cloud Tasks: the same topics,
 the same push subscriptions with their dead-letter topics, retry policies and max delivery
@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from shared.config import Settings
 from shared.topology import TOPOLOGY, PushSubscription, Topology
 from tests.emulators.catalog import PROJECT
 
@@ -124,3 +125,21 @@ def provision_queues(hostport: str, *, topology: Topology = TOPOLOGY, paused: bo
     from tests.emulators.tasks_admin import ensure_queue
 
     return [ensure_queue(hostport, q.name, paused=paused) for q in topology.queues]
+
+
+def provision_buckets(settings: Settings) -> list[str]:
+    """Every bucket the settings name (uploads, text) on fake-gcs-server; returns their names."""
+    from google.api_core.exceptions import Conflict
+
+    from shared.adapters.gcp.gcs_blobs import GcsBlobStore
+
+    names = [settings.uploads_bucket, settings.text_bucket]
+    for name in names:
+        store = GcsBlobStore(name, settings=settings)
+        try:
+            store.client.create_bucket(name)
+        except Conflict:
+            pass  # already there: a second run on the same emulator
+        finally:
+            store.close()
+    return names

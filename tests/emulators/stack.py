@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,6 +23,13 @@ class Running:
     endpoint: Endpoint
     process: ManagedProcess
     ready_s: float = 0.0
+    scratch: Path | None = None
+
+    def stop(self) -> None:
+        """Stop the process by PID, then remove its per-run folder."""
+        self.process.stop()
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 START_ATTEMPTS = 3
@@ -80,7 +88,7 @@ class EmulatorStack:
                 self.running[item.endpoint.name] = item
         except BaseException:
             for item in pending:
-                item.process.stop()
+                item.stop()
                 if item.endpoint.name in self.running:
                     del self.running[item.endpoint.name]
             raise
@@ -103,7 +111,7 @@ class EmulatorStack:
         ).start()
         endpoint = Endpoint(name, port)
         self._spawning[name] = endpoint
-        return Running(endpoint, process)
+        return Running(endpoint, process, scratch=launch.scratch)
 
     def stop(self) -> None:
         """Stop every running emulator by PID (SIGTERM, then SIGKILL)."""
@@ -111,7 +119,7 @@ class EmulatorStack:
             running.process.terminate()
         for name in reversed(ORDER):
             if name in self.running:
-                self.running.pop(name).process.stop()
+                self.running.pop(name).stop()
         self._spawning.clear()
 
     # ------------------------------------------------------------------ use

@@ -35,3 +35,29 @@ class TestToken:
         result = CliRunner().invoke(main, ["token", "--uid", "u1", "--role", "root"])
 
         assert result.exit_code == 2
+
+    def test_needs_a_uid_for_a_dev_token(self) -> None:
+        result = CliRunner().invoke(main, ["token"])
+
+        assert result.exit_code == 2
+        assert "--uid" in result.output
+
+
+class TestEmulatedToken:
+    def test_says_how_to_point_at_the_auth_emulator_when_it_is_not_set(self) -> None:
+        env = {"FIREBASE_AUTH_EMULATOR_HOST": ""}
+
+        result = CliRunner().invoke(main, ["token", "--emulated", "--email", "a@example.com"], env=env)
+
+        assert result.exit_code == 1
+        assert ". .emulators/emulated.env" in result.output
+
+    def test_reports_an_unreachable_emulator_without_a_traceback(self) -> None:
+        from tests.emulators.process import free_port
+
+        env = {"FIREBASE_AUTH_EMULATOR_HOST": f"127.0.0.1:{free_port()}"}
+
+        result = CliRunner().invoke(main, ["token", "--emulated", "--email", "a@example.com"], env=env)
+
+        assert result.exit_code == 1
+        assert "Auth emulator unreachable" in result.output
