@@ -74,6 +74,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	PYTHONPATH=. $(BIN)/lint-imports
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/actionlint
 
 fmt: install
 	$(BIN)/ruff check --fix .

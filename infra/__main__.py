@@ -86,6 +86,7 @@ def compose(
             environment,
             secrets.secrets,
             cfg.labels,
+            canary=cfg.canary_releases,
         ),
         pulumi.ResourceOptions(depends_on=[apis, identity, secrets, firestore]),
     )

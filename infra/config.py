@@ -51,6 +51,11 @@ class StackConfig:
         return {"app": "career", "environment": self.environment}
 
     @property
+    def canary_releases(self) -> bool:
+        """Staging and prod deploy new revisions without traffic; infra/release.py shifts it."""
+        return self.environment in ("staging", "prod")
+
+    @property
     def protect_data(self) -> bool:
         """Production data stores refuse deletion."""
         return self.environment == "prod"

@@ -17,6 +17,8 @@ from infra.names import service_name
 FAILURES_METRIC = "career_failures"
 RUN_OUTCOMES_METRIC = "career_run_outcomes"
 LLM_LATENCY_METRIC = "career_llm_latency"
+# Share of 5xx answers over 5 minutes that fires an API error-rate alert and fails a canary.
+API_ERROR_RATIO = 0.05
 
 _RUN = 'resource.type="cloud_run_revision"'
 

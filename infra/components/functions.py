@@ -49,6 +49,8 @@ class FunctionsArgs:
     environment: Mapping[str, pulumi.Input[str]]
     secrets: Mapping[str, gcp.secretmanager.Secret]
     labels: Mapping[str, str]
+    # New revisions start with no traffic; infra/release.py smokes and shifts them (canary).
+    canary: bool = False
 
 
 class Functions(pulumi.ComponentResource):
@@ -106,7 +108,7 @@ class Functions(pulumi.ComponentResource):
                 "min_instance_count": 0,
                 "service_account_email": account.email,
                 "ingress_settings": "ALLOW_ALL",
-                "all_traffic_on_latest_revision": True,
+                "all_traffic_on_latest_revision": not args.canary,
                 "environment_variables": env,
                 "secret_environment_variables": [
                     {

@@ -14,7 +14,7 @@ import pulumi_gcp as gcp
 from infra import signals
 from shared.topology import Topology
 
-API_ERROR_RATIO = 0.05  # share of 5xx answers over 5 minutes
+API_ERROR_RATIO = signals.API_ERROR_RATIO  # also the canary limit of infra/release.py
 RUN_FAILURE_RATIO = 0.25  # share of failed crawler runs over an hour
 LLM_P95_MS = 30_000
 DLQ_BACKLOG_MINUTES = 10  # a dead letter the recorder has not taken within this long

@@ -58,6 +58,14 @@ class TestLoad:
 
         assert load(()).protect_data
 
+    @pytest.mark.parametrize(("environment", "canary"), [("dev", False), ("staging", True), ("prod", True)])
+    def test_staging_and_prod_release_new_revisions_as_canaries(
+        self, configure: Configure, environment: str, canary: bool
+    ) -> None:
+        configure({**mocks.default_config(), "career:environment": environment})
+
+        assert load(()).canary_releases is canary
+
     def test_reads_cors_origins_as_a_json_list(self, configure: Configure) -> None:
         configure({**mocks.default_config(), "career:corsOrigins": '["https://app.example.com"]'})
 

@@ -54,6 +54,11 @@ class TestFunctions:
         for spec in TOPOLOGY.functions:
             assert functions[service_name(spec.name)].inputs["buildConfig"]["entryPoint"] == spec.entry_point
 
+    def test_dev_sends_all_traffic_to_each_new_revision(self, stack: Stack) -> None:
+        # staging and prod turn this off: infra/release.py shifts their traffic (canary)
+        for spec in TOPOLOGY.functions:
+            assert _function(stack, spec.name)["serviceConfig"]["allTrafficOnLatestRevision"] is True
+
     def test_every_function_runs_as_its_own_service_account(self, stack: Stack) -> None:
         emails = [
             _function(stack, f.name)["serviceConfig"]["serviceAccountEmail"] for f in TOPOLOGY.functions
