@@ -168,7 +168,7 @@ def cases() -> dict[str, tuple[Case, ...]]:
         ),
         local(
             "match_offers",
-            Request("POST", "/", push({"uid": USER})),
+            Request("POST", "/", push({"kind": "profile_version_created", "uid": USER, "version": 1})),
             "profile-event push for a user with no profile (store read, acked)",
         ),
         local(

@@ -8,7 +8,10 @@ from pathlib import Path
 
 from shared.adapters.local.clock import SystemClock
 from shared.adapters.local.sqlite_queue import Delivery, SqliteDeliveryQueue
+from shared.messages import UploadFinalized, channel_of
 from shared.topology import TOPOLOGY
+
+UPLOADS = channel_of(UploadFinalized)
 
 N = 2000
 
@@ -24,7 +27,7 @@ def run() -> None:
         queue.register("uploads-confirm", ack)
         start = time.perf_counter()
         for n in range(N):
-            queue.publish("uploads", {"n": n, "name": f"users/u1/documents/d{n}.pdf"})
+            queue.publish(UPLOADS, {"n": n, "name": f"users/u1/documents/d{n}.pdf"})
         published = time.perf_counter() - start
         start = time.perf_counter()
         delivered = queue.drain(timeout=120)

@@ -206,8 +206,11 @@ class Container:
         if notify:
             # Local twin of the GCS -> Pub/Sub notification on the uploads bucket.
             def on_finalize(info: Any) -> None:
+                from shared.messages import UploadFinalized, channel_of
+
                 data, attributes = gcs_notification(info)
-                self.publisher.publish("uploads", data, attributes=attributes)
+                # Google's notification shape goes out as is, to UploadFinalized's topic.
+                self.publisher.publish(channel_of(UploadFinalized), data, attributes=attributes)
 
         return FileBlobStore(
             self.settings.data_dir / "blobs",

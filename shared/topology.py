@@ -30,9 +30,13 @@ class RetryPolicy:
 
 @dataclass(frozen=True)
 class Topic:
-    """A Pub/Sub topic. ``dead_letter`` marks the DLQ topics."""
+    """A Pub/Sub topic. ``dead_letter`` marks the DLQ topics.
+
+    ``message`` names the model (in shared/messages.py) of what the topic carries.
+    """
 
     name: str
+    message: str = ""
     dead_letter: bool = False
 
 
@@ -78,13 +82,14 @@ class TaskRetry:
 
 @dataclass(frozen=True)
 class TaskQueueSpec:
-    """A Cloud Tasks queue whose HTTP target is ``function``."""
+    """A Cloud Tasks queue whose HTTP target is ``function``; ``message`` names its payload model."""
 
     name: str
     function: str
     rate_limits: RateLimits
     retry: TaskRetry
     dispatch_deadline_s: int = 300
+    message: str = ""
 
 
 @dataclass(frozen=True)
@@ -176,6 +181,20 @@ class Topology:
         """The topic called ``name``."""
         return _one(self.topics, name)
 
+    def topic_for(self, message: str) -> Topic:
+        """The (non dead-letter) topic whose messages are the model named ``message``."""
+        for topic in self.topics:
+            if topic.message == message and not topic.dead_letter:
+                return topic
+        raise KeyError(f"topology has no topic carrying {message!r}")
+
+    def queue_for(self, message: str) -> TaskQueueSpec:
+        """The task queue whose payloads are the model named ``message``."""
+        for queue in self.queues:
+            if queue.message == message:
+                return queue
+        raise KeyError(f"topology has no queue carrying {message!r}")
+
     def subscriptions_of(self, topic: str) -> tuple[PushSubscription, ...]:
         """Push subscriptions attached to ``topic``."""
         return tuple(s for s in self.subscriptions if s.topic == topic)
@@ -196,14 +215,19 @@ def _dlq(topic: str) -> str:
 
 
 # --------------------------------------------------------------------------- the manifest
-# Topics carrying events; each gets a dead-letter topic with a subscription of its own.
+# Topics carrying events, each with the model of its messages (shared/messages.py, where
+# every model's docstring says who produces and who reads it); each topic gets a dead-letter
+# topic with a subscription of its own.
 _EVENT_TOPICS = (
-    "uploads",  # GCS OBJECT_FINALIZE notifications of the uploads bucket
-    "crawl-requests",  # Cloud Scheduler and operators ask for crawls
-    "profile-events",  # a new career profile version exists
-    "offer-events",  # offers were created or changed by a crawl
-    "maintenance",  # periodic housekeeping (stuck-run sweeper)
+    Topic("uploads", message="UploadFinalized"),  # GCS OBJECT_FINALIZE notifications (uploads bucket)
+    Topic("crawl-requests", message="CrawlRequest"),  # Cloud Scheduler and operators ask for crawls
+    Topic("profile-events", message="ProfileVersionCreated"),  # a new career profile version exists
+    Topic("offer-events", message="OffersChanged"),  # offers were created or changed by a crawl
+    Topic("maintenance", message="MaintenanceTask"),  # periodic housekeeping (stuck-run sweeper)
 )
+_NAMES = tuple(t.name for t in _EVENT_TOPICS)
+# What a dead-letter topic carries: the original message as Pub/Sub forwards it.
+_FORWARDED = "DeadLetterForward"
 
 _TASK_RETRY_DEFAULT = TaskRetry(max_attempts=5, min_backoff_s=5, max_backoff_s=300, max_doublings=4)
 
@@ -304,8 +328,7 @@ TOPOLOGY = Topology(
             roles=("roles/datastore.user",),
         ),
     ),
-    topics=tuple(Topic(t) for t in _EVENT_TOPICS)
-    + tuple(Topic(_dlq(t), dead_letter=True) for t in _EVENT_TOPICS),
+    topics=_EVENT_TOPICS + tuple(Topic(_dlq(t), message=_FORWARDED, dead_letter=True) for t in _NAMES),
     subscriptions=(
         PushSubscription("uploads-confirm", "uploads", "on_upload_finalized", _dlq("uploads")),
         PushSubscription(
@@ -326,7 +349,7 @@ TOPOLOGY = Topology(
                 max_delivery_attempts=100,
                 retry=RetryPolicy(minimum_backoff_s=10, maximum_backoff_s=600),
             )
-            for t in _EVENT_TOPICS
+            for t in _NAMES
         ),
     ),
     queues=(
@@ -336,6 +359,7 @@ TOPOLOGY = Topology(
             RateLimits(max_dispatches_per_second=5, max_concurrent_dispatches=10),
             _TASK_RETRY_DEFAULT,
             dispatch_deadline_s=300,
+            message="ExtractionTask",
         ),
         TaskQueueSpec(
             "profiles",
@@ -344,6 +368,7 @@ TOPOLOGY = Topology(
             RateLimits(max_dispatches_per_second=2, max_concurrent_dispatches=5),
             TaskRetry(max_attempts=6, min_backoff_s=10, max_backoff_s=600, max_doublings=5),
             dispatch_deadline_s=300,
+            message="ProfileTask",
         ),
         TaskQueueSpec(
             "crawls",
@@ -352,6 +377,7 @@ TOPOLOGY = Topology(
             RateLimits(max_dispatches_per_second=1, max_concurrent_dispatches=4),
             TaskRetry(max_attempts=4, min_backoff_s=30, max_backoff_s=900, max_doublings=3),
             dispatch_deadline_s=540,
+            message="CrawlTask",
         ),
     ),
     schedules=(
@@ -359,7 +385,7 @@ TOPOLOGY = Topology(
             "crawl-all-sources",
             "0 */6 * * *",
             "crawl-requests",
-            {"all": True, "reason": "schedule"},
+            {"all": True},
             description="Crawl every enabled job source every six hours",
         ),
         SchedulerJob(

@@ -1,15 +1,14 @@
-"""Fans a crawl request (crawl-requests topic) out to one named task per job source."""
+"""Fans a CrawlRequest (crawl-requests topic) out to one named task per job source."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 import functions_framework
-from pydantic import ValidationError
 
-from shared.domain.errors import InvalidInput
 from shared.edge.events import Event, run_event
 from shared.edge.logs import configure
+from shared.messages import CrawlRequest, decode
 from shared.services.crawl_requests import CrawlRequests
 
 if TYPE_CHECKING:
@@ -18,10 +17,7 @@ if TYPE_CHECKING:
 
 def handle(event: Event, container: Container) -> None:
     """One task per requested enabled source; the event id names the tasks (redelivery-safe)."""
-    try:
-        container.make(CrawlRequests).dispatch(event.data, event.id)
-    except ValidationError:
-        raise InvalidInput("crawl request must be {all, schedule?} or {source_id | source_ids}") from None
+    container.make(CrawlRequests).dispatch(decode(CrawlRequest, event.data), event.id)
 
 
 @functions_framework.cloud_event

@@ -8,12 +8,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import functions_framework
-from pydantic import BaseModel, ConfigDict, ValidationError
 
-from shared.domain.errors import InvalidInput
 from shared.edge.events import Task, run_task
 from shared.edge.logs import configure
-from shared.services.profiles import PROFILE_QUEUE, ProfileService
+from shared.messages import ProfileTask, channel_of, decode
+from shared.services.profiles import ProfileService
 
 if TYPE_CHECKING:
     import flask
@@ -21,21 +20,9 @@ if TYPE_CHECKING:
     from shared.bootstrap import Container
 
 
-class ProfileTask(BaseModel):
-    """The task payload the extraction step enqueues."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-    uid: str
-    document_id: str
-
-
 def handle(task: Task, container: Container) -> dict[str, Any]:
-    """Validate the payload and generate (or find the cached) profile."""
-    try:
-        payload = ProfileTask.model_validate(task.payload)
-    except ValidationError:
-        raise InvalidInput("profile task payload needs uid and document_id") from None
+    """Decode the ProfileTask and generate (or find the cached) profile."""
+    payload = decode(ProfileTask, task.payload)
     outcome = container.make(ProfileService).generate(payload.uid, payload.document_id)
     return {"version": outcome.profile.version, "created": outcome.created}
 
@@ -44,4 +31,4 @@ def handle(task: Task, container: Container) -> dict[str, Any]:
 def generate_profile(request: flask.Request) -> flask.Response:
     """Entry point: run the task with the queue's retry rules."""
     configure()
-    return run_task(request, handle, function="generate_profile", queue=PROFILE_QUEUE)
+    return run_task(request, handle, function="generate_profile", queue=channel_of(ProfileTask))

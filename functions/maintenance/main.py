@@ -1,4 +1,4 @@
-"""Housekeeping on the maintenance topic: ``{"task": "sweep_runs"}`` fails runs stuck past their lease."""
+"""Housekeeping on the maintenance topic: MaintenanceTask ``sweep_runs`` fails runs stuck past their lease."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 import functions_framework
 
-from shared.domain.errors import InvalidInput
 from shared.edge.events import Event, run_event
 from shared.edge.logs import configure
+from shared.messages import MaintenanceTask, decode
 from shared.services.run_ledger import RunLedger
 
 if TYPE_CHECKING:
@@ -16,10 +16,8 @@ if TYPE_CHECKING:
 
 
 def handle(event: Event, container: Container) -> None:
-    """Dispatch on the task name; an unknown task is acknowledged as invalid input."""
-    task = event.data.get("task")
-    if task != "sweep_runs":
-        raise InvalidInput(f"unknown maintenance task {task!r}")
+    """Run the named housekeeping; an unknown task is an invalid message (dead-lettered)."""
+    decode(MaintenanceTask, event.data)  # sweep_runs is the only task there is
     container.make(RunLedger).sweep()
 
 

@@ -1,4 +1,5 @@
-"""Deterministic matching, on a new profile version (profile-events) or changed offers (offer-events)."""
+"""Deterministic matching on a MatchTrigger: a new profile version (profile-events) or changed
+offers (offer-events), told apart by the message's ``kind``."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import functions_framework
 
-from shared.domain.errors import InvalidInput
 from shared.edge.events import Event, run_event
 from shared.edge.logs import configure
+from shared.messages import MatchTrigger, OffersChanged, decode
 from shared.services.matching import MatchingService
 
 if TYPE_CHECKING:
@@ -16,16 +17,13 @@ if TYPE_CHECKING:
 
 
 def handle(event: Event, container: Container) -> None:
-    """Route by payload: {uid, version} re-ranks one user; {offer_ids} scores those offers for all."""
+    """ProfileVersionCreated re-ranks one user; OffersChanged scores those offers for all."""
+    message = decode(MatchTrigger, event.data).root
     service = container.make(MatchingService)
-    data = event.data
-    if isinstance(data.get("uid"), str):
-        version = data.get("version")
-        service.match_profile(data["uid"], int(version) if version is not None else None)
-    elif isinstance(data.get("offer_ids"), list):
-        service.match_offers([str(i) for i in data["offer_ids"]])
+    if isinstance(message, OffersChanged):
+        service.match_offers(message.offer_ids)
     else:
-        raise InvalidInput("expected {uid, version} or {offer_ids: [...]}")
+        service.match_profile(message.uid, message.version)
 
 
 @functions_framework.cloud_event

@@ -6,14 +6,13 @@ this project deploys, with a dead-letter topic) and the Eventarc storage CloudEv
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
 import functions_framework
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
-from shared.domain.errors import InvalidInput
 from shared.edge.events import Event, run_event
 from shared.edge.logs import configure
+from shared.messages import UploadFinalized, decode
 from shared.services.upload_confirmation import UploadConfirmation
 
 if TYPE_CHECKING:
@@ -23,24 +22,11 @@ if TYPE_CHECKING:
 FINALIZED = frozenset({"OBJECT_FINALIZE", "google.cloud.storage.object.v1.finalized"})
 
 
-class StorageObject(BaseModel):
-    """The part of a GCS object resource confirmation needs."""
-
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-    bucket: str
-    name: str
-    generation: Annotated[str, BeforeValidator(str)]
-
-
 def handle(event: Event, container: Container) -> None:
     """Confirm the finalized object; other storage events are acknowledged untouched."""
     if (event.attributes.get("eventType") or event.type) not in FINALIZED:
         return
-    try:
-        obj = StorageObject.model_validate(event.data)
-    except ValidationError:
-        raise InvalidInput("the event does not describe a storage object") from None
+    obj = decode(UploadFinalized, event.data)
     container.make(UploadConfirmation).confirm_object(obj.bucket, obj.name, generation=obj.generation)
 
 

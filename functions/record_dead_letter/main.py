@@ -1,8 +1,9 @@
 """Records every message Pub/Sub forwards to a dead-letter topic in the operators' view.
 
-Each DLQ topic has a push subscription to this function. The forwarded message carries the
-original payload and attributes plus CloudPubSubDeadLetterSource* attributes naming the
-subscription that gave up; recording is one idempotent create, so a redelivery is harmless.
+Each DLQ topic has a push subscription to this function. The forwarded message (a
+DeadLetterForward) carries the original payload and attributes plus
+CloudPubSubDeadLetterSource* attributes naming the subscription that gave up; recording is
+one idempotent create, so a redelivery is harmless.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import functions_framework
 
 from shared.edge.events import Event, run_event
 from shared.edge.logs import configure
+from shared.messages import DeadLetterForward
 from shared.services.operations import DeadLetterService
 
 if TYPE_CHECKING:
@@ -21,9 +23,8 @@ if TYPE_CHECKING:
 
 def handle(event: Event, container: Container) -> None:
     """Record the dead-lettered message (InvalidInput, acknowledged, when it is not one)."""
-    container.make(DeadLetterService).record_dlq_message(
-        message_id=event.id, data=event.data, attributes=event.attributes
-    )
+    forward = DeadLetterForward.from_push(event.id, event.data, event.attributes)
+    container.make(DeadLetterService).record_forward(forward)
 
 
 @functions_framework.cloud_event

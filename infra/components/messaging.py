@@ -19,7 +19,7 @@ from infra.components.functions import grant_invoker
 from infra.names import service_name, topic_path
 from shared.topology import PushSubscription, Topology
 
-UPLOADS_TOPIC = "uploads"  # the topic GCS notifications publish to (see shared/topology.py)
+UPLOADS_MESSAGE = "UploadFinalized"  # what GCS notifications are, in the manifest
 
 
 @dataclass
@@ -137,12 +137,13 @@ class Messaging(pulumi.ComponentResource):
 
     def _notify_uploads(self) -> None:
         args = self._args
-        topic = self.topics[args.topology.topic(UPLOADS_TOPIC).name]
+        name = args.topology.topic_for(UPLOADS_MESSAGE).name
+        topic = self.topics[name]
         gcs_agent = gcp.storage.get_project_service_account_output(
             project=args.project, opts=pulumi.InvokeOutputOptions(parent=self)
         )
         grant = gcp.pubsub.TopicIAMMember(
-            f"{UPLOADS_TOPIC}-gcs-agent-publisher",
+            f"{name}-gcs-agent-publisher",
             project=args.project,
             topic=topic.name,
             role="roles/pubsub.publisher",
@@ -150,7 +151,7 @@ class Messaging(pulumi.ComponentResource):
             opts=self._child,
         )
         gcp.storage.Notification(
-            f"{UPLOADS_TOPIC}-finalize",
+            f"{name}-finalize",
             bucket=args.uploads_bucket.name,
             topic=topic.id,
             payload_format="JSON_API_V1",

@@ -11,12 +11,11 @@ from datetime import datetime
 
 from pydantic import ConfigDict, Field
 
+from shared.domain.identifiers import SOURCE_ID
 from shared.domain.model import DomainModel
 
 SCHEMA_VERSION = 1
 EXTERNAL = "external"
-# Ids end up in Cloud Tasks names ("crawl-<id>-<request>") and document paths.
-SOURCE_ID = r"^[a-z0-9][a-z0-9_-]{0,62}$"
 DEFAULT_SCHEDULE = "default"
 
 

@@ -6,13 +6,16 @@ own CloudEvent. ``run_event`` decodes either into an ``Event`` and applies the r
 
 - older than ``settings.max_event_age_s``: dropped with a WARNING (acknowledged);
 - PermanentError: logged with its failure class and acknowledged (never retried);
+- InvalidMessage (a payload that is not its channel's message, shared/messages.py): a
+  permanent failure that is also recorded as a dead letter (INVALID_INPUT), so no message
+  is lost unseen;
 - TransientError or any other exception: raised, so Pub/Sub redelivers and, after the
   subscription's max delivery attempts, dead-letters it.
 
 Tasks (HTTP functions targeted by Cloud Tasks): ``run_task`` answers 2xx on success and on a
-PermanentError (the failure is recorded by the service), 503 on a TransientError and 500 on
-anything else, so Cloud Tasks retries with the queue's retry_config. On the queue's last
-attempt a failure is recorded as a dead letter before answering.
+PermanentError (the failure is recorded by the service; an InvalidMessage as a dead letter),
+503 on a TransientError and 500 on anything else, so Cloud Tasks retries with the queue's
+retry_config. On the queue's last attempt a failure is recorded as a dead letter before answering.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from pydantic import ValidationError
 from shared.domain.errors import InvalidInput, PermanentError
 from shared.domain.failures import FailureClass
 from shared.edge import logs
+from shared.messages import InvalidMessage
 
 if TYPE_CHECKING:
     import flask
@@ -134,6 +138,14 @@ def run_event(
             return
     try:
         handler(event, c)
+    except InvalidMessage as err:
+        _record_message_dead_letter(c, event, err, function)
+        logs.log(
+            _log,
+            logging.WARNING,
+            f"invalid message dead-lettered: {err.message}",
+            failure_class=err.failure_class,
+        )
     except PermanentError as err:
         logs.log(
             _log,
@@ -177,6 +189,15 @@ def run_task(
             failure_class=FailureClass.INVALID_INPUT,
         )
         return _json({"status": "failed", "failure_class": FailureClass.INVALID_INPUT}, 200)
+    except InvalidMessage as err:
+        _record_task_dead_letter(c, queue, name, raw, retry_count + 1, err, err.failure_class)
+        logs.log(
+            _log,
+            logging.WARNING,
+            f"invalid task dead-lettered: {err.message}",
+            failure_class=err.failure_class,
+        )
+        return _json({"status": "failed", "failure_class": err.failure_class, "message": err.message}, 200)
     except (PermanentError, TooLarge) as err:
         # An oversized payload is as final as an invalid one: retrying resends the same bytes.
         logs.log(
@@ -216,6 +237,32 @@ def _record_task_dead_letter(
             failure_class=FailureClass(str(failure))
             if str(failure) in FailureClass.__members__
             else FailureClass.INTERNAL,
+            at=c.clock.now(),
+        )
+    )
+
+
+def _record_message_dead_letter(c: Container, event: Event, err: InvalidMessage, function: str) -> None:
+    from shared.domain.dead_letters import DeadLetter
+    from shared.services.operations import DeadLetterService
+
+    # The push names its subscription; the CloudEvent source names the topic
+    # (//pubsub.googleapis.com/projects/p/topics/<topic>).
+    subscription = (event.subscription or "").rsplit("/", 1)[-1]
+    topic = event.source.rsplit("/topics/", 1)[-1] if "/topics/" in event.source else event.source
+    if not subscription:
+        ours = [s.name for s in c.topology.subscriptions_of(topic) if s.function == function]
+        subscription = ours[0] if ours else topic
+    c.make(DeadLetterService).record(
+        DeadLetter.for_message(
+            topic=topic,
+            subscription=subscription,
+            message_id=event.id,
+            payload=json.dumps(event.data, ensure_ascii=False, default=str),
+            attributes=event.attributes,
+            attempts=1,
+            last_error=err.message[:1000],
+            failure_class=err.failure_class,
             at=c.clock.now(),
         )
     )

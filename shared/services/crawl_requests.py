@@ -9,41 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from shared.domain.job_sources import EXTERNAL, SOURCE_ID
+from shared.domain.job_sources import EXTERNAL
 from shared.domain.runs import RunStatus, Trigger
+from shared.messages import CrawlRequest, CrawlTask, enqueue
 from shared.ports import Clock, DocumentStore, TaskQueue
 from shared.services.run_ledger import RunLedger, Started
 from shared.services.sources import SourceService
-
-CRAWL_QUEUE = "crawls"
-
-
-class CrawlRequest(BaseModel):
-    """Payload of the crawl-requests topic: every source, one schedule group, or listed ones."""
-
-    # Built on first use: the dispatcher validates requests, the crawl function tasks.
-    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
-
-    all: bool = False
-    schedule: str | None = None
-    source_ids: list[str] = Field(default_factory=list, max_length=1000)
-    source_id: str | None = Field(default=None, pattern=SOURCE_ID)
-    reason: str = "schedule"
-
-
-class CrawlTask(BaseModel):
-    """Payload of one task on the crawls queue."""
-
-    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
-
-    source_id: str = Field(pattern=SOURCE_ID)
-    request_id: str = Field(min_length=1, max_length=200)
-    trigger: Trigger = "schedule"
 
 
 def safe_request_id(raw: str) -> str:
@@ -66,9 +38,8 @@ class CrawlRequests:
         self._sources = SourceService(store, clock)
         self._ledger = RunLedger(store, clock)
 
-    def dispatch(self, data: Mapping[str, Any], request_id: str) -> list[str]:
+    def dispatch(self, request: CrawlRequest, request_id: str) -> list[str]:
         """Enqueue one crawl task per requested, enabled, crawlable source; returns task names."""
-        request = CrawlRequest.model_validate(dict(data))
         wanted = set(request.source_ids) | ({request.source_id} if request.source_id else set())
         names: list[str] = []
         for source in self._sources.enabled(schedule=request.schedule):
@@ -91,5 +62,5 @@ class CrawlRequests:
 
     def _enqueue(self, source_id: str, request_id: str, trigger: Trigger) -> str:
         rid = safe_request_id(request_id)
-        payload = CrawlTask(source_id=source_id, request_id=rid, trigger=trigger).model_dump()
-        return self._tasks.enqueue(CRAWL_QUEUE, payload, name=task_name(source_id, rid))
+        task = CrawlTask(source_id=source_id, request_id=rid, trigger=trigger)
+        return enqueue(self._tasks, task, name=task_name(source_id, rid))

@@ -12,11 +12,10 @@ import hashlib
 import logging
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict
-
 from shared.domain.documents import Document, DocumentState, collection
 from shared.domain.errors import NotFound
 from shared.domain.failures import FailureClass
+from shared.messages import ExtractionTask, ProfileTask, enqueue
 from shared.services.documents import transition
 from shared.services.extraction import ExtractionLimits, ExtractionOutcome, extract_pdf, sha256_text
 
@@ -26,7 +25,6 @@ if TYPE_CHECKING:
     from shared.config import Settings
     from shared.ports import BlobStore, Clock, DocumentStore, TaskQueue, TextExtractor
 
-PROFILE_QUEUE = "profiles"
 TEXT_CONTENT_TYPE = "text/plain; charset=utf-8"
 _GAVE_UP = "We could not process this PDF after several attempts; try uploading it again."
 
@@ -37,16 +35,6 @@ def _startable(document: Document) -> bool:
 
 
 _log = logging.getLogger("career.documents")
-
-
-class ExtractionRequest(BaseModel):
-    """The extraction task's payload."""
-
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-    uid: str
-    document_id: str
-    generation: str | None = None
 
 
 def profile_task_name(doc_id: str, text_sha256: str) -> str:
@@ -75,7 +63,7 @@ class DocumentExtraction:
         self._clock = clock
         self._limits = ExtractionLimits.from_settings(settings)
 
-    def run(self, request: ExtractionRequest, *, final_attempt: bool = False) -> dict[str, Any]:
+    def run(self, request: ExtractionTask, *, final_attempt: bool = False) -> dict[str, Any]:
         """Extract the document's text; returns a small summary for the task response.
 
         An unexpected error propagates (the queue retries); on the queue's final attempt the
@@ -97,7 +85,7 @@ class DocumentExtraction:
                 self._finish(path, lambda d: d.failed(FailureClass.INTERNAL, _GAVE_UP, at=self._clock.now()))
             raise
 
-    def _complete(self, path: str, request: ExtractionRequest, started: Document) -> dict[str, Any]:
+    def _complete(self, path: str, request: ExtractionTask, started: Document) -> dict[str, Any]:
         outcome = self._extract(started)
         if outcome.result is None:
             failure = outcome.failure_class or FailureClass.PDF_CORRUPT
@@ -147,9 +135,9 @@ class DocumentExtraction:
 
     def _queue_profile(self, document: Document) -> None:
         if document.state == DocumentState.EXTRACTED and document.text_sha256 and document.linked_to is None:
-            self._tasks.enqueue(
-                PROFILE_QUEUE,
-                {"uid": document.uid, "document_id": document.id},
+            enqueue(
+                self._tasks,
+                ProfileTask(uid=document.uid, document_id=document.id),
                 name=profile_task_name(document.id, document.text_sha256),
             )
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from shared.domain.dead_letters import DeadLetter
 from shared.domain.errors import AlreadyExists, InvalidInput, NotFound, PermanentError
 from shared.domain.failures import FailureClass
+from shared.messages import DeadLetterForward
 from shared.ports import (
     Clock,
     DocumentStore,
@@ -37,8 +37,6 @@ from shared.topology import Topology
 
 COLLECTION = "dead_letters"
 MAX_PAGE = 200
-SOURCE_SUBSCRIPTION = "CloudPubSubDeadLetterSourceSubscription"
-SOURCE_DELIVERY_COUNT = "CloudPubSubDeadLetterSourceDeliveryCount"
 REPLAY_OF = "replayOf"  # attribute on a replayed message: which dead letter it came from
 _NEWEST_FIRST = (Order("dead_at", descending=True),)
 _TASK_NAME = re.compile(r"^[A-Za-z0-9_-]{1,500}$")
@@ -74,29 +72,19 @@ class DeadLetterService:
         except AlreadyExists:
             return
 
-    def record_dlq_message(
-        self, *, message_id: str, data: Mapping[str, Any], attributes: Mapping[str, str]
-    ) -> DeadLetter:
+    def record_forward(self, forward: DeadLetterForward) -> DeadLetter:
         """Record a message Pub/Sub forwarded to a dead-letter topic (the recorder function)."""
-        source = attributes.get(SOURCE_SUBSCRIPTION, "")
-        subscription = source.rsplit("/", 1)[-1]  # accept the short or the full resource name
-        if not subscription:
-            raise InvalidInput(f"not a dead-lettered message: no {SOURCE_SUBSCRIPTION} attribute")
         try:
-            topic = self._topology.subscription(subscription).topic
+            topic = self._topology.subscription(forward.subscription).topic
         except KeyError:
-            raise InvalidInput(f"dead letter from unknown subscription {subscription!r}") from None
-        try:
-            attempts = int(attributes.get(SOURCE_DELIVERY_COUNT, "0"))
-        except ValueError:
-            attempts = 0
+            raise InvalidInput(f"dead letter from unknown subscription {forward.subscription!r}") from None
         dl = DeadLetter.for_message(
             topic=topic,
-            subscription=subscription,
-            message_id=message_id,
-            payload=json.dumps(dict(data), ensure_ascii=False),
-            attributes={k: v for k, v in attributes.items() if not k.startswith("CloudPubSubDeadLetter")},
-            attempts=attempts,
+            subscription=forward.subscription,
+            message_id=forward.message_id,
+            payload=json.dumps(forward.payload, ensure_ascii=False),
+            attributes=forward.attributes,
+            attempts=forward.delivery_count,
             # Pub/Sub forwards the message, not the reason; the handler's logs carry that.
             last_error="max delivery attempts reached (the handler's error is in its logs)",
             failure_class=FailureClass.INTERNAL,

@@ -17,10 +17,10 @@ from typing import Any
 
 from shared.domain.errors import CareerError, NotFound
 from shared.domain.profiles import CareerProfile
+from shared.messages import ProfileVersionCreated, publish
 from shared.ports import Clock, DocumentStore, Order, Publisher, Query, Transaction
 from shared.services.pagination import page
 
-PROFILE_EVENTS = "profile-events"
 STATE_SCHEMA_VERSION = 1
 
 
@@ -137,5 +137,5 @@ class ProfileVersions:
 
     def _publish(self, uid: str, inputs_hash: str, version: int) -> None:
         # Published after the commit; the claim's flag lets a redelivered task re-send a lost event.
-        self._publisher.publish(PROFILE_EVENTS, {"uid": uid, "version": version}, attributes={"uid": uid})
+        publish(self._publisher, ProfileVersionCreated(uid=uid, version=version), attributes={"uid": uid})
         self._store.update(hash_path(uid, inputs_hash), {"published": True})

@@ -21,6 +21,7 @@ from shared.domain.failures import FailureClass
 from shared.domain.profile_checks import check_draft
 from shared.domain.profile_history import apply_corrections, diff_profiles
 from shared.domain.profiles import CareerProfile, Corrections, Preferences, Provenance
+from shared.messages import ProfileTask, enqueue
 from shared.ports import (
     BlobStore,
     Clock,
@@ -34,11 +35,10 @@ from shared.ports import (
     TaskQueue,
 )
 from shared.services.accounts import AccountsService
-from shared.services.profile_versions import PROFILE_EVENTS, ProfileVersions, state_path
+from shared.services.profile_versions import ProfileVersions, state_path
 
-__all__ = ["PROFILE_EVENTS", "PROFILE_QUEUE", "Generated", "ProfileService", "Queued", "state_path"]
+__all__ = ["Generated", "ProfileService", "Queued", "state_path"]
 
-PROFILE_QUEUE = "profiles"
 _DEDUP_WINDOW_S = 600  # one queued generation per inputs hash per ten minutes (double clicks)
 
 
@@ -135,8 +135,8 @@ class ProfileService:
         if cached is not None:
             return Generated(cached, created=False)
         window = int(self._clock.now().timestamp()) // _DEDUP_WINDOW_S
-        task = self._tasks.enqueue(
-            PROFILE_QUEUE, {"uid": uid, "document_id": document.id}, name=f"profile-{key[:24]}-{window}"
+        task = enqueue(
+            self._tasks, ProfileTask(uid=uid, document_id=document.id), name=f"profile-{key[:24]}-{window}"
         )
         return Queued(document.id, task)
 

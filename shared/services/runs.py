@@ -17,6 +17,7 @@ from shared.domain.failures import FailureClass
 from shared.domain.job_sources import EXTERNAL, JobSource, Validators
 from shared.domain.offers import JobOffer
 from shared.domain.runs import Run, RunStats, RunStatus, Trigger
+from shared.messages import OffersChanged, publish
 from shared.ports import Clock, DocumentStore, HttpFetcher, Publisher
 from shared.services.offer_upsert import OfferUpsert
 from shared.services.run_ledger import RunLedger
@@ -24,7 +25,6 @@ from shared.services.sources import SourceService
 from shared.sources import base
 from shared.sources.registry import adapter
 
-OFFER_EVENTS = "offer-events"
 _log = logging.getLogger("career.runs")
 
 
@@ -109,9 +109,9 @@ class RunService:
         )
         if outcome.changed_ids:
             # Published before the run completes: a crash in between re-runs an idempotent match.
-            self._publisher.publish(
-                OFFER_EVENTS,
-                {"run_id": run.id, "source_id": source.id, "offer_ids": outcome.changed_ids},
+            publish(
+                self._publisher,
+                OffersChanged(run_id=run.id, source_id=source.id, offer_ids=outcome.changed_ids),
                 attributes={"source_id": source.id, "run_id": run.id},
             )
         stats = outcome.stats.model_copy(update={"requests": requests})

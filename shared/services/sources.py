@@ -8,10 +8,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.domain.errors import InvalidInput, NotFound
+from shared.domain.identifiers import SOURCE_ID
 from shared.domain.job_sources import (
     DEFAULT_SCHEDULE,
     EXTERNAL,
-    SOURCE_ID,
     JobSource,
     SourceTerms,
     default_source_id,

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from shared.domain.documents import PDF_CONTENT_TYPE, Document, DocumentState, collection, parse_object_name
 from shared.domain.errors import Conflict, NotFound
 from shared.domain.failures import FailureClass
+from shared.messages import ExtractionTask, enqueue
 from shared.ports import Filter, Op, Query
 from shared.services.documents import load, read
 
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from shared.config import Settings
     from shared.ports import BlobInfo, BlobStore, Clock, DocumentStore, TaskQueue, Transaction
 
-EXTRACTION_QUEUE = "extraction"
 IDEMPOTENCY_COLLECTION = "idempotency_keys"
 KEY_RETENTION = timedelta(days=30)
 PDF_MAGIC = b"%PDF-"
@@ -180,9 +180,9 @@ class UploadConfirmation:
         if document.generation != generation:
             return document
         if document.state == DocumentState.UPLOADED:
-            self._tasks.enqueue(
-                EXTRACTION_QUEUE,
-                {"uid": document.uid, "document_id": document.id, "generation": generation},
+            enqueue(
+                self._tasks,
+                ExtractionTask(uid=document.uid, document_id=document.id, generation=generation),
                 name=extraction_task_name(document.id, generation),
             )
         elif document.state == DocumentState.REJECTED:

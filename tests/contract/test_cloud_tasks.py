@@ -15,12 +15,13 @@ import pytest
 from shared.adapters.gcp.cloud_tasks import CloudTasksQueue, decode_body
 from shared.config import Settings
 from shared.domain.errors import InvalidInput
+from shared.messages import ProfileTask, channel_of
 from shared.topology import TOPOLOGY
 from tests.emulators import provision, tasks_admin
 from tests.emulators.receiver import receiving
 
 pytestmark = pytest.mark.emulator("tasks")
-QUEUE = "profiles"
+QUEUE = channel_of(ProfileTask)
 INVOKER = "tasks-invoker@demo-career.iam.gserviceaccount.com"
 
 

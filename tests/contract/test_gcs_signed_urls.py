@@ -18,6 +18,7 @@ from shared.config import Settings
 from tests.contract.blob_backends import BUCKET, SIGNER_EMAIL, http_put, throwaway_key
 from tests.contract.v4_signature import query_of, verify_v4
 from tests.emulators import provision
+from tests.emulators.catalog import UPLOADS_TOPIC
 
 pytestmark = pytest.mark.emulator("gcs", "pubsub")
 NAME = "users/u1/documents/doc-1.pdf"
@@ -101,8 +102,8 @@ class TestSignature:
 
 class TestFinalizeNotification:
     def test_an_upload_through_the_signed_url_publishes_object_finalize(self, store: GcsBlobStore) -> None:
-        provision.create_topics(["uploads"])
-        inbox = provision.create_pull_subscription("uploads-inbox", "uploads")
+        provision.create_topics([UPLOADS_TOPIC])
+        inbox = provision.create_pull_subscription(f"{UPLOADS_TOPIC}-inbox", UPLOADS_TOPIC)
         upload = store.signed_upload_url(
             NAME, content_type="application/pdf", max_bytes=5000, expires_in=timedelta(minutes=5)
         )

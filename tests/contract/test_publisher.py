@@ -15,11 +15,12 @@ import pytest
 
 from shared.adapters.local.clock import ManualClock
 from shared.domain.errors import InvalidInput
+from shared.messages import MaintenanceTask, channel_of
 from shared.ports import Publisher
 from shared.topology import TOPOLOGY
 from tests.emulators import provision
 
-TOPIC = "maintenance"
+TOPIC = channel_of(MaintenanceTask)
 Received = tuple[str, dict[str, Any], dict[str, str]]  # message id, data, attributes
 
 

@@ -16,13 +16,14 @@ from functions_framework import event_conversion
 
 from shared.adapters.gcp.pubsub_publisher import PubSubPublisher
 from shared.edge.events import Event, decode_cloud_event
+from shared.messages import ProfileVersionCreated, channel_of
 from shared.topology import TOPOLOGY
 from tests.emulators import provision
 from tests.emulators.catalog import PROJECT
 from tests.emulators.receiver import receiving
 
 pytestmark = pytest.mark.emulator("pubsub")
-TOPIC = "profile-events"
+TOPIC = channel_of(ProfileVersionCreated)
 
 
 def _decode(envelope: dict[str, Any]) -> Event:

@@ -16,10 +16,11 @@ import pytest
 from shared.adapters.local.clock import ManualClock
 from shared.config import Settings
 from shared.domain.errors import InvalidInput
+from shared.messages import ExtractionTask, channel_of
 from shared.ports import TaskQueue
 from shared.topology import TOPOLOGY
 
-QUEUE = "extraction"
+QUEUE = channel_of(ExtractionTask)
 
 
 @dataclass

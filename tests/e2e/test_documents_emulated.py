@@ -26,11 +26,15 @@ from shared.bootstrap import Container
 from shared.config import Settings
 from shared.domain.documents import DocumentState
 from shared.localstack.delivery import create_function_app
+from shared.messages import ExtractionTask, UploadFinalized, channel_of
 from shared.services.documents import DocumentService
 from shared.topology import TOPOLOGY
 from tests.contract.blob_backends import http_put, throwaway_key
 from tests.emulators import provision
 from tests.emulators.catalog import PROJECT
+
+UPLOADS = channel_of(UploadFinalized)
+EXTRACTION = channel_of(ExtractionTask)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.emulator("gcs", "pubsub", "firestore")]
 FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
@@ -76,8 +80,8 @@ class TestEmulatedUpload:
         self, container: Container, shared_data: Path
     ) -> None:
         cv = (shared_data / "resumes" / CV).read_bytes()
-        provision.create_topics(["uploads"])
-        inbox = provision.create_pull_subscription(f"uploads-inbox-{uuid.uuid4().hex[:8]}", "uploads")
+        provision.create_topics([UPLOADS])
+        inbox = provision.create_pull_subscription(f"uploads-inbox-{uuid.uuid4().hex[:8]}", UPLOADS)
         uid = f"user-{uuid.uuid4().hex[:8]}"
         documents = container.make(DocumentService)
         created = documents.create_upload(
@@ -100,7 +104,7 @@ class TestEmulatedUpload:
         assert message.attributes["eventType"] == "OBJECT_FINALIZE"
         assert pushed.status_code == 200
         assert confirmed.state == DocumentState.UPLOADED
-        assert container.delivery.pending("extraction") == 1
+        assert container.delivery.pending(EXTRACTION) == 1
         assert ran.status_code == 200
         assert extracted.state == DocumentState.EXTRACTED
         assert extracted.pages == 2

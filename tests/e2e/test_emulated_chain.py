@@ -20,12 +20,15 @@ from shared.adapters.gcp.pubsub_publisher import PubSubPublisher
 from shared.bootstrap import Container
 from shared.config import Settings
 from shared.domain.dead_letters import DeadLetter
-from shared.services.operations import SOURCE_DELIVERY_COUNT, SOURCE_SUBSCRIPTION, DeadLetterService
+from shared.messages import DeadLetterForward, MaintenanceTask, channel_of
+from shared.services.operations import DeadLetterService
 from shared.topology import TOPOLOGY
 from tests.emulators import functions as fns
 from tests.emulators import provision
 from tests.emulators.catalog import PROJECT
 from tests.emulators.stack import EmulatorStack
+
+MAINTENANCE = channel_of(MaintenanceTask)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.emulator("pubsub", "firestore")]
 T = TypeVar("T")
@@ -87,7 +90,10 @@ class TestDeadLetterRecording:
         self, chain: dict[str, str], dead_letters: DeadLetterService
     ) -> None:
         publisher = PubSubPublisher(PROJECT)
-        attributes = {SOURCE_SUBSCRIPTION: SUBSCRIPTION.name, SOURCE_DELIVERY_COUNT: "3"}
+        attributes = {
+            DeadLetterForward.SOURCE_SUBSCRIPTION: SUBSCRIPTION.name,
+            DeadLetterForward.SOURCE_DELIVERY_COUNT: "3",
+        }
         message_id = publisher.publish(
             SUBSCRIPTION.dead_letter_topic, {"task": "sweep_runs"}, attributes=attributes
         )
@@ -97,7 +103,7 @@ class TestDeadLetterRecording:
             return [d for d in dead_letters.list().items if d.message_id == message_id]
 
         [letter] = eventually(recorded)
-        assert (letter.origin, letter.channel, letter.attempts) == ("maintenance", SUBSCRIPTION.name, 3)
+        assert (letter.origin, letter.channel, letter.attempts) == (MAINTENANCE, SUBSCRIPTION.name, 3)
         assert letter.payload == '{"task": "sweep_runs"}'
 
 
@@ -115,7 +121,7 @@ class TestForcedFailure:
 
         [letter] = eventually(recorded, timeout_s=120)
         assert letter.kind == "message"
-        assert (letter.origin, letter.channel) == ("maintenance", SUBSCRIPTION.name)
+        assert (letter.origin, letter.channel) == (MAINTENANCE, SUBSCRIPTION.name)
         assert letter.attempts == SUBSCRIPTION.max_delivery_attempts
         # Pub/Sub republishes the message to the DLQ topic: a new id, the same payload.
         assert letter.message_id != message_id

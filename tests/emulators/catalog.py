@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from shared.topology import TOPOLOGY
 from tests.emulators.process import REPO, STATE_DIR
 
 PROJECT = "demo-career"
-UPLOADS_TOPIC = "uploads"  # the manifest's topic for OBJECT_FINALIZE notifications
+UPLOADS_TOPIC = TOPOLOGY.topic_for("UploadFinalized").name  # where OBJECT_FINALIZE notifications go
 NPM_DIR = REPO / "emulators"
 TASKS_VENV = STATE_DIR / "tasks-venv"
 

@@ -16,11 +16,14 @@ from shared.adapters.pdf_text import PyMuPdfExtractor
 from shared.bootstrap import Container
 from shared.config import Settings
 from shared.domain.documents import Document
+from shared.messages import ExtractionTask, UploadFinalized, channel_of
 from shared.ports import BlobInfo
-from shared.services.document_extraction import DocumentExtraction, ExtractionRequest
+from shared.services.document_extraction import DocumentExtraction
 from shared.services.documents import DocumentService
 from shared.services.upload_confirmation import UploadConfirmation
 from shared.topology import TOPOLOGY
+
+UPLOADS = channel_of(UploadFinalized)
 
 UID = "user-1"
 OTHER = "user-2"
@@ -74,7 +77,7 @@ class World:
 
     def _announce(self, info: BlobInfo) -> None:
         data, attributes = gcs_notification(info)
-        self.queue.publish("uploads", data, attributes=attributes)
+        self.queue.publish(UPLOADS, data, attributes=attributes)
 
     def start(self, data: bytes, uid: str = UID) -> Document:
         """POST /documents for ``data``."""
@@ -95,7 +98,7 @@ class World:
 
     def extract(self, document: Document) -> dict[str, object]:
         """One delivery of the extraction task."""
-        return self.extraction.run(ExtractionRequest(uid=document.uid, document_id=document.id))
+        return self.extraction.run(ExtractionTask(uid=document.uid, document_id=document.id))
 
     def upload_and_extract(self, data: bytes) -> Document:
         """The whole happy path for one file."""

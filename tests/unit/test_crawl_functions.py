@@ -13,20 +13,24 @@ import pytest
 from shared import bootstrap
 from shared.adapters.http_fetcher import HttpxFetcher
 from shared.adapters.local.clock import ManualClock
+from shared.adapters.local.delivery import Delivery
 from shared.adapters.local.sqlite_queue import SqliteDeliveryQueue
 from shared.adapters.local.sqlite_store import SqliteDocumentStore
 from shared.bootstrap import Container
 from shared.config import Settings
 from shared.domain.runs import RunStatus
-from shared.localstack.delivery import register_functions
+from shared.localstack.delivery import FunctionDeliverer, create_function_app, register_functions
+from shared.messages import CrawlRequest, CrawlTask, MaintenanceTask, channel_of, publish
 from shared.services.run_ledger import RunLedger
 from shared.services.sources import SourceService, SourceSpec
 from shared.topology import TOPOLOGY
 from tests.support.job_board_server import JobBoardServer, Reply, running
 
 FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
-SCHEDULE = next(j for j in TOPOLOGY.schedules if j.topic == "crawl-requests")
-SWEEP = next(j for j in TOPOLOGY.schedules if j.topic == "maintenance")
+CRAWL_REQUESTS, CRAWLS, MAINTENANCE = (channel_of(m) for m in (CrawlRequest, CrawlTask, MaintenanceTask))
+SCHEDULE = next(j for j in TOPOLOGY.schedules if j.topic == CRAWL_REQUESTS)
+SWEEP = next(j for j in TOPOLOGY.schedules if j.topic == MAINTENANCE)
+[DISPATCH] = TOPOLOGY.subscriptions_of(CRAWL_REQUESTS)
 
 
 @pytest.fixture
@@ -43,7 +47,7 @@ def container(settings: Settings, clock: ManualClock) -> Iterator[Container]:
     c = Container(settings, clock=clock, store=store, delivery=queue, fetcher=fetcher)
     bootstrap.install(c)
     fed = register_functions(queue, TOPOLOGY, FUNCTIONS, project=settings.project_id)
-    assert {"crawl-requests-dispatch", "crawls", "maintenance-run"} <= set(fed)
+    assert {DISPATCH.name, CRAWLS, *(s.name for s in TOPOLOGY.subscriptions_of(MAINTENANCE))} <= set(fed)
     yield c
     bootstrap.install(None)
     fetcher.close()
@@ -74,7 +78,7 @@ class TestScheduledCrawl:
         acme, globex = add(container, board, "acme"), add(container, board, "globex")
         add(container, board, "initech", enabled=False)
 
-        container.publisher.publish("crawl-requests", SCHEDULE.payload)
+        container.publisher.publish(CRAWL_REQUESTS, SCHEDULE.payload)
         container.delivery.drain()
 
         runs, _ = container.make(RunLedger).list()
@@ -85,20 +89,30 @@ class TestScheduledCrawl:
         assert board.hits("/v1/boards/initech/jobs") == []
 
     def test_a_redelivered_request_enqueues_no_second_task(
-        self, container: Container, board: JobBoardServer
+        self, container: Container, board: JobBoardServer, settings: Settings
     ) -> None:
         board.script("/v1/boards/acme/jobs", Reply(200, jobs(1)))
-        add(container, board, "acme")
+        source_id = add(container, board, "acme")
         queue: SqliteDeliveryQueue = container.delivery
-
-        for _ in range(2):
-            container.tasks.enqueue(
-                "crawls",
-                {"source_id": "greenhouse-acme", "request_id": "m-1"},
-                name="crawl-greenhouse-acme-m-1",
-            )
+        dispatch = FunctionDeliverer(
+            "dispatch_crawls",
+            create_function_app(FUNCTIONS, TOPOLOGY.function(DISPATCH.function), "cloudevent"),
+            "message",
+            settings.project_id,
+        )
+        delivered: list[Delivery] = []
+        queue.register(DISPATCH.name, lambda d: (delivered.append(d), dispatch(d))[-1])
+        publish(container.publisher, CrawlRequest(source_id=source_id))
         queue.drain()
 
+        # Pub/Sub redelivers the same message (same id and payload) through the same handler.
+        [first] = delivered
+        dispatch(first)
+
+        assert queue.pending(CRAWLS) == 0
+        queue.drain()
+        runs, _ = container.make(RunLedger).list()
+        assert [r.request_id for r in runs] == [first.id]
         assert len(board.hits("/v1/boards/acme/jobs")) == 1
 
     def test_a_failed_crawl_is_recorded_and_acknowledged(
@@ -107,7 +121,7 @@ class TestScheduledCrawl:
         board.script("/v1/boards/gone/jobs", Reply(404, b"{}"))
         add(container, board, "gone")
 
-        container.publisher.publish("crawl-requests", {"source_id": "greenhouse-gone"})
+        publish(container.publisher, CrawlRequest(source_id="greenhouse-gone"))
         container.delivery.drain()
 
         runs, _ = container.make(RunLedger).list()
@@ -124,7 +138,7 @@ class TestMaintenance:
         ledger.begin(stuck.id)
         clock.advance(minutes=20)
 
-        container.publisher.publish("maintenance", SWEEP.payload)
+        container.publisher.publish(MAINTENANCE, SWEEP.payload)
         container.delivery.drain()
 
         assert ledger.get(stuck.id).failure_class == "TIMEOUT"

@@ -13,7 +13,8 @@ from shared.adapters.local.sqlite_queue import SqliteDeliveryQueue
 from shared.adapters.local.sqlite_store import SqliteDocumentStore
 from shared.domain.errors import TransientError
 from shared.domain.runs import RunStatus
-from shared.services.crawl_requests import CRAWL_QUEUE, CrawlRequests
+from shared.messages import CrawlTask, channel_of
+from shared.services.crawl_requests import CrawlRequests
 from shared.services.sources import SourceService, SourceSpec
 from shared.topology import TOPOLOGY
 
@@ -69,7 +70,7 @@ class TestRetriedRequest:
         retried = requests.request(source_id, "op-1")
 
         assert (retried.created, retried.run.status) == (False, RunStatus.PENDING)
-        assert queue.pending(CRAWL_QUEUE) == 1
+        assert queue.pending(channel_of(CrawlTask)) == 1
 
     def test_a_repeated_request_queues_one_task(
         self, store: SqliteDocumentStore, queue: SqliteDeliveryQueue, clock: ManualClock
@@ -81,7 +82,7 @@ class TestRetriedRequest:
         again = requests.request(source_id, "op-1")
 
         assert again.run.id == first.run.id
-        assert queue.pending(CRAWL_QUEUE) == 1
+        assert queue.pending(channel_of(CrawlTask)) == 1
 
     def test_another_request_while_a_run_is_pending_queues_nothing_new(
         self, store: SqliteDocumentStore, queue: SqliteDeliveryQueue, clock: ManualClock
@@ -93,4 +94,4 @@ class TestRetriedRequest:
         other = requests.request(source_id, "op-2")
 
         assert (other.created, other.run.id) == (False, first.run.id)
-        assert queue.pending(CRAWL_QUEUE) == 1
+        assert queue.pending(channel_of(CrawlTask)) == 1

@@ -17,6 +17,7 @@ from shared.domain.errors import NotFound
 from shared.domain.failures import FailureClass
 from shared.domain.job_sources import SourceTerms
 from shared.domain.runs import Run, RunStatus
+from shared.messages import OffersChanged, channel_of
 from shared.ports import Query
 from shared.services.offer_upsert import OFFERS
 from shared.services.runs import RunService
@@ -24,6 +25,8 @@ from shared.services.sources import SourceSpec
 from shared.topology import TOPOLOGY
 from tests.support.job_board_server import JobBoardServer, Reply, running
 from tests.support.recording import RecordingPublisher
+
+OFFER_EVENTS = channel_of(OffersChanged)
 
 GREENHOUSE = "/v1/boards/acme/jobs"
 SOURCE = "greenhouse-acme"
@@ -106,7 +109,7 @@ class TestFirstCrawl:
         assert run.status == RunStatus.COMPLETED
         assert (run.stats.fetched, run.stats.new, run.stats.updated, run.stats.closed) == (4, 4, 0, 0)
         assert len(offers_of(store)) == 4
-        assert [topic for topic, _ in publisher.sent] == ["offer-events"]
+        assert [topic for topic, _ in publisher.sent] == [OFFER_EVENTS]
         assert sorted(publisher.sent[0][1]["offer_ids"]) == sorted(offers_of(store))
         assert service.sources.get(source_id).offer_count == 4
 

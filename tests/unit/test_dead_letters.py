@@ -22,8 +22,12 @@ from shared.config import Settings
 from shared.domain.dead_letters import DeadLetter
 from shared.domain.errors import InvalidInput, NotFound
 from shared.domain.failures import FailureClass
+from shared.messages import CrawlTask, DeadLetterForward, InvalidMessage, UploadFinalized, channel_of
 from shared.services.operations import DeadLetterService
 from shared.topology import TOPOLOGY
+
+CRAWLS = channel_of(CrawlTask)
+UPLOADS = channel_of(UploadFinalized)
 
 SUB = TOPOLOGY.subscription("uploads-confirm")
 
@@ -49,7 +53,7 @@ def service(store: SqliteDocumentStore, clock: ManualClock, queue: SqliteDeliver
 
 def task_letter(clock: ManualClock, name: str = "crawl-s1-7", **overrides: Any) -> DeadLetter:
     fields: dict[str, Any] = {
-        "queue": "crawls",
+        "queue": CRAWLS,
         "task_name": name,
         "payload": json.dumps({"source_id": "s1"}),
         "attempts": 4,
@@ -63,7 +67,7 @@ def task_letter(clock: ManualClock, name: str = "crawl-s1-7", **overrides: Any) 
 
 def message_letter(clock: ManualClock, message_id: str = "m1", **overrides: Any) -> DeadLetter:
     fields: dict[str, Any] = {
-        "topic": "uploads",
+        "topic": UPLOADS,
         "subscription": SUB.name,
         "message_id": message_id,
         "payload": json.dumps({"name": "users/u1/documents/d1.pdf"}),
@@ -105,12 +109,12 @@ class TestRecord:
             "CloudPubSubDeadLetterSourceSubscriptionProject": "demo",
         }
 
-        dl = service.record_dlq_message(message_id="42", data={"name": "x.pdf"}, attributes=attributes)
+        dl = service.record_forward(DeadLetterForward.from_push("42", {"name": "x.pdf"}, attributes))
 
         stored = service.get(dl.id)
         assert (stored.kind, stored.origin, stored.channel, stored.message_id) == (
             "message",
-            "uploads",
+            UPLOADS,
             SUB.name,
             "42",
         )
@@ -118,8 +122,8 @@ class TestRecord:
         assert json.loads(stored.payload) == {"name": "x.pdf"}
 
     def test_refuses_a_message_without_dead_letter_attributes(self, service: DeadLetterService) -> None:
-        with pytest.raises(InvalidInput, match="CloudPubSubDeadLetterSourceSubscription"):
-            service.record_dlq_message(message_id="1", data={}, attributes={})
+        with pytest.raises(InvalidMessage, match="subscription"):
+            DeadLetterForward.from_push("1", {}, {})
 
     def test_queue_hook_and_dlq_recorder_make_one_letter_with_the_real_error(
         self, store: SqliteDocumentStore, clock: ManualClock
@@ -136,9 +140,9 @@ class TestRecord:
         queue.register(SUB.name, fail)
         queue.register(
             f"{SUB.dead_letter_topic}-record",
-            lambda d: service.record_dlq_message(message_id=d.id, data=d.data, attributes=d.attributes),
+            lambda d: service.record_forward(DeadLetterForward.from_push(d.id, d.data, d.attributes)),
         )
-        queue.publish("uploads", {"name": "users/u1/documents/d1.pdf"})
+        queue.publish(UPLOADS, {"name": "users/u1/documents/d1.pdf"})
 
         queue.drain()
 
@@ -171,7 +175,7 @@ class TestReplay:
 
         service.replay(dl.id)
 
-        [delivery] = collect(queue, "crawls")
+        [delivery] = collect(queue, CRAWLS)
         assert (delivery.id, delivery.data) == ("crawl-s1-7-replay-1", {"source_id": "s1"})
 
     def test_replaying_twice_sends_once_and_returns_the_letter_unchanged(
@@ -204,12 +208,12 @@ class TestReplayAll:
         service.record(message_letter(clock, "m1"))
 
         by_class = service.replay_all(FailureClass.SOURCE_UNAVAILABLE)
-        by_origin = service.replay_all(origin="uploads")
+        by_origin = service.replay_all(origin=UPLOADS)
         rest = service.replay_all()
         again = service.replay_all()
 
         assert (by_class, by_origin, rest, again) == (2, 1, 1, 0)
-        assert sorted(d.id for d in collect(queue, "crawls")) == ["t1-replay-1", "t2-replay-1", "t3-replay-1"]
+        assert sorted(d.id for d in collect(queue, CRAWLS)) == ["t1-replay-1", "t2-replay-1", "t3-replay-1"]
 
     def test_an_unreplayable_letter_does_not_stop_the_others(
         self, service: DeadLetterService, clock: ManualClock
@@ -250,8 +254,8 @@ class TestList:
         service.record(target)
         service.record(message_letter(clock, "other", at=clock.now() + timedelta(seconds=1)))
         service.record(task_letter(clock, name="replayed"))
-        service.replay(DeadLetter.key("task", "crawls", "replayed"))
-        wanted = {"status": "dead", "failure_class": FailureClass.SOURCE_UNAVAILABLE, "origin": "crawls"}
+        service.replay(DeadLetter.key("task", CRAWLS, "replayed"))
+        wanted = {"status": "dead", "failure_class": FailureClass.SOURCE_UNAVAILABLE, "origin": CRAWLS}
 
         page = service.list(**{k: wanted[k] for k in keys})  # type: ignore[arg-type]
 
@@ -299,6 +303,6 @@ class TestRecordDeadLetterFunction:
         record_dead_letter(event)  # redelivered push: still one letter
 
         [letter] = container.make(DeadLetterService).list().items
-        assert (letter.origin, letter.message_id, letter.attempts) == ("uploads", "9001", 5)
+        assert (letter.origin, letter.message_id, letter.attempts) == (UPLOADS, "9001", 5)
         assert json.loads(letter.payload) == {"name": "users/u1/documents/d1.pdf"}
         assert letter.attributes == {"eventType": "OBJECT_FINALIZE"}

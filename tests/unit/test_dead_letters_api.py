@@ -20,9 +20,12 @@ from shared.config import Settings
 from shared.domain.dead_letters import DeadLetter
 from shared.domain.failures import FailureClass
 from shared.edge.http import HttpApp
+from shared.messages import CrawlTask, channel_of
 from shared.ports import Role
 from shared.services.operations import DeadLetterService
 from shared.topology import TOPOLOGY
+
+CRAWLS = channel_of(CrawlTask)
 
 SECRET = "ops-test-secret-0123456789abcdef"
 
@@ -60,7 +63,7 @@ def operator(identity: DevTokenIdentity) -> dict[str, str]:
 
 def record(container: Container, clock: ManualClock, name: str, failure: FailureClass) -> DeadLetter:
     dl = DeadLetter.for_task(
-        queue="crawls",
+        queue=CRAWLS,
         task_name=name,
         payload=json.dumps({"source_id": name}),
         attempts=4,
@@ -145,7 +148,7 @@ class TestReplay:
         assert first.status_code == second.status_code == 200
         assert first.get_json()["status"] == "replayed"
         assert second.get_json() == first.get_json()
-        assert container.delivery.pending("crawls") == 1
+        assert container.delivery.pending(CRAWLS) == 1
 
     def test_bulk_replay_by_failure_class(
         self, client: FlaskClient, container: Container, clock: ManualClock, operator: dict[str, str]
@@ -160,7 +163,7 @@ class TestReplay:
         rest = client.post("/dead-letters:replay", json={}, headers=operator)
 
         assert (chosen.get_json(), rest.get_json()) == ({"replayed": 2}, {"replayed": 1})
-        assert container.delivery.pending("crawls") == 3
+        assert container.delivery.pending(CRAWLS) == 3
 
     def test_openapi_documents_the_routes(self, client: FlaskClient) -> None:
         paths = client.get("/openapi.json").get_json()["paths"]

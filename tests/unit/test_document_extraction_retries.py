@@ -6,8 +6,9 @@ import pytest
 
 from shared.domain.documents import DocumentState
 from shared.domain.failures import FailureClass
+from shared.messages import ExtractionTask
 from shared.ports import ExtractedText
-from shared.services.document_extraction import DocumentExtraction, ExtractionRequest
+from shared.services.document_extraction import DocumentExtraction
 from tests.unit.documents_world import UID, World, make_pdf, world
 
 __all__ = ["world"]  # the fixture, imported for pytest
@@ -20,11 +21,11 @@ class CrashingExtractor:
         raise RuntimeError("the PDF library crashed")
 
 
-def _uploaded(world: World) -> tuple[str, ExtractionRequest]:
+def _uploaded(world: World) -> tuple[str, ExtractionTask]:
     data = make_pdf()
     document = world.start(data)
     world.finalize(document, world.put(document, data))
-    return document.id, ExtractionRequest(uid=UID, document_id=document.id)
+    return document.id, ExtractionTask(uid=UID, document_id=document.id)
 
 
 class TestExtractionRetries:
@@ -67,7 +68,7 @@ class TestExtractionRetries:
         data = b"%PDF-1.7\n" + b"\x00" * 64
         document = world.start(data)
         world.finalize(document, world.put(document, data))
-        request = ExtractionRequest(uid=UID, document_id=document.id)
+        request = ExtractionTask(uid=UID, document_id=document.id)
         world.extraction.run(request)
         failed = world.documents.get(UID, document.id)
 

@@ -20,8 +20,12 @@ from shared.adapters.local.file_blobs import gcs_notification
 from shared.config import Settings
 from shared.domain.documents import DocumentState
 from shared.localstack.delivery import create_function_app, register_functions
+from shared.messages import ExtractionTask, channel_of
+from shared.services.operations import DeadLetterService
 from shared.topology import TOPOLOGY
 from tests.unit.documents_world import UID, World, make_pdf
+
+EXTRACTION = channel_of(ExtractionTask)
 
 FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
 EVENTARC_FINALIZED = "google.cloud.storage.object.v1.finalized"
@@ -111,7 +115,7 @@ class TestUploadFinalizedFunction:
 
 class TestExtractDocumentFunction:
     def headers(self, name: str) -> dict[str, str]:
-        return {"X-CloudTasks-TaskName": name, "X-CloudTasks-QueueName": "extraction"}
+        return {"X-CloudTasks-TaskName": name, "X-CloudTasks-QueueName": EXTRACTION}
 
     def test_runs_the_task_and_answers_the_state(self, world: World) -> None:
         data = make_pdf()
@@ -127,10 +131,13 @@ class TestExtractDocumentFunction:
         assert json.loads(response.get_data())["state"] == "EXTRACTED"
         assert world.documents.get(UID, document.id).state == DocumentState.EXTRACTED
 
-    def test_acknowledges_a_payload_without_a_document(self, world: World) -> None:
+    def test_dead_letters_and_acknowledges_a_payload_without_a_document(self, world: World) -> None:
         client = app("extract_document", "http").test_client()
 
         response = client.post("/", json={"uid": UID}, headers=self.headers("t2"))
 
         assert response.status_code == 200
         assert json.loads(response.get_data())["failure_class"] == "INVALID_INPUT"
+        [letter] = world.container.make(DeadLetterService).list().items
+        assert (letter.origin, letter.message_id, letter.failure_class) == (EXTRACTION, "t2", "INVALID_INPUT")
+        assert json.loads(letter.payload) == {"uid": UID}

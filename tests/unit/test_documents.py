@@ -13,9 +13,13 @@ from shared.domain.documents import DocumentState, object_name
 from shared.domain.errors import Conflict, InvalidInput, NotFound, QuotaExceeded
 from shared.domain.failures import FailureClass
 from shared.domain.journey import StepState
+from shared.messages import ExtractionTask, ProfileTask, channel_of
 from shared.services.journey import StepContext
 from shared.services.journey_steps.documents import evaluate
 from tests.unit.documents_world import OTHER, UID, World, make_pdf, world
+
+EXTRACTION = channel_of(ExtractionTask)
+PROFILES = channel_of(ProfileTask)
 
 __all__ = ["world"]  # the fixture, imported for pytest
 
@@ -77,7 +81,7 @@ class TestConfirmUpload:
         assert confirmed.state == DocumentState.UPLOADED
         assert confirmed.sha256 == hashlib.sha256(data).hexdigest()
         assert confirmed.size == len(data)
-        assert world.queue.pending("extraction") == 1
+        assert world.queue.pending(EXTRACTION) == 1
 
     def test_duplicate_events_leave_one_record_and_one_task(self, world: World) -> None:
         data = make_pdf()
@@ -90,7 +94,7 @@ class TestConfirmUpload:
 
         assert again == first
         assert world.store.writes == writes
-        assert world.queue.pending("extraction") == 1
+        assert world.queue.pending(EXTRACTION) == 1
 
     def test_an_older_generation_after_a_newer_one_is_ignored(self, world: World) -> None:
         data = make_pdf()
@@ -103,7 +107,7 @@ class TestConfirmUpload:
 
         assert late == confirmed
         assert world.documents.get(UID, document.id).generation == newer
-        assert world.queue.pending("extraction") == 1
+        assert world.queue.pending(EXTRACTION) == 1
 
     def test_a_newer_generation_after_confirmation_is_ignored(self, world: World) -> None:
         data = make_pdf()
@@ -114,7 +118,7 @@ class TestConfirmUpload:
         world.finalize(document, world.put(document, data))
 
         assert world.documents.get(UID, document.id).generation == first
-        assert world.queue.pending("extraction") == 1
+        assert world.queue.pending(EXTRACTION) == 1
 
     def test_ignores_objects_outside_the_documents_layout(self, world: World) -> None:
         world.uploads.write("avatars/u1.png", b"png", content_type="image/png")
@@ -146,7 +150,7 @@ class TestConfirmUpload:
         assert rejected.state == DocumentState.REJECTED
         assert rejected.failure_class is FailureClass.UPLOAD_REJECTED
         assert not world.uploads.exists(document.object_name)
-        assert world.queue.pending("extraction") == 0
+        assert world.queue.pending(EXTRACTION) == 0
 
     def test_rejects_a_size_that_differs_from_the_announced_one(self, world: World) -> None:
         data = make_pdf()
@@ -171,7 +175,7 @@ class TestConfirmUpload:
     def test_the_same_cv_twice_is_linked_not_re_extracted(self, world: World) -> None:
         data = make_pdf()
         original = world.upload_and_extract(data)
-        tasks_before = world.queue.pending("extraction")
+        tasks_before = world.queue.pending(EXTRACTION)
         duplicate = world.start(data)
 
         linked = world.finalize(duplicate, world.put(duplicate, data))
@@ -180,7 +184,7 @@ class TestConfirmUpload:
         assert linked.state == DocumentState.EXTRACTED
         assert linked.linked_to == original.id
         assert linked.text_sha256 == original.text_sha256
-        assert world.queue.pending("extraction") == tasks_before
+        assert world.queue.pending(EXTRACTION) == tasks_before
         assert world.documents.text(UID, duplicate.id)[1] == world.documents.text(UID, original.id)[1]
 
     def test_client_confirm_matches_the_event(self, world: World) -> None:
@@ -193,7 +197,7 @@ class TestConfirmUpload:
 
         assert by_client == by_event
         assert by_client.state == DocumentState.UPLOADED
-        assert world.queue.pending("extraction") == 1
+        assert world.queue.pending(EXTRACTION) == 1
 
     def test_client_confirm_before_the_upload_is_a_conflict(self, world: World) -> None:
         document = world.start(make_pdf())
@@ -213,7 +217,7 @@ class TestExtractionTask:
         assert document.language == "en"
         assert document.text_sha256 == hashlib.sha256(text.encode()).hexdigest()
         assert "Senior Python engineer" in text
-        assert world.queue.pending("profiles") == 1
+        assert world.queue.pending(PROFILES) == 1
 
     def test_records_a_scanned_cv_as_failed_with_its_class(self, world: World, shared_data: Path) -> None:
         data = (shared_data / "resumes" / "edge_scanned-image-only_no-text-layer_epson.pdf").read_bytes()
@@ -223,7 +227,7 @@ class TestExtractionTask:
         assert document.state == DocumentState.FAILED
         assert document.failure_class is FailureClass.PDF_NO_TEXT
         assert document.failure_message
-        assert world.queue.pending("profiles") == 0
+        assert world.queue.pending(PROFILES) == 0
 
     def test_a_redelivered_task_changes_nothing(self, world: World) -> None:
         document = world.upload_and_extract(make_pdf())
@@ -233,7 +237,7 @@ class TestExtractionTask:
 
         assert summary["state"] == "EXTRACTED"
         assert world.store.writes == writes
-        assert world.queue.pending("profiles") == 1
+        assert world.queue.pending(PROFILES) == 1
 
     def test_a_document_deleted_before_its_task_is_acknowledged(self, world: World) -> None:
         data = make_pdf()

@@ -15,8 +15,9 @@ from shared.bootstrap import Container
 from shared.config import Settings
 from shared.edge.events import Event, Task, describe, run_event, run_task
 from shared.edge.inputs import MAX_BODY_BYTES
+from shared.messages import ExtractionTask, channel_of
 
-QUEUE = "extraction"
+QUEUE = channel_of(ExtractionTask)
 
 
 @pytest.fixture

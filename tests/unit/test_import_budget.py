@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from shared.adapters.local.dev_tokens import DevTokenIdentity
+from shared.messages import ProfileVersionCreated
 from shared.ports import Role
 from shared.topology import TOPOLOGY
 
@@ -166,7 +167,7 @@ _EVENT_REQUESTS = {
     "generate_profile": _TASK_ON_UNKNOWN_DOCUMENT,
     "dispatch_crawls": _request("POST", "/", _push({"all": True})),
     "crawl_source": _request("POST", "/", {"source_id": "missing", "request_id": "r-1"}),
-    "match_offers": _request("POST", "/", _push({"uid": "u-1"})),
+    "match_offers": _request("POST", "/", _push(ProfileVersionCreated(uid="u-1", version=1).wire())),
     "maintenance": _request("POST", "/", _push({"task": "sweep_runs"})),
     "record_dead_letter": _request(
         "POST",
@@ -220,7 +221,7 @@ _BUILT_ON_FIRST_USE = """
 import json
 from shared.domain.job_sources import JobSource, SourceTerms
 from shared.domain.runs import Run, RunStats
-from shared.services.crawl_requests import CrawlRequest, CrawlTask
+from shared.messages import CrawlRequest, CrawlTask
 from shared.services.sources import SourceSpec
 models = (JobSource, SourceTerms, Run, RunStats, CrawlRequest, CrawlTask, SourceSpec)
 print(json.dumps([m.__name__ for m in models if m.__pydantic_complete__]))

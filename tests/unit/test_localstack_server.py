@@ -19,8 +19,11 @@ from shared.domain.dead_letters import DeadLetter
 from shared.domain.failures import FailureClass
 from shared.localstack.server import RootApp, mount_http_functions
 from shared.localstack.stack import FUNCTIONS_DIR, LocalStack
+from shared.messages import CrawlTask, channel_of
 from shared.services.operations import DeadLetterService
 from shared.topology import TOPOLOGY
+
+CRAWLS = channel_of(CrawlTask)
 
 PDF = b"%PDF-1.7\n" + b"x" * 200
 
@@ -148,14 +151,14 @@ class TestDeadLetterWiring:
             def always_fails(delivery: Delivery) -> None:
                 raise DeliveryFailed("board is down", FailureClass.SOURCE_UNAVAILABLE)
 
-            queue.register("crawls", always_fails)
-            stack.container.tasks.enqueue("crawls", {"source_id": "s1"}, name="crawl-s1")
+            queue.register(CRAWLS, always_fails)
+            stack.container.tasks.enqueue(CRAWLS, {"source_id": "s1"}, name="crawl-s1")
             queue.drain()
 
-            letter = stack.container.make(DeadLetterService).get(DeadLetter.key("task", "crawls", "crawl-s1"))
+            letter = stack.container.make(DeadLetterService).get(DeadLetter.key("task", CRAWLS, "crawl-s1"))
         finally:
             stack.stop()
 
         assert letter.failure_class == FailureClass.SOURCE_UNAVAILABLE
-        assert letter.attempts == TOPOLOGY.queue("crawls").retry.max_attempts
+        assert letter.attempts == TOPOLOGY.queue(CRAWLS).retry.max_attempts
         assert "board is down" in letter.last_error

@@ -14,10 +14,13 @@ from shared.adapters.local.sqlite_queue import SqliteDeliveryQueue
 from shared.adapters.local.sqlite_store import SqliteDocumentStore
 from shared.bootstrap import Container
 from shared.config import Settings
+from shared.domain.failures import FailureClass
 from shared.domain.offers import JobOffer
 from shared.localstack.delivery import register_functions
+from shared.messages import OffersChanged, ProfileVersionCreated, channel_of, publish
 from shared.ports import Order, Query
 from shared.services.matching import matches_collection, runs_collection
+from shared.services.operations import DeadLetterService
 from shared.topology import TOPOLOGY
 from tests.unit.matching_world import OFFERS, make_offer, make_profile, save
 
@@ -32,7 +35,8 @@ def world(settings: Settings) -> Iterator[tuple[SqliteDocumentStore, SqliteDeliv
     container = Container(settings, clock=clock, store=store, delivery=queue)
     bootstrap.install(container)
     fed = register_functions(queue, TOPOLOGY, FUNCTIONS, project=settings.project_id)
-    assert {"profile-events-match", "offer-events-match"} <= set(fed)
+    wanted = {channel_of(ProfileVersionCreated), channel_of(OffersChanged)}
+    assert {s.name for s in TOPOLOGY.subscriptions if s.topic in wanted} <= set(fed)
     yield store, queue
     bootstrap.install(None)
     container.close()
@@ -50,7 +54,7 @@ class TestMatchOffersFunction:
         store, queue = world
         save(store, [make_profile("alice")], OFFERS)
 
-        queue.publish("profile-events", {"uid": "alice", "version": 1})
+        publish(queue, ProfileVersionCreated(uid="alice", version=1))
         queue.drain()
 
         assert len(store.query(Query(matches_collection("alice")))) == len(OFFERS)
@@ -62,27 +66,33 @@ class TestMatchOffersFunction:
     ) -> None:
         store, queue = world
         save(store, [make_profile("alice")], OFFERS)
-        queue.publish("profile-events", {"uid": "alice", "version": 1})
+        publish(queue, ProfileVersionCreated(uid="alice", version=1))
         queue.drain()
         changed: JobOffer = make_offer(
             4, "Data Engineer", "Python, PostgreSQL and Docker.", remote_policy="remote"
         )
         save(store, [], [changed])
 
-        queue.publish("offer-events", {"run_id": "r1", "source_id": "lever-acme", "offer_ids": [changed.id]})
+        publish(queue, OffersChanged(run_id="r1", source_id="lever-acme", offer_ids=[changed.id]))
         queue.drain()
 
         offers_runs = [r for r in _runs(store, "alice") if r["trigger"] == "offers"]
         assert [r["scored"] for r in offers_runs] == [1]
 
-    def test_an_unrecognised_payload_is_acknowledged_not_retried(
+    def test_an_invalid_message_is_dead_lettered_once_not_retried(
         self, world: tuple[SqliteDocumentStore, SqliteDeliveryQueue]
     ) -> None:
         _, queue = world
 
-        queue.publish("profile-events", {"something": "else"})
+        # Keys of a profile event without its kind: the function does not guess what it is.
+        queue.publish(channel_of(ProfileVersionCreated), {"uid": "alice", "version": 1})
         delivered = queue.drain()
 
-        assert delivered == 1
-        assert queue.pending() == 0
-        assert queue.dead_letters() == []
+        assert (delivered, queue.pending()) == (1, 0)
+        [letter] = bootstrap.container().make(DeadLetterService).list().items
+        assert (letter.origin, letter.failure_class, letter.attempts) == (
+            channel_of(ProfileVersionCreated),
+            FailureClass.INVALID_INPUT,
+            1,
+        )
+        assert "kind" in letter.last_error

@@ -17,6 +17,7 @@ from shared.config import Settings
 from shared.domain.profiles import CareerProfile
 from shared.edge.http import HttpApp
 from shared.localstack.delivery import create_function_app, register_functions
+from shared.messages import ProfileTask, channel_of
 from shared.services.profile_versions import profile_path
 from shared.topology import TOPOLOGY
 from tests.unit.cv_texts import pdf_path
@@ -59,7 +60,7 @@ def run_profile_task(payload: dict[str, Any]) -> Any:
     app = create_function_app(FUNCTIONS, TOPOLOGY.function("generate_profile"), "http")
     headers = {
         "X-CloudTasks-TaskName": "t-1",
-        "X-CloudTasks-QueueName": "profiles",
+        "X-CloudTasks-QueueName": channel_of(ProfileTask),
         "X-CloudTasks-TaskRetryCount": "0",
     }
     return app.test_client().post("/", json=payload, headers=headers)

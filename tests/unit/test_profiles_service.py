@@ -12,11 +12,14 @@ from shared.domain.errors import Conflict, InvalidInput, NotFound, PermanentErro
 from shared.domain.failures import FailureClass
 from shared.domain.journey import StepState
 from shared.domain.profiles import CareerProfile, Corrections, TitleFix
+from shared.messages import ProfileTask, channel_of
 from shared.services.journey import JourneyService
 from shared.services.profile_versions import profile_path
 from shared.services.profiles import Generated, Queued
 from tests.unit.documents_world import OTHER, UID, World, world
 from tests.unit.profiles_world import CountingProvider, profile_service, put_inputs, upload_cv
+
+PROFILES = channel_of(ProfileTask)
 
 __all__ = ["world"]  # the fixture, imported for pytest
 
@@ -110,13 +113,13 @@ class TestCache:
 
     def test_requesting_new_inputs_queues_a_profile_task(self, world: World, shared_data: Path) -> None:
         document = upload_cv(world, shared_data, FULLSTACK)
-        pending = world.queue.pending("profiles")
+        pending = world.queue.pending(PROFILES)
 
         outcome = profile_service(world).request_generation(UID)
 
         assert isinstance(outcome, Queued)
         assert outcome.document_id == document.id
-        assert world.queue.pending("profiles") == pending + 1
+        assert world.queue.pending(PROFILES) == pending + 1
 
 
 class TestNeverFromAnUnreadableCv:

@@ -10,7 +10,10 @@ import pytest
 
 from shared.adapters.local.clock import ManualClock
 from shared.localstack.scheduler import Scheduler
+from shared.messages import MaintenanceTask, channel_of
 from shared.topology import TOPOLOGY, SchedulerJob
+
+MAINTENANCE = channel_of(MaintenanceTask)
 
 
 class RecordingPublisher:
@@ -34,7 +37,7 @@ class RecordingPublisher:
         return f"m{len(self.published)}"
 
 
-JOB = SchedulerJob("sweep", "*/10 * * * *", "maintenance", {"task": "sweep_runs"})
+JOB = SchedulerJob("sweep", "*/10 * * * *", MAINTENANCE, {"task": "sweep_runs"})
 
 
 class TestTick:
@@ -54,7 +57,7 @@ class TestTick:
         fired = scheduler.tick()
 
         assert fired == ["sweep"]
-        assert publisher.published == [("maintenance", {"task": "sweep_runs"}, {"scheduler_job": "sweep"})]
+        assert publisher.published == [(MAINTENANCE, {"task": "sweep_runs"}, {"scheduler_job": "sweep"})]
 
     def test_fires_once_per_time(self, clock: ManualClock) -> None:
         publisher = RecordingPublisher()
@@ -100,7 +103,7 @@ class TestTick:
         )
 
     def test_refuses_an_unknown_time_zone(self, clock: ManualClock) -> None:
-        job = SchedulerJob("x", "* * * * *", "maintenance", time_zone="Mars/Olympus")
+        job = SchedulerJob("x", "* * * * *", MAINTENANCE, time_zone="Mars/Olympus")
 
         with pytest.raises(ValueError, match="time zone"):
             Scheduler([job], RecordingPublisher(), clock)
@@ -118,5 +121,5 @@ class TestThread:
             time.sleep(0.01)
         scheduler.stop()
 
-        assert [topic for topic, _, _ in publisher.published] == ["maintenance"]
+        assert [topic for topic, _, _ in publisher.published] == [MAINTENANCE]
         assert not scheduler.running

@@ -20,9 +20,12 @@ from shared.adapters.local.sqlite_store import SqliteDocumentStore
 from shared.api.sources import ROUTES, SIGNATURE_HEADER
 from shared.bootstrap import Container
 from shared.config import Settings
+from shared.messages import CrawlTask, channel_of
 from shared.ports import Query, Role
 from shared.services.offer_upsert import OFFERS
 from shared.topology import TOPOLOGY
+
+CRAWLS = channel_of(CrawlTask)
 
 SECRET = "sources-test-secret-0123456789abcdef"
 HMAC_KEY = "callback-key-for-tests"
@@ -168,7 +171,7 @@ class TestRequestRun:
 
         assert response.status_code == 202
         assert response.get_json()["status"] == "PENDING"
-        assert container.delivery.pending("crawls") == 1
+        assert container.delivery.pending(CRAWLS) == 1
 
     def test_a_second_request_answers_the_active_run(
         self, client: FlaskClient, operator: dict[str, str], container: Container
@@ -180,7 +183,7 @@ class TestRequestRun:
 
         assert second.status_code == 200
         assert second.get_json()["id"] == first.get_json()["id"]
-        assert container.delivery.pending("crawls") == 1
+        assert container.delivery.pending(CRAWLS) == 1
 
     def test_an_unknown_source_is_404(self, client: FlaskClient, operator: dict[str, str]) -> None:
         problem(client.post("/job-sources/nobody/runs", headers=operator), 404, "NOT_FOUND")

@@ -15,11 +15,15 @@ from shared.adapters.local.sqlite_queue import Delivery, DeliveryFailed, SqliteD
 from shared.domain.dead_letters import DeadLetter
 from shared.domain.errors import InvalidInput
 from shared.domain.failures import FailureClass
+from shared.messages import CrawlTask, UploadFinalized, channel_of
 from shared.topology import TOPOLOGY, PushSubscription, Topic, Topology
+
+CRAWLS = channel_of(CrawlTask)
+UPLOADS = channel_of(UploadFinalized)
 
 SUB = TOPOLOGY.subscription("uploads-confirm")
 DLQ_RECORDER = f"{SUB.dead_letter_topic}-record"
-QUEUE = TOPOLOGY.queue("crawls")
+QUEUE = TOPOLOGY.queue(CRAWLS)
 
 
 class Recorder:
@@ -89,7 +93,7 @@ class TestPublish:
         assert [d.id for d in got_b.calls] == [message_id]
 
     def test_message_ids_are_unique(self, queue: SqliteDeliveryQueue) -> None:
-        ids = {queue.publish("uploads", {"i": i}) for i in range(50)}
+        ids = {queue.publish(UPLOADS, {"i": i}) for i in range(50)}
 
         assert len(ids) == 50
 
@@ -99,13 +103,13 @@ class TestPublish:
 
     def test_refuses_non_json_payload_and_non_string_attributes(self, queue: SqliteDeliveryQueue) -> None:
         with pytest.raises(InvalidInput, match="JSON"):
-            queue.publish("uploads", {"when": object()})
+            queue.publish(UPLOADS, {"when": object()})
         with pytest.raises(InvalidInput, match="attributes"):
-            queue.publish("uploads", {}, attributes={"n": 1})  # type: ignore[dict-item]
+            queue.publish(UPLOADS, {}, attributes={"n": 1})  # type: ignore[dict-item]
         assert queue.pending() == 0
 
     def test_unregistered_channel_keeps_its_messages_pending(self, queue: SqliteDeliveryQueue) -> None:
-        queue.publish("uploads", {"a": 1})
+        queue.publish(UPLOADS, {"a": 1})
 
         attempted = queue.drain()
 
@@ -119,7 +123,7 @@ class TestRetries:
     ) -> None:
         handler = Recorder(failures=3)
         queue.register(SUB.name, handler)
-        queue.publish("uploads", {"a": 1})
+        queue.publish(UPLOADS, {"a": 1})
         policy = SUB.retry
         expected = [min(policy.minimum_backoff_s * 2**k, policy.maximum_backoff_s) for k in range(3)]
 
@@ -163,7 +167,7 @@ class TestRetries:
     def test_skip_backoff_retries_at_once(self, queue: SqliteDeliveryQueue) -> None:
         handler = Recorder(failures=2)
         queue.register(SUB.name, handler)
-        queue.publish("uploads", {"a": 1})
+        queue.publish(UPLOADS, {"a": 1})
 
         attempted = queue.drain()
 
@@ -176,14 +180,14 @@ class TestDeadLetters:
         self, queue: SqliteDeliveryQueue, dead: list[DeadLetter]
     ) -> None:
         queue.register(SUB.name, Recorder(failures=10**6))
-        message_id = queue.publish("uploads", {"name": "users/u1/documents/d1.pdf"}, attributes={"k": "v"})
+        message_id = queue.publish(UPLOADS, {"name": "users/u1/documents/d1.pdf"}, attributes={"k": "v"})
 
         attempted = queue.drain()
 
         assert attempted == SUB.max_delivery_attempts
         [letter] = queue.dead_letters()
         assert letter.kind == "message"
-        assert (letter.origin, letter.channel, letter.message_id) == ("uploads", SUB.name, message_id)
+        assert (letter.origin, letter.channel, letter.message_id) == (UPLOADS, SUB.name, message_id)
         assert json.loads(letter.payload) == {"name": "users/u1/documents/d1.pdf"}
         assert letter.attributes == {"k": "v"}
         assert letter.attempts == SUB.max_delivery_attempts
@@ -196,7 +200,7 @@ class TestDeadLetters:
         queue.register(SUB.name, Recorder(failures=10**6))
         recorder = Recorder()
         queue.register(DLQ_RECORDER, recorder)
-        message_id = queue.publish("uploads", {"a": 1}, attributes={"k": "v"})
+        message_id = queue.publish(UPLOADS, {"a": 1}, attributes={"k": "v"})
 
         queue.drain()
 
@@ -209,7 +213,7 @@ class TestDeadLetters:
 
     def test_any_other_exception_is_internal(self, queue: SqliteDeliveryQueue) -> None:
         queue.register(SUB.name, Recorder(failures=10**6, error=RuntimeError("boom")))
-        queue.publish("uploads", {})
+        queue.publish(UPLOADS, {})
 
         queue.drain()
 
@@ -247,7 +251,7 @@ class TestDeadLetters:
 
         q = SqliteDeliveryQueue(topology=TOPOLOGY, clock=clock, on_dead_letter=broken_hook)
         q.register(SUB.name, Recorder(failures=10**6))
-        q.publish("uploads", {})
+        q.publish(UPLOADS, {})
 
         q.drain()
 
@@ -262,8 +266,8 @@ class TestRestart:
     ) -> None:
         first = open_file()
         first.register(SUB.name, Recorder(failures=2))
-        first.publish("uploads", {"n": 1})
-        first.publish("uploads", {"n": 2})
+        first.publish(UPLOADS, {"n": 1})
+        first.publish(UPLOADS, {"n": 2})
         first.enqueue(QUEUE.name, {"s": 1}, name="task-1")  # no worker for tasks in this process
         first.drain(skip_backoff=False)  # both messages failed once and wait for their backoff
         first.close()
@@ -288,7 +292,7 @@ class TestRestart:
             raise SystemExit("worker process killed mid-delivery")
 
         crashed.register(SUB.name, die)
-        crashed.publish("uploads", {"n": 1})
+        crashed.publish(UPLOADS, {"n": 1})
         with pytest.raises(SystemExit):
             crashed.drain()
         survivor = open_file()  # the crashed instance never closed: its lease stands
@@ -311,7 +315,7 @@ class TestRestart:
             raise SystemExit("killed during the last attempt")
 
         queue.register(SUB.name, fail_then_die)
-        queue.publish("uploads", {})
+        queue.publish(UPLOADS, {})
         with pytest.raises(SystemExit):
             queue.drain()
         later = Recorder()
@@ -387,8 +391,8 @@ class TestOrderingKeys:
         handler = Recorder(failures=1)
         queue.register(SUB.name, handler)
         for n in range(3):
-            queue.publish("uploads", {"n": n}, ordering_key="user-1")
-        queue.publish("uploads", {"n": 99}, ordering_key="user-2")
+            queue.publish(UPLOADS, {"n": n}, ordering_key="user-1")
+        queue.publish(UPLOADS, {"n": 99}, ordering_key="user-2")
 
         queue.drain(skip_backoff=False)
         blocked = [d.data["n"] for d in handler.calls]
@@ -402,7 +406,7 @@ class TestOrderingKeys:
         handler = Recorder(failures=1)
         queue.register(SUB.name, handler)
         for n in range(3):
-            queue.publish("uploads", {"n": n}, ordering_key="")
+            queue.publish(UPLOADS, {"n": n}, ordering_key="")
 
         queue.drain(skip_backoff=False)
 
@@ -415,7 +419,7 @@ class TestWorkerThread:
         queue.register(SUB.name, lambda d: delivered.set())
         queue.start()
 
-        queue.publish("uploads", {"a": 1})
+        queue.publish(UPLOADS, {"a": 1})
 
         assert delivered.wait(10)
         queue.stop()
