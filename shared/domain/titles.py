@@ -18,6 +18,7 @@ states at most one; the rules below are tried in order and the first that matche
 from __future__ import annotations
 
 import re
+import unicodedata
 
 SENIORITY_ORDER: tuple[str, ...] = ("intern", "junior", "mid", "senior", "lead", "principal", "executive")
 SENIORITY_RANK: dict[str, int] = {level: n for n, level in enumerate(SENIORITY_ORDER)}
@@ -70,3 +71,306 @@ def title_level(title: str) -> str | None:
         if pattern.search(text):
             return level
     return None
+
+
+# --- Role families --------------------------------------------------------------------------
+#
+# A title belongs to zero or more role families ("Senior Python Backend Engineer": backend;
+# "Tech Lead Full-Stack Rails Engineer": fullstack and backend). Families are read from the
+# folded title (lower case, accents and gender tags removed, German and English synonyms
+# mapped: "KI" is "ai", "Entwickler" is "developer"), apart from the seniority words above.
+
+TECH_FAMILIES = frozenset(
+    "ml_ai data_science data_eng backend frontend fullstack software mobile devops security embedded qa "
+    "it_support solutions eng_management it_project product".split()
+)
+# Pairs of families one step apart: a person in one could move to the other.
+_ADJACENT_PAIRS = (
+    ("ml_ai", "data_science"),
+    ("ml_ai", "data_eng"),
+    ("ml_ai", "software"),
+    ("ml_ai", "backend"),
+    ("data_science", "data_eng"),
+    ("data_science", "business_analysis"),
+    ("data_eng", "backend"),
+    ("data_eng", "devops"),
+    ("backend", "fullstack"),
+    ("backend", "software"),
+    ("backend", "devops"),
+    ("frontend", "fullstack"),
+    ("frontend", "software"),
+    ("frontend", "mobile"),
+    ("frontend", "design"),
+    ("fullstack", "software"),
+    ("mobile", "software"),
+    ("devops", "security"),
+    ("devops", "it_support"),
+    ("devops", "software"),
+    ("devops", "solutions"),
+    ("embedded", "software"),
+    ("qa", "software"),
+    ("solutions", "sales"),
+    ("eng_management", "software"),
+    ("eng_management", "product"),
+    ("product", "product_ops"),
+    ("product", "it_project"),
+    ("product", "project_mgmt"),
+    ("product", "design"),
+    ("product", "business_analysis"),
+    ("it_project", "project_mgmt"),
+    ("design", "creative"),
+    ("content", "marketing"),
+    ("sales", "marketing"),
+    ("operations", "project_mgmt"),
+    ("operations", "product_ops"),
+    ("finance", "business_analysis"),
+    ("hr", "operations"),
+    ("support", "operations"),
+)
+ADJACENT: dict[str, frozenset[str]] = {}
+for _a, _b in _ADJACENT_PAIRS:
+    ADJACENT[_a] = ADJACENT.get(_a, frozenset()) | {_b}
+    ADJACENT[_b] = ADJACENT.get(_b, frozenset()) | {_a}
+
+# Word-level synonyms applied to the folded title before the family rules (and the title tokens).
+SYNONYMS: dict[str, str] = {
+    "ki": "ai",
+    "k.i.": "ai",
+    "entwickler": "developer",
+    "entwicklerin": "developer",
+    "softwareentwickler": "software developer",
+    "softwareentwicklerin": "software developer",
+    "webentwickler": "web developer",
+    "webentwicklerin": "web developer",
+    "anwendungsentwicklung": "software developer",
+    "fachinformatiker": "it specialist",
+    "programmierer": "developer",
+    "ingenieur": "engineer",
+    "ingenieurin": "engineer",
+    "berater": "consultant",
+    "beraterin": "consultant",
+    "lehrer": "teacher",
+    "lehrerin": "teacher",
+    "vertrieb": "sales",
+    "projektmanager": "project manager",
+    "projektmanagerin": "project manager",
+    "projektleiter": "project manager",
+    "projektleitung": "project manager",
+    "produktmanager": "product manager",
+    "datenanalyst": "data analyst",
+    "entwicklung": "development",
+    "sicherheit": "security",
+    "kundenberatung": "customer service",
+    "kundenservice": "customer service",
+    "personalabteilung": "hr",
+    "buchhaltung": "accounting",
+    "ingeniero": "engineer",
+    "desarrollador": "developer",
+    "desarrolladora": "developer",
+    "développeur": "developer",
+    "developpeur": "developer",
+    "ingénieur": "engineer",
+    "ingenieur.e": "engineer",
+}
+
+_FAMILY_RULES: tuple[tuple[str, str], ...] = (
+    (
+        "annotation",
+        r"label(?:l)?ing|annotat\w*|ai trainer|ai training|rater|content reviewer|online data analyst|"
+        r"ai specialist (?!engineer)\w+",
+    ),
+    (
+        "ml_ai",
+        r"(?:ai|ml|llm|genai|nlp|machine learning|deep learning|computer vision|ai/ml|ml/ai|mlops)"
+        r"(?:[ /&-]+\w+)?[ /&-]*"
+        r"(?:engineer|developer|architect|researcher|scientist|fellows?|specialist engineer)|"
+        r"machine learning|deep learning|mlops|ai engineer|fellows program|research scientist",
+    ),
+    (
+        "data_science",
+        r"data scien\w*|data analyst|analytics|business intelligence|bi analyst|bi developer|"
+        r"statistician|data analysis|decision scien\w*|quantitative analyst",
+    ),
+    (
+        "data_eng",
+        r"data engineer\w*|data architect|analytics engineer|etl|data platform|big data|"
+        r"data warehouse|data infrastructure|database (?:engineer|administrator|developer)|dba",
+    ),
+    (
+        "backend",
+        r"back[- ]?end|server[- ]side|api engineer|ruby on rails|rails|django|python|java|golang|"
+        r"\.net|c#|node(?:\.js)?|php|scala|kotlin backend|groovy|laravel|spring",
+    ),
+    (
+        "frontend",
+        r"front[- ]?end|ui engineer|ui developer|web developer|react(?!\s*native)|angular|vue|"
+        r"web engineer",
+    ),
+    ("fullstack", r"full[- ]?stack|product engineer|laravel|rails|php/javascript"),
+    (
+        "software",
+        r"software|developer|programmer|coder|swe|sde|it specialist|developer experience|"
+        r"forward deployed engineer|application engineer|automation developer|applications? developer",
+    ),
+    ("mobile", r"mobile|ios|android|react native|flutter|swift|app developer"),
+    (
+        "devops",
+        r"devops|dev ops|sre|site reliability|platform engineer|infrastructure|cloud (?:engineer|architect|"
+        r"systems|platform)|systems engineer|kubernetes|release engineer|build engineer|solutions architect|"
+        r"karpenter|production infrastructure|cloud systems",
+    ),
+    (
+        "security",
+        r"security(?! specialist)|cyber\w*|infosec|threat|pen ?test\w*|penetration|soc analyst|"
+        r"it-sicherheit|appsec|devsecops",
+    ),
+    ("embedded", r"embedded|firmware|fpga|c\+\+|c c\+\+|rtos|iot engineer"),
+    ("qa", r"\bqa\b|quality assurance|test ?automation|testautomatisierung|tester|sdet|test engineer"),
+    (
+        "it_support",
+        r"it support|service desk|help ?desk|system ?administrator|systemadministrator|sysadmin|"
+        r"it-systemelektroniker|systemelektroniker|systemtechniker|it-systemtechniker|information technology|"
+        r"desktop support|it technician|it team lead|it specialist",
+    ),
+    (
+        "solutions",
+        r"solutions? engineer|sales engineer|solutions? architect|forward deploy\w*|"
+        r"technical (?:consultant|architect)|solutions? consultant|sap \w+ consultant|sap consultant|"
+        r"customer engineer|implementation (?:engineer|consultant|specialist)|technical architect",
+    ),
+    (
+        "eng_management",
+        r"engineering manager|head of (?:\w+ )?engineering|vp (?:of )?engineering|"
+        r"director of engineering|engineering director|cto|chief technology officer|"
+        r"head of forward deploy\w*",
+    ),
+    (
+        "it_project",
+        r"it project manager|it senior project manager|technical project manager|sap project manager|"
+        r"scrum master|agile coach|technical program manager|it project",
+    ),
+    (
+        "product",
+        r"product manager|product owner|head of product|product management|product lead|"
+        r"chief product officer|cpo|vp (?:of )?product|group product manager|director,? product",
+    ),
+    ("product_ops", r"product operations|product ops"),
+    ("project_mgmt", r"project manager|program manager|projektmanager|pmo|event manager"),
+    (
+        "design",
+        r"(?<!level )(?<!game )designer|\bux\b|\bui\b|user experience|creative director|grafik\w*|"
+        r"webdesign\w*|design intern|interaction design|visual design",
+    ),
+    (
+        "creative",
+        r"artist(?! manager)|animator|level designer|game designer|video editor|videograf\w*|cutter|"
+        r"narrative|illustrat\w*|motion designer|photographer|rigging",
+    ),
+    ("content", r"writer|copywriter|content|editor|journalist|redakteur\w*|scout|translator"),
+    (
+        "sales",
+        r"sales|account executive|account manager|business development|partnerships?|client partner|"
+        r"engagement manager|inside sales|fundraising|key account|account director|vertrieb|quereinsteiger|"
+        r"business developer|partner development|gtm partnership",
+    ),
+    (
+        "marketing",
+        r"marketing|brand|growth|social media|seo|sem|communications|community|public relations|"
+        r"e-?commerce manager|influencer|artist manager|creative strategist|google ads|performance",
+    ),
+    (
+        "operations",
+        r"operations|office|chief of staff|procurement|business operations|administration|"
+        r"backoffice|logistics|corporate development|executive assistant|assistant|start up manager|"
+        r"site manager|coordinator|vendor lead",
+    ),
+    (
+        "finance",
+        r"financ\w*|accounting|accountant|controller|payroll|cfo|tax|fp&a|investment|pricing|"
+        r"bank\w*|kredit\w*|revenue|accounts? payable|trader|crypto market|treasury|audit",
+    ),
+    ("hr", r"\bhr\b|human resources|recruit\w*|people operations|personal\w*|talent acquisition|benefits"),
+    (
+        "support",
+        r"customer service|support|customer success|client support|patient care|member care|"
+        r"service agent|customer operations|technical account manager|kundenberatung",
+    ),
+    (
+        "teaching",
+        r"teacher|\w*lehrer\w*|\w*lehrkraft|tutor|instructor|professor|lecturer|educator|teaching|assessor|kindergarten|"
+        r"school|trainer",
+    ),
+    (
+        "healthcare",
+        r"nurse|pharmac\w*|clinical|patient|health worker|chw|physician|arzt|pflege\w*|"
+        r"stability specialist|medical",
+    ),
+    ("trades", r"electrician|mechatroniker|mechanic|kfz|meister|journeyperson|journeyman|handwerk\w*"),
+    (
+        "hw_eng",
+        r"electrical engineer|mechanical engineer|safety engineer|quality engineer|projektingenieur|"
+        r"geb[aä]udetechnik|civil engineer|hardware engineer|process engineer|landschaftsarchitekt",
+    ),
+    ("legal", r"legal|lawyer|attorney|counsel|compliance|privacy|policy|corporate associate|paralegal"),
+    (
+        "business_analysis",
+        r"business analyst|configuration analyst|process analyst|systems analyst|"
+        r"process engineer",
+    ),
+)
+ALL_FAMILIES: tuple[str, ...] = tuple(family for family, _ in _FAMILY_RULES)
+_FAMILY_COMPILED = tuple(
+    (family, re.compile(rf"(?<![\w+#])(?:{words})(?![\w+#])")) for family, words in _FAMILY_RULES
+)
+# A generic family that a more specific one makes redundant ("Python Backend Developer" is
+# backend, not also "software"); annotation gigs are never engineering whatever they mention.
+_SUBSUMED = {
+    "software": ("backend", "frontend", "fullstack", "mobile", "ml_ai", "embedded", "qa", "data_eng")
+}
+_EXCLUSIVE = ("annotation",)
+_SEPARATORS = re.compile(r"[\s,;:|()\[\]!?\"'–—]+")
+
+
+def fold_title(title: str) -> str:
+    """Lower case, accents folded, gender tags dropped, synonyms mapped, one space between words."""
+    text = strip_gender_tags(title).casefold()
+    folded = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in folded if not unicodedata.combining(c) or c == "\u0308")
+    text = unicodedata.normalize("NFC", text)
+    words: list[str] = []
+    for word in _SEPARATORS.split(text):
+        if not word:
+            continue
+        parts = word.split("-") if "-" in word and word not in SYNONYMS else [word]
+        for part in parts:
+            words.append(SYNONYMS.get(part, part) if part else part)
+    return " ".join(w for w in words if w)
+
+
+def role_families(title: str) -> frozenset[str]:
+    """The role families a job title belongs to (empty when it names none we know)."""
+    text = fold_title(title)
+    found = {family for family, pattern in _FAMILY_COMPILED if pattern.search(text)}
+    for exclusive in _EXCLUSIVE:
+        if exclusive in found:
+            return frozenset({exclusive})
+    if "frontend" in found and "backend" in found:
+        found -= {"frontend", "backend"}  # "Python Django and Vue.js" is both ends: full stack
+        found.add("fullstack")
+    for generic, specific in _SUBSUMED.items():
+        if generic in found and any(s in found for s in specific):
+            found.discard(generic)
+    return frozenset(found)
+
+
+def family_closeness(mine: frozenset[str], theirs: frozenset[str]) -> float:
+    """1 for a shared family, 0.6 for an adjacent one, 0.25 for two tech families, else 0."""
+    if not mine or not theirs:
+        return 0.0
+    if not mine.isdisjoint(theirs):
+        return 1.0
+    if any(not ADJACENT.get(f, frozenset()).isdisjoint(theirs) for f in mine):
+        return 0.6
+    if not mine.isdisjoint(TECH_FAMILIES) and not theirs.isdisjoint(TECH_FAMILIES):
+        return 0.25
+    return 0.0

@@ -12,6 +12,7 @@ from shared.domain.accounts import RemotePreference
 from shared.domain.matching.features import (
     OfferFeatures,
     ProfileFeatures,
+    make_role,
     offer_features,
     title_tokens,
 )
@@ -27,7 +28,7 @@ from shared.domain.matching.scoring import (
 from shared.domain.offers import JobOffer
 from shared.domain.places import location
 from shared.domain.salary import make_salary
-from shared.domain.titles import title_level
+from shared.domain.titles import role_families, title_level
 
 AS_OF = datetime(2026, 3, 20, tzinfo=UTC)
 
@@ -43,7 +44,7 @@ def _profile(**changes: object) -> ProfileFeatures:
             "docker": "Docker",
             "kubernetes": "Kubernetes",
         },
-        roles=(("Backend Engineer", title_tokens("Backend Engineer"), 1.0),),
+        roles=(make_role("Backend Engineer", 1.0, "target_role"),),
         seniority="senior",
         remote=RemotePreference.ANY,
         places=frozenset({"city:berlin", "country:de"}),
@@ -73,6 +74,7 @@ def _offer(**changes: object) -> OfferFeatures:
         weights={"go": 1.0, "kubernetes": 1.0, "postgresql": 1.0, "python": 1.0},
         skill_total=7.0,
         title_tokens=title_tokens("Senior Backend Engineer"),
+        families=role_families("Senior Backend Engineer"),
         seniority="senior",
         remote_policy="hybrid",
         places=frozenset({"city:berlin", "country:de"}),
@@ -85,6 +87,10 @@ def _offer(**changes: object) -> OfferFeatures:
         posted_ts=AS_OF.timestamp() - 2 * 86400,
     )
     return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+def _titled(title: str) -> dict[str, object]:
+    return {"title": title, "title_tokens": title_tokens(title), "families": role_families(title)}
 
 
 def _value(name: str, p: ProfileFeatures, o: OfferFeatures) -> float:
@@ -131,15 +137,26 @@ class TestFeatureValues:
 
     def test_title_overlap_with_target_role(self) -> None:
         assert _value("title", _profile(), _offer()) == pytest.approx(1.0)
-        assert _value("title", _profile(), _offer(title_tokens=title_tokens("Sales Manager"))) == 0.0
+        assert _value("title", _profile(), _offer(**_titled("Sales Manager"))) == 0.0
 
-    def test_generic_role_words_weigh_half_in_titles(self) -> None:
-        sales = _value("title", _profile(), _offer(title_tokens=title_tokens("Sales Engineer")))
-        # shared "engineer" (0.5) over backend+engineer (1.5) and sales+engineer (1.5)
-        assert sales == pytest.approx(2 * 0.5 / 3)
+    def test_a_shared_generic_word_is_not_a_shared_role(self) -> None:
+        sales = _value("title", _profile(), _offer(**_titled("Sales Engineer")))
+        # families: sales/solutions vs backend (two tech families: 0.25); words: shared
+        # "engineer" (0.5) over backend+engineer (1.5) and sales+engineer (1.5)
+        assert sales == pytest.approx(0.75 * 0.25 + 0.25 * (2 * 0.5 / 3))
+
+    def test_same_family_in_other_words_is_close(self) -> None:
+        # "Python Developer" shares only "engineer" (developer) with "Backend Engineer", but is the
+        # same family (backend).
+        assert _value("title", _profile(), _offer(**_titled("Python Developer"))) == pytest.approx(
+            0.75 + 0.25 * (2 * 0.5 / 3)
+        )
+        assert _value("title", _profile(), _offer(**_titled("DevOps Engineer"))) == pytest.approx(
+            0.75 * 0.6 + 0.25 * (2 * 0.5 / 3)
+        )
 
     def test_past_titles_weigh_less_than_target_roles(self) -> None:
-        past = _profile(roles=(("Backend Engineer", title_tokens("Backend Engineer"), 0.8),))
+        past = _profile(roles=(make_role("Backend Engineer", 0.8, "past_role"),))
         assert _value("title", past, _offer()) == pytest.approx(0.8)
 
     @pytest.mark.parametrize(

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from shared.domain.accounts import RemotePreference
+from shared.domain.accounts import ProfileInputs, RemotePreference
 from shared.domain.offers import JobOffer
 from shared.domain.places import Location, parse_location
-from shared.domain.profiles import CareerProfile
+from shared.domain.profiles import CareerProfile, Preferences
 from shared.domain.skills import default_matcher
-from shared.domain.titles import title_level
+from shared.domain.titles import ALL_FAMILIES, family_closeness, fold_title, role_families, title_level
 
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2  # 2: role families, folded titles (KI, Entwickler, gender tags)
 
 # Skills outside core engineering count less: "Agile" in an animator's posting says little.
 CATEGORY_WEIGHT = {
@@ -117,8 +117,8 @@ _LANGUAGE_CODES = {
 
 
 def title_tokens(title: str) -> frozenset[str]:
-    """Role words of a title: lower case, accents folded, synonyms mapped, seniority dropped."""
-    folded = unicodedata.normalize("NFKD", title.casefold())
+    """Role words of a title: folded (gender tags, KI, Entwickler), synonyms mapped, seniority dropped."""
+    folded = unicodedata.normalize("NFKD", fold_title(title))
     text = "".join(c for c in folded if not unicodedata.combining(c))
     text = (
         text.replace("front end", "frontend")
@@ -161,6 +161,7 @@ class OfferFeatures:
     weights: dict[str, float]  # folded name -> weight by category (core tech 1.0)
     skill_total: float  # 2 x required weights + nice weights
     title_tokens: frozenset[str]
+    families: frozenset[str]  # role families of the title (shared.domain.titles)
     seniority: str | None
     remote_policy: str
     places: frozenset[str]
@@ -194,7 +195,7 @@ class OfferFeatures:
         kwargs: dict[str, Any] = {}
         for name in cls.__slots__:
             value = data.get(name)
-            if name in ("required", "nice", "title_tokens", "places"):
+            if name in ("required", "nice", "title_tokens", "families", "places"):
                 value = frozenset(value or ())
             elif name == "skill_names":
                 value = tuple(sorted((str(a), str(b)) for a, b in (value or {}).items()))
@@ -249,6 +250,7 @@ def offer_features(offer: JobOffer) -> OfferFeatures:
         weights=weights,
         skill_total=2 * sum(weights[k] for k in required) + sum(weights[k] for k in nice),
         title_tokens=title_tokens(offer.title),
+        families=role_families(offer.title),
         seniority=title_level(offer.title),
         remote_policy=offer.remote_policy,
         places=place_keys(offer.locations),
@@ -265,14 +267,33 @@ def offer_features(offer: JobOffer) -> OfferFeatures:
 
 
 @dataclass(frozen=True, slots=True)
+class Role:
+    """A title the profile is matched on, with how much it counts (0-1) and why it is there."""
+
+    label: str
+    tokens: frozenset[str]
+    weight: float
+    families: frozenset[str]
+    source: str  # "target_role" (a profile input), "headline", "current_role" or "past_role"
+    closeness: dict[str, float]  # offer family -> closeness to this role's families (0-1)
+
+
+# Past roles count less the longer ago they ended: 0.8 when just ended, 0.05 less a year, never
+# under 0.3. Target roles, the headline and the current role count in full.
+PAST_ROLE_WEIGHT = 0.8
+PAST_ROLE_DECAY_PER_YEAR = 0.05
+PAST_ROLE_FLOOR = 0.3
+
+
+@dataclass(frozen=True, slots=True)
 class ProfileFeatures:
-    """Everything ranking needs from one profile version."""
+    """Everything ranking needs from one profile version (and the user's current inputs)."""
 
     uid: str
     version: int
     skills: frozenset[str]
     skill_display: dict[str, str]
-    roles: tuple[tuple[str, frozenset[str], float], ...]  # (label, tokens, weight)
+    roles: tuple[Role, ...]
     seniority: str | None
     remote: RemotePreference
     places: frozenset[str]
@@ -280,23 +301,83 @@ class ProfileFeatures:
     salary_floor: float | None
     salary_currency: str | None
     languages: frozenset[str]
+    families: frozenset[str] = frozenset()  # the role families of the roles that count in full
 
 
-def profile_features(profile: CareerProfile) -> ProfileFeatures:
-    """Skills, target roles and past titles, seniority, places, pay floor and languages."""
-    prefs = profile.preferences
-    roles: list[tuple[str, frozenset[str], float]] = []
-    for role in prefs.target_roles:
-        roles.append((role, title_tokens(role), 1.0))
-    for job in profile.work_history:
-        roles.append((job.title, title_tokens(job.title), 0.8))
-    roles = [r for r in roles if r[1]]
-    wanted = [parse_location(p) for p in prefs.locations]
-    floor = prefs.salary_floor
+def _year(value: str | None) -> float | None:
+    """ "2021-06" -> 2021.4, "2019" -> 2019.0 (its start), None when absent or unreadable."""
+    if not value or not value[:4].isdigit():
+        return None
+    month = int(value[5:7]) if len(value) >= 7 and value[5:7].isdigit() else 1
+    return int(value[:4]) + (month - 1) / 12
+
+
+def _past_weight(end: float | None, now: float) -> float:
+    if end is None:
+        return PAST_ROLE_FLOOR
+    decayed = PAST_ROLE_WEIGHT - PAST_ROLE_DECAY_PER_YEAR * max(0.0, now - end)
+    return max(PAST_ROLE_FLOOR, decayed)
+
+
+def make_role(label: str, weight: float, source: str) -> Role:
+    """A role with its title words, families and closeness to every family."""
+    families = role_families(label)
+    closeness = {f: family_closeness(families, frozenset({f})) for f in ALL_FAMILIES}
+    return Role(
+        label, title_tokens(label), weight, families, source, {f: c for f, c in closeness.items() if c}
+    )
+
+
+def profile_roles(profile: CareerProfile, target_roles: Iterable[str]) -> tuple[Role, ...]:
+    """Target roles, the headline and the current role in full; past roles by age (see above)."""
+    created = profile.provenance.created_at
+    now = created.year + (created.month - 1) / 12
+    roles = [make_role(r, 1.0, "target_role") for r in target_roles]
+    if profile.headline:
+        roles.append(make_role(profile.headline, 1.0, "headline"))
+    jobs = profile.work_history
+    current = [j for j in jobs if j.current]
+    if not current and jobs:
+        # No job says "Present": CVs list the latest first, so an undated first job is the
+        # current one; else the one that ended last.
+        dated = [j for j in jobs if _year(j.end or j.start) is not None]
+        first_undated = _year(jobs[0].end or jobs[0].start) is None
+        current = (
+            [jobs[0]]
+            if first_undated or not dated
+            else [max(dated, key=lambda j: _year(j.end or j.start) or 0.0)]
+        )
+    for job in jobs:
+        if job in current:
+            roles.append(make_role(job.title, 1.0, "current_role"))
+        else:
+            roles.append(
+                make_role(job.title, _past_weight(_year(job.end) or _year(job.start), now), "past_role")
+            )
+    return tuple(r for r in roles if r.tokens or r.families)
+
+
+def profile_features(profile: CareerProfile, inputs: ProfileInputs | None = None) -> ProfileFeatures:
+    """Skills, roles, seniority, places, pay floor and languages.
+
+    The preferences (target roles, locations, remote, salary floor) are the user's current
+    ``inputs`` when given, else those copied into the profile version: editing the inputs
+    re-ranks without a new profile version.
+    """
+    prefs = Preferences.from_inputs(inputs) if inputs is not None else profile.preferences
+    target_roles, locations, remote, salary_floor = (
+        prefs.target_roles,
+        prefs.locations,
+        prefs.remote,
+        prefs.salary_floor,
+    )
+    roles = profile_roles(profile, target_roles or ())
+    place_labels = tuple(locations or ())
+    wanted = [parse_location(p) for p in place_labels]
     annual = None
-    if floor is not None:
-        per_year = {"year": 1, "month": 12, "day": 260, "hour": 2080}.get(str(floor.period), 1)
-        annual = float(floor.amount) * per_year
+    if salary_floor is not None:
+        per_year = {"year": 1, "month": 12, "day": 260, "hour": 2080}.get(str(salary_floor.period), 1)
+        annual = float(salary_floor.amount) * per_year
     languages = {
         _LANGUAGE_CODES.get(lang.name.strip().casefold(), lang.name.strip().casefold()[:2])
         for lang in profile.languages
@@ -306,13 +387,14 @@ def profile_features(profile: CareerProfile) -> ProfileFeatures:
         version=profile.version,
         skills=frozenset(s.name.casefold() for s in profile.skills),
         skill_display={s.name.casefold(): s.name for s in profile.skills},
-        roles=tuple(roles),
+        roles=roles,
         seniority=None if profile.seniority == "unknown" else profile.seniority,
-        remote=prefs.remote,
+        remote=remote,
         places=place_keys(loc for loc in wanted if loc is not None),
-        place_labels=tuple(prefs.locations),
+        place_labels=place_labels,
         salary_floor=annual,
-        salary_currency=floor.currency if floor else None,
+        salary_currency=salary_floor.currency if salary_floor else None,
         # A CV that lists no language is read as English-only: the language it is written in.
         languages=frozenset(languages or {"en"}),
+        families=frozenset(f for r in roles if r.weight >= 1.0 for f in r.families),
     )

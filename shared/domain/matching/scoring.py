@@ -1,4 +1,4 @@
-"""The deterministic, explainable matcher (ruleset ``match-v1``).
+"""The deterministic, explainable matcher (ruleset ``match-v2``, see docs/decisions/0110).
 
 A score is 0-100: the sum of weighted feature values in [0, 1]. Hard gates exclude an offer
 with a reason. Ranking runs ``score()`` (set arithmetic only) over every offer and builds the
@@ -19,19 +19,21 @@ from shared.domain.matching.explanation import Audit, Component, Explanation, Ga
 from shared.domain.matching.features import GENERIC_ROLE_WORDS, OfferFeatures, ProfileFeatures
 from shared.domain.titles import SENIORITY_RANK
 
-RULESET_VERSION = "match-v1"
+RULESET_VERSION = "match-v2"  # v2: role families, role weights by source and age
 WEIGHTS: dict[str, float] = {
-    "skills": 35.0,
-    "title": 30.0,
-    "seniority": 10.0,
+    "skills": 30.0,
+    "title": 40.0,
+    "seniority": 8.0,
     "location": 10.0,
-    "salary": 7.0,
+    "salary": 5.0,
     "language": 4.0,
-    "recency": 4.0,
+    "recency": 3.0,
 }
 NEUTRAL = 0.5
 MIN_SKILL_EVIDENCE = 8.0  # four required core skills: fewer is thin evidence of a skills fit
 _SENIORITY_FIT = (1.0, 0.6, 0.25, 0.0)
+FAMILY_SHARE = 0.75  # of the title value, when the families are close: the rest is word overlap
+WORDS_ONLY = 0.5  # word overlap without close families counts half ("Sales Engineer" is not SWE)
 _DAY = 86400.0
 
 
@@ -41,7 +43,8 @@ class Breakdown:
 
     values: tuple[float, ...]  # in WEIGHTS order
     failed_gates: tuple[tuple[str, str], ...]  # (gate, reason)
-    role: str | None  # the target role or past title the title matched best
+    role: str | None  # the target role, headline or job title the offer's title matched best
+    role_source: str | None = None  # "target_role", "headline", "current_role" or "past_role"
 
     @property
     def total(self) -> float:
@@ -67,17 +70,21 @@ def score(p: ProfileFeatures, o: OfferFeatures, as_of: float) -> Breakdown:
         skills = got / (o.skill_total if o.skill_total > MIN_SKILL_EVIDENCE else MIN_SKILL_EVIDENCE)
     else:
         skills = 0.0
-    # title: weighted Dice overlap with the best target role (x1) or past title (x0.8)
+    # title: closeness of role families and word overlap (weighted Dice) with the best of the
+    # profile's roles, times that role's weight (target roles, headline, current role in full;
+    # past roles less with age)
     title, role = 0.0, None
     tokens = o.title_tokens
-    if tokens:
-        size = _title_weight(tokens)
-        for label, role_tokens, weight in p.roles:
-            common = tokens & role_tokens
-            if common:
-                value = weight * 2 * _title_weight(common) / (size + _title_weight(role_tokens))
-                if value > title:
-                    title, role = value, label
+    size = _title_weight(tokens)
+    for r in p.roles:
+        common = tokens & r.tokens
+        dice = 2 * _title_weight(common) / (size + _title_weight(r.tokens)) if common else 0.0
+        family = max([r.closeness.get(f, 0.0) for f in o.families], default=0.0)
+        value = r.weight * (
+            FAMILY_SHARE * family + (1 - FAMILY_SHARE) * dice if family else WORDS_ONLY * dice
+        )
+        if value > title:
+            title, role = value, r
     # seniority
     if p.seniority is None or o.seniority is None:
         seniority = NEUTRAL
@@ -99,7 +106,12 @@ def score(p: ProfileFeatures, o: OfferFeatures, as_of: float) -> Breakdown:
     else:
         age = (as_of - o.posted_ts) / _DAY
         recency = 1.0 if age <= 7 else max(0.0, 1.0 - (age - 7) / 83)
-    return Breakdown((skills, title, seniority, location, salary, language, recency), tuple(gates), role)
+    return Breakdown(
+        (skills, title, seniority, location, salary, language, recency),
+        tuple(gates),
+        role.label if role else None,
+        role.source if role else None,
+    )
 
 
 def _title_weight(tokens: frozenset[str]) -> float:
@@ -161,7 +173,12 @@ def explain(p: ProfileFeatures, o: OfferFeatures, b: Breakdown, computed_at: dat
             "missing_required": missing_required,
             "missing_nice_to_have": missing_nice,
         },
-        "title": {"offer_title": o.title, "closest_role": b.role},
+        "title": {
+            "offer_title": o.title,
+            "offer_families": sorted(o.families),
+            "closest_role": b.role,
+            "closest_role_source": b.role_source,
+        },
         "seniority": {"profile": p.seniority, "offer": o.seniority},
         "location": {
             "remote_policy": o.remote_policy,
