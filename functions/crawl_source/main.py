@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import functions_framework
 
 from shared.edge.events import Task, run_task
+from shared.edge.framework import harden
 from shared.edge.logs import bind, configure
 from shared.messages import CrawlTask, channel_of, decode
 from shared.services.runs import RunService
@@ -24,6 +25,10 @@ def handle(task: Task, container: Container) -> dict[str, Any]:
     run = container.make(RunService).crawl(request.source_id, request.request_id, trigger=request.trigger)
     bind(run_id=run.id)
     return {"run_id": run.id, "run_status": run.status.value}
+
+
+# The framework's own 404/405/308/500 answers become problem+json (see shared/edge/framework.py).
+harden()
 
 
 @functions_framework.http

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import functions_framework
 
 from shared.edge.events import Event, run_event
+from shared.edge.framework import harden
 from shared.edge.logs import configure
 from shared.messages import CrawlRequest, decode
 from shared.services.crawl_requests import CrawlRequests
@@ -18,6 +19,10 @@ if TYPE_CHECKING:
 def handle(event: Event, container: Container) -> None:
     """One task per requested enabled source; the event id names the tasks (redelivery-safe)."""
     container.make(CrawlRequests).dispatch(decode(CrawlRequest, event.data), event.id)
+
+
+# The framework's own 404/405/308/500 answers become problem+json (see shared/edge/framework.py).
+harden()
 
 
 @functions_framework.cloud_event

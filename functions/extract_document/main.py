@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import functions_framework
 
 from shared.edge.events import Task, run_task
+from shared.edge.framework import harden
 from shared.edge.logs import configure
 from shared.messages import ExtractionTask, channel_of, decode
 from shared.services.document_extraction import DocumentExtraction
@@ -24,6 +25,10 @@ def handle(task: Task, container: Container) -> dict[str, Any]:
     """Decode the ExtractionTask and run the extraction."""
     request = decode(ExtractionTask, task.payload)
     return container.make(DocumentExtraction).run(request, final_attempt=task.final_attempt)
+
+
+# The framework's own 404/405/308/500 answers become problem+json (see shared/edge/framework.py).
+harden()
 
 
 @functions_framework.http

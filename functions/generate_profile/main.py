@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import functions_framework
 
 from shared.edge.events import Task, run_task
+from shared.edge.framework import harden
 from shared.edge.logs import configure
 from shared.messages import ProfileTask, channel_of, decode
 from shared.services.profiles import ProfileService
@@ -25,6 +26,10 @@ def handle(task: Task, container: Container) -> dict[str, Any]:
     payload = decode(ProfileTask, task.payload)
     outcome = container.make(ProfileService).generate(payload.uid, payload.document_id)
     return {"version": outcome.profile.version, "created": outcome.created}
+
+
+# The framework's own 404/405/308/500 answers become problem+json (see shared/edge/framework.py).
+harden()
 
 
 @functions_framework.http

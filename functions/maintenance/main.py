@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import functions_framework
 
 from shared.edge.events import Event, run_event
+from shared.edge.framework import harden
 from shared.edge.logs import configure
 from shared.messages import MaintenanceTask, decode
 from shared.services.run_ledger import RunLedger
@@ -19,6 +20,10 @@ def handle(event: Event, container: Container) -> None:
     """Run the named housekeeping; an unknown task is an invalid message (dead-lettered)."""
     decode(MaintenanceTask, event.data)  # sweep_runs is the only task there is
     container.make(RunLedger).sweep()
+
+
+# The framework's own 404/405/308/500 answers become problem+json (see shared/edge/framework.py).
+harden()
 
 
 @functions_framework.cloud_event

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import functions_framework
 
 from shared.edge.events import Event, run_event
+from shared.edge.framework import harden
 from shared.edge.logs import configure
 from shared.messages import MatchTrigger, OffersChanged, decode
 from shared.services.matching import MatchingService
@@ -24,6 +25,10 @@ def handle(event: Event, container: Container) -> None:
         service.match_offers(message.offer_ids)
     else:
         service.match_profile(message.uid, message.version)
+
+
+# The framework's own 404/405/308/500 answers become problem+json (see shared/edge/framework.py).
+harden()
 
 
 @functions_framework.cloud_event

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import functions_framework
 
 from shared.edge.events import Event, run_event
+from shared.edge.framework import harden
 from shared.edge.logs import configure
 from shared.messages import UploadFinalized, decode
 from shared.services.upload_confirmation import UploadConfirmation
@@ -28,6 +29,10 @@ def handle(event: Event, container: Container) -> None:
         return
     obj = decode(UploadFinalized, event.data)
     container.make(UploadConfirmation).confirm_object(obj.bucket, obj.name, generation=obj.generation)
+
+
+# The framework's own 404/405/308/500 answers become problem+json (see shared/edge/framework.py).
+harden()
 
 
 @functions_framework.cloud_event

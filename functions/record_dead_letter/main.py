@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import functions_framework
 
 from shared.edge.events import Event, run_event
+from shared.edge.framework import harden
 from shared.edge.logs import configure
 from shared.messages import DeadLetterForward
 from shared.services.operations import DeadLetterService
@@ -25,6 +26,10 @@ def handle(event: Event, container: Container) -> None:
     """Record the dead-lettered message (InvalidInput, acknowledged, when it is not one)."""
     forward = DeadLetterForward.from_push(event.id, event.data, event.attributes)
     container.make(DeadLetterService).record_forward(forward)
+
+
+# The framework's own 404/405/308/500 answers become problem+json (see shared/edge/framework.py).
+harden()
 
 
 @functions_framework.cloud_event

@@ -86,8 +86,8 @@ class DiffQuery(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True)
 
-    from_version: int = Field(alias="from", ge=1)
-    to_version: int = Field(alias="to", ge=1)
+    from_version: int = Field(alias="from", ge=1, le=999_999_999)
+    to_version: int = Field(alias="to", ge=1, le=999_999_999)
 
 
 class DiffOut(BaseModel):
@@ -106,7 +106,7 @@ def _service(call: Call) -> ProfileService:
 
 def _version(call: Call) -> int:
     raw = call.params["version"]
-    if not raw.isdigit() or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
         raise InvalidInput("version must be a positive integer or 'latest'")
     return int(raw)
 
@@ -151,6 +151,9 @@ def diff(call: Call) -> DiffOut:
     return DiffOut(**_service(call).diff(call.uid, query.from_version, query.to_version))
 
 
+# ASCII digits only: "¹".isdigit() is True, and int("¹") fails.
+_VERSION = (("version", r"[1-9][0-9]{0,8}|latest"),)
+
 ROUTES = [
     Route(
         "POST",
@@ -177,6 +180,7 @@ ROUTES = [
         diff,
         query=DiffQuery,
         response=DiffOut,
+        errors=(404,),
         summary="Differences between two versions",
         tags=("profiles",),
     ),
@@ -185,6 +189,7 @@ ROUTES = [
         "/career-profiles/{version}",
         get_version,
         response=CareerProfile,
+        params=_VERSION,
         summary="One career profile version ('latest' for the newest)",
         tags=("profiles",),
     ),
@@ -196,6 +201,7 @@ ROUTES = [
         response=CareerProfile,
         status=201,
         also=((200, CareerProfile),),
+        params=_VERSION,
         summary="Refine a version with corrections",
         tags=("profiles",),
     ),

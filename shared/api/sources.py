@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hmac
 import uuid
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from hashlib import sha256
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,6 +27,9 @@ from shared.services.pagination import MAX_PAGE
 from shared.services.run_callbacks import CallbackIn, RunCallbacks
 from shared.services.run_ledger import RunLedger
 from shared.services.sources import SourceService, SourceSpec
+
+if TYPE_CHECKING:
+    from shared.bootstrap import Container
 
 SIGNATURE_HEADER = "X-Career-Signature"
 _TAGS = ("job-sources",)
@@ -126,7 +131,7 @@ def save_source(call: Call) -> Reply:
 
 def request_run(call: Call) -> Reply:
     """Start a crawl: 202 with the new run, or 200 with the run already active for the source."""
-    request_id = _header(call, "Idempotency-Key") or uuid.uuid4().hex
+    request_id = _header(call.headers, "Idempotency-Key") or uuid.uuid4().hex
     started = call.container.make(CrawlRequests).request(
         call.params["source_id"], request_id, trigger="operator"
     )
@@ -149,30 +154,32 @@ def get_run(call: Call) -> RunOut:
 
 def complete_run(call: Call) -> RunOut:
     """An external scraper reports a run's outcome (idempotent by callback id)."""
-    _authorise_callback(call)
     run = call.container.make(RunCallbacks).complete(call.params["run_id"], call.body_as(CallbackIn))
     return RunOut.of(run)
 
 
-def _authorise_callback(call: Call) -> None:
-    signature = _header(call, SIGNATURE_HEADER)
-    key = call.container.settings.callback_hmac_key
+def _authorise_callback(
+    headers: Mapping[str, str], raw_body: bytes, container: Callable[[], Container]
+) -> None:
+    # Runs before the body is parsed: no credentials is 401 whatever the body holds.
+    signature = _header(headers, SIGNATURE_HEADER)
+    key = container().settings.callback_hmac_key
     if signature:
         if key is None:
             raise Unauthenticated("signed callbacks are not configured")
-        expected = "sha256=" + hmac.new(key.get_secret_value().encode(), call.raw_body, sha256).hexdigest()
+        expected = "sha256=" + hmac.new(key.get_secret_value().encode(), raw_body, sha256).hexdigest()
         if not hmac.compare_digest(signature.strip(), expected):
             raise Unauthenticated("callback signature does not match")
         return
-    scheme, _, token = (_header(call, "Authorization") or "").partition(" ")
+    scheme, _, token = (_header(headers, "Authorization") or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated(f"missing {SIGNATURE_HEADER} or bearer token")
-    if call.container.identity.verify(token.strip()).role != Role.OPERATOR:
+    if container().identity.verify(token.strip()).role != Role.OPERATOR:
         raise Forbidden("operator role required")
 
 
-def _header(call: Call, name: str) -> str | None:
-    return next((v for k, v in call.headers.items() if k.lower() == name.lower()), None)
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    return next((v for k, v in headers.items() if k.lower() == name.lower()), None)
 
 
 ROUTES = [
@@ -222,8 +229,10 @@ ROUTES = [
         "/job-sources/runs/{run_id}/complete",
         complete_run,
         auth="service",
+        verify=_authorise_callback,
         body=CallbackIn,
         response=RunOut,
+        errors=(409,),
         summary="Complete a run from an external scraper (HMAC or operator)",
         tags=_TAGS,
     ),

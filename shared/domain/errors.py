@@ -2,19 +2,21 @@
 
     CareerError
     ├── PermanentError   retrying cannot help: HTTP 4xx, event acknowledged, task 2xx + record
-    │   ├── InvalidInput        INVALID_INPUT (422)
-    │   ├── NotFound            NOT_FOUND (404; also what another tenant's id answers)
-    │   ├── AlreadyExists       CONFLICT (409); raised by DocumentStore.create
-    │   ├── Conflict            CONFLICT (409); illegal state transition, idempotency clash
-    │   ├── Unauthenticated     UNAUTHENTICATED (401)
-    │   ├── Forbidden           FORBIDDEN (403)
-    │   ├── QuotaExceeded       QUOTA_EXCEEDED (429 for the caller; never retried by us)
-    │   │   └── RateLimited     RATE_LIMITED (429 with Retry-After)
-    │   └── IndexRequired       INDEX_MISSING (500); a query needs an undeclared composite index
-    └── TransientError   retry later: HTTP 503, event raised (redelivered), task 5xx
+    │   ├── InvalidInput        INVALID_INPUT
+    │   ├── NotFound            NOT_FOUND (also what another tenant's id answers)
+    │   ├── Conflict            CONFLICT; illegal state transition, idempotency clash
+    │   │   └── AlreadyExists   CONFLICT; raised by DocumentStore.create
+    │   ├── Unauthenticated     UNAUTHENTICATED
+    │   ├── Forbidden           FORBIDDEN
+    │   ├── QuotaExceeded       QUOTA_EXCEEDED (never retried by us)
+    │   │   └── RateLimited     RATE_LIMITED (with a retry-after delay)
+    │   ├── IndexRequired       INDEX_MISSING; a query needs an undeclared composite index
+    │   └── (edge errors: malformed body, body too large, wrong media type, no route)
+    └── TransientError   retry later: event raised (redelivered), task 5xx
         └── Contention          CONTENTION; a transaction lost its optimistic race too often
 
 Any error may carry a more specific FailureClass (for example PDF_ENCRYPTED on a PermanentError).
+HTTP statuses are not a domain concern: shared/edge/problem.py maps every error to one.
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ class CareerError(Exception):
     """Root of every error the product raises on purpose."""
 
     default_class: ClassVar[FailureClass] = FailureClass.INTERNAL
-    http_status: ClassVar[int] = 500
 
     def __init__(
         self,
@@ -51,34 +52,27 @@ class CareerError(Exception):
 class PermanentError(CareerError):
     """Retrying the same work cannot succeed."""
 
-    http_status = 422
-
 
 class TransientError(CareerError):
     """The same work may succeed later (quota, upstream 5xx, contention)."""
-
-    http_status = 503
 
 
 class InvalidInput(PermanentError):
     """The request or event does not satisfy its schema or a business rule."""
 
     default_class = FailureClass.INVALID_INPUT
-    http_status = 422
 
 
 class NotFound(PermanentError):
     """The resource does not exist, or belongs to someone else."""
 
     default_class = FailureClass.NOT_FOUND
-    http_status = 404
 
 
 class Conflict(PermanentError):
     """The request conflicts with the current state."""
 
     default_class = FailureClass.CONFLICT
-    http_status = 409
 
 
 class AlreadyExists(Conflict):
@@ -89,21 +83,18 @@ class Unauthenticated(PermanentError):
     """No valid credential was presented."""
 
     default_class = FailureClass.UNAUTHENTICATED
-    http_status = 401
 
 
 class Forbidden(PermanentError):
     """The caller is known but lacks the role."""
 
     default_class = FailureClass.FORBIDDEN
-    http_status = 403
 
 
 class QuotaExceeded(PermanentError):
     """A per-user quota is used up."""
 
     default_class = FailureClass.QUOTA_EXCEEDED
-    http_status = 429
 
 
 class RateLimited(QuotaExceeded):
@@ -120,7 +111,6 @@ class IndexRequired(PermanentError):
     """A query needs a composite index that the topology manifest does not declare."""
 
     default_class = FailureClass.INDEX_MISSING
-    http_status = 500
 
 
 class Contention(TransientError):

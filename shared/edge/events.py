@@ -166,7 +166,7 @@ def run_task(
     """Run ``handler`` for a Cloud Tasks request and map the outcome to a status."""
     import flask
 
-    from shared.edge.inputs import TooLarge, read_body
+    from shared.edge.inputs import loads, read_body
 
     c = container or _container()
     name = request.headers.get("X-CloudTasks-TaskName", "")
@@ -176,19 +176,11 @@ def run_task(
     raw = b""
     try:
         raw = read_body(request)
-        payload = json.loads(raw or b"{}")
+        payload = loads(raw or b"{}")
         if not isinstance(payload, dict):
             raise InvalidInput("task payload must be a JSON object")
         result = handler(Task(name, queue, retry_count, payload, final), c) or {}
         return _json({"status": "done", **result}, 200)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        logs.log(
-            _log,
-            logging.ERROR,
-            "malformed task payload acknowledged",
-            failure_class=FailureClass.INVALID_INPUT,
-        )
-        return _json({"status": "failed", "failure_class": FailureClass.INVALID_INPUT}, 200)
     except InvalidMessage as err:
         _record_task_dead_letter(c, queue, name, raw, retry_count + 1, err, err.failure_class)
         logs.log(
@@ -198,7 +190,7 @@ def run_task(
             failure_class=err.failure_class,
         )
         return _json({"status": "failed", "failure_class": err.failure_class, "message": err.message}, 200)
-    except (PermanentError, TooLarge) as err:
+    except PermanentError as err:
         # An oversized payload is as final as an invalid one: retrying resends the same bytes.
         logs.log(
             _log, logging.WARNING, f"task failed permanently: {err.message}", failure_class=err.failure_class

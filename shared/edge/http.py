@@ -25,8 +25,8 @@ from shared.domain.errors import CareerError, Forbidden, RateLimited, TransientE
 from shared.domain.failures import FailureClass
 from shared.edge import cors, logs
 from shared.edge.inputs import MAX_BODY_BYTES, parse_body, parse_query, read_body
-from shared.edge.problem import problem_response, status_for
-from shared.edge.routes import Auth, Call, Handler, Reply, Route, RouteGroup
+from shared.edge.problem import MethodNotAllowed, RouteNotFound, problem_response, status_for
+from shared.edge.routing import Auth, Call, Handler, Reply, Route, RouteGroup
 from shared.ports import Principal, Role
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from shared.bootstrap import Container
 
-# Route types live in shared.edge.routes; re-exported here, where route modules import them.
+# Route types live in shared.edge.routing; re-exported here, where route modules import them.
 __all__ = [
     "MAX_BODY_BYTES",
     "Auth",
@@ -140,7 +140,7 @@ class HttpApp:
                 headers["Retry-After"] = str(err.retry_after_s)
             if isinstance(err, Unauthenticated):
                 headers["WWW-Authenticate"] = 'Bearer realm="career"'
-            if isinstance(err, _MethodNotAllowed):
+            if isinstance(err, MethodNotAllowed):
                 headers["Allow"] = ", ".join(err.detail["allowed"])
             response = problem_response(status, err.failure_class, err.message, instance, err.detail, headers)
             return self._cors(response, origin)
@@ -166,15 +166,15 @@ class HttpApp:
             raise Forbidden(f"origin {origin} is not allowed")
         try:
             self._match("OPTIONS", path)
-        except _MethodNotAllowed as err:
+        except MethodNotAllowed as err:
             return flask.Response(status=204, headers=cors.preflight_headers(origin, err.detail["allowed"]))
-        raise _RouteNotFound(f"no route for {path}")
+        raise RouteNotFound(f"no route for {path}")
 
     def _match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
         self._load(lambda group: group.owns(path))
         try:
             return self._match_loaded(method, path)
-        except _RouteNotFound:
+        except RouteNotFound:
             # A route outside its group's declared segments must still answer: load the rest.
             if not self._load(lambda group: True):
                 raise
@@ -188,20 +188,23 @@ class HttpApp:
             if m is None:
                 continue
             if route.method == method or (method == "HEAD" and route.method == "GET"):
-                return route, m.groupdict()
+                return route, _checked(route, m.groupdict())
             allowed.append(route.method)
             if route.method == "GET":
                 allowed.append("HEAD")
         if allowed:
-            raise _MethodNotAllowed(allowed)
-        raise _RouteNotFound(f"no route for {method} {path}")
+            raise MethodNotAllowed(allowed)
+        raise RouteNotFound(f"no route for {method} {path}")
 
     def _invoke(self, route: Route, params: dict[str, str], request: flask.Request) -> Any:
         principal = self._authenticate(route, request)
         raw = read_body(request)
+        headers = dict(request.headers)
+        if route.verify is not None:
+            route.verify(headers, raw, lambda: self.container)
         body = parse_body(route, raw, request.mimetype)
         query = parse_query(route, request.args)
-        call = Call(principal, params, body, query, dict(request.headers), raw, lambda: self.container)
+        call = Call(principal, params, body, query, headers, raw, lambda: self.container)
         return route.handler(call)
 
     def _authenticate(self, route: Route, request: flask.Request) -> Principal | None:
@@ -247,17 +250,12 @@ class LazyHttpApp:
         return self._app(request)
 
 
-class _RouteNotFound(CareerError):
-    default_class = FailureClass.NOT_FOUND
-    http_status = 404
-
-
-class _MethodNotAllowed(CareerError):
-    default_class = FailureClass.INVALID_INPUT
-    http_status = 405
-
-    def __init__(self, allowed: list[str]) -> None:
-        super().__init__("method not allowed", detail={"allowed": sorted(set(allowed))})
+def _checked(route: Route, params: dict[str, str]) -> dict[str, str]:
+    # A parameter no resource could have is a 404 here, before any store sees it.
+    for name, value in params.items():
+        if re.fullmatch(route.param_pattern(name), value, flags=re.ASCII) is None:
+            raise RouteNotFound(f"no resource at {route.path} with that {name}")
+    return params
 
 
 def _compile(routes: Sequence[Route]) -> _Compiled:

@@ -8,43 +8,34 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
-from shared.domain.errors import CareerError, InvalidInput
-from shared.domain.failures import FailureClass
+from shared.domain.errors import InvalidInput
+from shared.edge.problem import MalformedBody, TooLarge, UnsupportedMedia
 
 if TYPE_CHECKING:  # task functions read bodies here without the HTTP route types
     import flask
 
-    from shared.edge.routes import Route
+    from shared.edge.routing import Route
+
+# Re-exported: the task edge and older callers import the body errors from here.
+__all__ = [
+    "MAX_BODY_BYTES",
+    "MalformedBody",
+    "TooLarge",
+    "UnsupportedMedia",
+    "loads",
+    "parse_body",
+    "parse_query",
+    "read_body",
+]
 
 MAX_BODY_BYTES = 1024 * 1024
-
-
-class TooLarge(CareerError):
-    """The body exceeds MAX_BODY_BYTES (413)."""
-
-    default_class = FailureClass.PAYLOAD_TOO_LARGE
-    http_status = 413
-
-
-class BadRequest(CareerError):
-    """The body is not JSON (400)."""
-
-    default_class = FailureClass.INVALID_INPUT
-    http_status = 400
-
-
-class UnsupportedMedia(CareerError):
-    """The body is not application/json (415)."""
-
-    default_class = FailureClass.UNSUPPORTED_MEDIA_TYPE
-    http_status = 415
 
 
 def read_body(request: flask.Request) -> bytes:
     """The raw body, refused with 413 past MAX_BODY_BYTES."""
     # Refuse by the declared length before reading, and cap the read for chunked bodies,
     # so an oversized request never lands in memory whole.
-    from werkzeug.exceptions import RequestEntityTooLarge
+    from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 
     too_large = TooLarge(f"request body exceeds {MAX_BODY_BYTES} bytes")
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
@@ -56,6 +47,9 @@ def read_body(request: flask.Request) -> bytes:
         raw = request.get_data(cache=True)
     except RequestEntityTooLarge:
         raise too_large from None
+    except ClientDisconnected:
+        # The client went away mid-body: its request, not our failure (logged at INFO).
+        raise MalformedBody("the client disconnected before sending the whole body") from None
     if len(raw) > MAX_BODY_BYTES:
         raise too_large
     return raw
@@ -67,14 +61,27 @@ def parse_body(route: Route, raw: bytes, mimetype: str) -> BaseModel | None:
         return None
     if mimetype != "application/json":
         raise UnsupportedMedia("request body must be application/json")
-    try:
-        doc = json.loads(raw or b"null")
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise BadRequest(f"malformed JSON: {err.__class__.__name__}") from None
+    doc = loads(raw or b"null")
     try:
         return route.body.model_validate(doc)
     except ValidationError as err:
         raise InvalidInput("request body failed validation", detail={"errors": _errors(err)}) from None
+
+
+def loads(raw: bytes) -> Any:
+    """JSON from a request or task body; refusals are MalformedBody, never a crash.
+
+    ``json.loads`` raises RecursionError on deep nesting and ValueError on an integer past
+    the interpreter's digit limit: both are the sender's input, answered 400.
+    """
+    try:
+        return json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise MalformedBody(f"malformed JSON: {err.__class__.__name__}") from None
+    except RecursionError:
+        raise MalformedBody("JSON nested too deeply") from None
+    except ValueError:
+        raise MalformedBody("JSON number too long") from None
 
 
 def parse_query(route: Route, args: Mapping[str, str]) -> BaseModel | None:

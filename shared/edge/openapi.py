@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 if TYPE_CHECKING:
-    from shared.edge.http import Route
+    from shared.edge.routing import Route
 
 _PROBLEM = {"$ref": "#/components/schemas/Problem"}
 _PROBLEM_SCHEMA: dict[str, Any] = {
@@ -52,8 +52,13 @@ def openapi_document(title: str, version: str, routes: Sequence[Route]) -> dict[
         if r.tags:
             op["tags"] = list(r.tags)
         params = [
-            {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
-            for n in re.findall(r"\{(\w+)\}", r.path)
+            {
+                "name": n,
+                "in": "path",
+                "required": True,
+                "schema": {"type": "string", "pattern": f"^(?:{r.param_pattern(n)})$"},
+            }
+            for n in r.param_names()
         ]
         if r.query is not None:
             params += _query_parameters(r.query, refs, schemas)
@@ -66,6 +71,8 @@ def openapi_document(title: str, version: str, routes: Sequence[Route]) -> dict[
             }
         if r.auth in ("user", "operator"):
             op["security"] = [{"firebase": []}]
+        elif r.auth == "service":
+            op["security"] = [{"firebase": []}, {"signature": []}]
         paths.setdefault(r.path, {})[r.method.lower()] = op
     schemas["Problem"] = _PROBLEM_SCHEMA
     return {
@@ -75,7 +82,8 @@ def openapi_document(title: str, version: str, routes: Sequence[Route]) -> dict[
         "components": {
             "schemas": schemas,
             "securitySchemes": {
-                "firebase": {"type": "http", "scheme": "bearer", "bearerFormat": "Firebase ID token"}
+                "firebase": {"type": "http", "scheme": "bearer", "bearerFormat": "Firebase ID token"},
+                "signature": {"type": "apiKey", "in": "header", "name": "X-Career-Signature"},
             },
         },
     }
@@ -109,6 +117,40 @@ def _operation_id(r: Route) -> str:
     return r.method.lower() + "_" + re.sub(r"\W+", "_", r.path).strip("_")
 
 
+# Why each edge-derived error status can happen, for the operation's description.
+_WHY = {
+    400: "Malformed JSON",
+    401: "Missing or invalid credentials",
+    403: "Operator role required",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflicts with the current state",
+    412: "Precondition failed",
+    413: "Body too large",
+    415: "Body is not application/json",
+    422: "Validation failed",
+    429: "Quota exceeded",
+    500: "Internal error",
+    503: "Temporarily unavailable; retry after the Retry-After delay",
+}
+
+
+def error_statuses(r: Route) -> set[int]:
+    """Every error status ``r`` can answer: derived from its shape, plus its declared ones."""
+    out = {500, 503, *r.errors}
+    if r.body is not None:
+        out |= {400, 413, 415, 422}
+    if r.auth in ("user", "operator", "service"):
+        out.add(401)
+    if r.auth in ("operator", "service"):
+        out.add(403)
+    if r.query is not None:
+        out.add(422)
+    if r.param_names():
+        out.add(404)
+    return out
+
+
 def _responses(r: Route, refs: dict[Any, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for status, model in ((r.status, r.response), *r.also):
@@ -117,16 +159,6 @@ def _responses(r: Route, refs: dict[Any, Any]) -> dict[str, Any]:
             answer["content"] = {"application/json": {"schema": refs[(model, "serialization")]}}
         out[str(status)] = answer
     problem = {"content": {"application/problem+json": {"schema": _PROBLEM}}}
-    if r.body is not None:
-        out["400"] = {"description": "Malformed JSON", **problem}
-        out["413"] = {"description": "Body too large", **problem}
-        out["415"] = {"description": "Body is not application/json", **problem}
-    if r.auth in ("user", "operator"):
-        out["401"] = {"description": "Missing or invalid token", **problem}
-    if r.auth == "operator":
-        out["403"] = {"description": "Operator role required", **problem}
-    if r.body is not None or r.query is not None:
-        out["422"] = {"description": "Validation failed", **problem}
-    if "{" in r.path:
-        out["404"] = {"description": "Not found", **problem}
+    for status in sorted(error_statuses(r)):
+        out[str(status)] = {"description": _WHY.get(status, HTTPStatus(status).phrase), **problem}
     return out

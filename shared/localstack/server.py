@@ -15,16 +15,22 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from werkzeug.exceptions import MethodNotAllowed, NotFound, RequestEntityTooLarge
+from werkzeug.exceptions import (
+    ClientDisconnected,
+    HTTPException,
+    MethodNotAllowed,
+    NotFound,
+    RequestEntityTooLarge,
+)
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.routing import Map, Rule
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from shared.adapters.local.file_blobs import FileBlobStore
 from shared.domain.errors import CareerError
 from shared.domain.failures import FailureClass
-from shared.edge.problem import problem_response, status_for
+from shared.edge.problem import PROBLEM_MIMETYPE, class_for_status, problem_json, problem_response, status_for
 from shared.localstack.delivery import SignatureType, function_source
 from shared.topology import FunctionSpec, Topology
 
@@ -34,6 +40,9 @@ if TYPE_CHECKING:
     from shared.bootstrap import Container
 
 HOST = "127.0.0.1"
+# A client that sends nothing for this long loses its connection: a slow or stalled client
+# cannot hold a server thread indefinitely.
+READ_TIMEOUT_S = 30.0
 _log = logging.getLogger("career.localstack")
 
 
@@ -46,7 +55,10 @@ class RootApp:
             [
                 Rule("/healthz", endpoint="health", methods=["GET"]),
                 Rule("/_uploads/<bucket>/<path:name>", endpoint="upload", methods=["PUT"]),
-            ]
+            ],
+            # "//" is a path of its own (a 404 problem), never an HTML redirect.
+            merge_slashes=False,
+            strict_slashes=False,
         )
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -72,6 +84,9 @@ class RootApp:
                 {"allowed": allowed},
                 {"Allow": ", ".join(allowed)},
             )
+        except HTTPException as err:  # any other routing answer (a redirect) is still a problem
+            status = err.code or 500
+            return problem_response(status, class_for_status(status), "no such resource", request.path)
         if endpoint == "health":
             return Response(
                 json.dumps({"status": "ok", "function": "localstack"}), mimetype="application/json"
@@ -93,6 +108,12 @@ class RootApp:
             body = request.get_data()
         except RequestEntityTooLarge:
             return too_large
+        except ClientDisconnected:
+            # The client gave up mid-upload: nothing was stored, nothing failed on our side.
+            _log.info("upload aborted by the client", extra={"fields": {"failure_class": "INVALID_INPUT"}})
+            return problem_response(
+                400, FailureClass.INVALID_INPUT, "the client disconnected mid-upload", request.path
+            )
         if len(body) > limit:
             return too_large
         try:
@@ -153,12 +174,43 @@ class AppSlot:
         return self.app(environ, start_response)
 
 
+class ProblemRequestHandler(WSGIRequestHandler):
+    """werkzeug's handler with a read timeout, and problem+json for the answers it gives itself.
+
+    http.server answers a header line that is too long (431), too many headers (431), a
+    request line that is too long (414) or malformed (400) before any WSGI app runs, in HTML.
+    """
+
+    timeout = READ_TIMEOUT_S
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Answer ``code`` as a problem and close the connection."""
+        try:
+            phrase = self.responses[code][0]
+        except KeyError:
+            phrase = "Error"
+        path = getattr(self, "path", "/") or "/"
+        body = problem_json(code, class_for_status(code), message or phrase, path.split("?", 1)[0][:200])
+        self.log_error("code %d, message %s", code, message)
+        self.send_response(code, phrase)
+        self.send_header("Content-Type", PROBLEM_MIMETYPE)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        if getattr(self, "command", None) != "HEAD" and code >= 200 and code not in (204, 304):
+            self.wfile.write(body)
+
+
 class HttpServer:
     """A threaded werkzeug server on 127.0.0.1 serving on a background thread."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, *, read_timeout_s: float = READ_TIMEOUT_S) -> None:
         self.slot = AppSlot()
-        self._server: BaseWSGIServer = make_server(HOST, port, self.slot, threaded=True)
+        handler = type("TimedProblemRequestHandler", (ProblemRequestHandler,), {"timeout": read_timeout_s})
+        self._server: BaseWSGIServer = make_server(
+            HOST, port, self.slot, threaded=True, request_handler=handler
+        )
         self._thread: threading.Thread | None = None
 
     @property

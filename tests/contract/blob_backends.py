@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from shared.adapters.local.clock import ManualClock
 from shared.domain.errors import CareerError
+from shared.edge.problem import status_for
 from shared.ports import BlobStore, SignedUpload
 from tests.emulators.signer import SIGNER_EMAIL, throwaway_key
 
@@ -59,7 +60,7 @@ def local_backend(root: Path) -> Iterator[BlobBackend]:
         try:
             store.accept_signed_upload(name, dict(parse_qsl(parts.query)), headers.get("Content-Type"), body)
         except CareerError as err:
-            return err.http_status
+            return status_for(err)
         return 200
 
     yield BlobBackend("local", store, put, clock.now)

@@ -361,7 +361,7 @@ class TestOpenApi:
             "name": "doc_id",
             "in": "path",
             "required": True,
-            "schema": {"type": "string"},
+            "schema": {"type": "string", "pattern": "^(?:[A-Za-z0-9][A-Za-z0-9_-]{0,127})$"},
         }
         assert op["security"] == [{"firebase": []}]
         assert "security" not in doc["paths"]["/open"]["get"]

@@ -37,7 +37,7 @@ WATCHED = (
     "httpx",
     "shared.bootstrap",
     *(f"shared.api.{a}" for a in API_AREAS),
-    "shared.edge.routes",
+    "shared.edge.routing",
     "shared.domain.job_sources",
     "shared.sources.base",
     "shared.domain.offers",
@@ -149,7 +149,7 @@ class TestHealthChecks:
         served = serve(function, [_request("GET", "/healthz")], tmp_path, backend="gcp")
 
         assert served.statuses == [200]
-        assert served.loaded == {"shared.edge.routes"}  # the HTTP edge's own route types
+        assert served.loaded == {"shared.edge.routing"}  # the HTTP edge's own route types
 
 
 # One cheap, really handled request per event or task function (bench/_cold_cases.py has the why).
@@ -195,10 +195,10 @@ class TestEventAndTaskFunctions:
             # Listing enabled sources needs no adapter (their base brings the offer model).
             ("dispatch_crawls", {"shared.sources.base", "shared.domain.offers"}),
             # Tasks read their body without the HTTP route types.
-            ("extract_document", {"shared.edge.routes"}),
-            ("crawl_source", {"shared.edge.routes"}),
+            ("extract_document", {"shared.edge.routing"}),
+            ("crawl_source", {"shared.edge.routing"}),
             # No CV is read for an unknown document: the heuristic rules stay unloaded.
-            ("generate_profile", {"shared.edge.routes", "shared.domain.cv.draft"}),
+            ("generate_profile", {"shared.edge.routing", "shared.domain.cv.draft"}),
         ],
     )
     def test_its_request_leaves_unused_modules_unloaded(

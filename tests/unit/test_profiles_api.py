@@ -174,7 +174,6 @@ class TestHistoryOverHttp:
     @pytest.mark.parametrize(
         ("method", "path", "body"),
         [
-            ("GET", "/career-profiles/abc", None),
             ("POST", "/career-profiles/1:refine", {"add_skills": ["Go"], "unknown": 1}),
             ("POST", "/career-profiles/1:refine", {}),
             ("GET", "/career-profiles:diff?from=1", None),
@@ -186,6 +185,16 @@ class TestHistoryOverHttp:
         response = client.open(path, method=method, json=body, headers=auth(world))
 
         assert (response.status_code, response.mimetype) == (422, "application/problem+json")
+
+    @pytest.mark.parametrize("version", ["abc", "%C2%B9", "0", "1" * 5000])
+    def test_a_version_no_profile_can_have_is_a_404_problem(
+        self, world: World, client: FlaskClient, first: CareerProfile, version: str
+    ) -> None:
+        # "¹" (%C2%B9) passes str.isdigit() but not int(): it was a 500.
+        response = client.get(f"/career-profiles/{version}", headers=auth(world))
+
+        assert (response.status_code, response.mimetype) == (404, "application/problem+json")
+        assert response.get_json()["failure_class"] == "NOT_FOUND"
 
 
 class TestEventChain:

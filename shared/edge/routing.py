@@ -16,6 +16,13 @@ if TYPE_CHECKING:
     from shared.bootstrap import Container
 
 Auth = Literal["public", "user", "operator", "service"]
+
+# What a path parameter may look like unless its route says otherwise: an identifier this
+# product mints (hex digests, uuids, slugs). Anything else cannot name a resource, so it is a
+# 404 at the edge and never reaches a store (whose refusal would quote a storage path).
+ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}"
+# A service route's own check of the caller (a signature, a token), run before the body is read.
+Verifier = Callable[[Mapping[str, str], bytes, "Callable[[], Container]"], None]
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -86,6 +93,22 @@ class Route:
     # Other successful answers a handler may give through Reply, as (status, model or None),
     # so the OpenAPI document tells clients about every 2xx body they can receive.
     also: tuple[tuple[int, type[BaseModel] | None], ...] = ()
+    # Error statuses the handler itself may answer beyond those the edge derives from the
+    # route's shape (auth, body, query, path parameters), for the OpenAPI document.
+    errors: tuple[int, ...] = ()
+    # Per-parameter patterns (full match) overriding ID_PATTERN.
+    params: tuple[tuple[str, str], ...] = ()
+    # auth="service" routes: authenticates the caller before the body is parsed, so a caller
+    # without credentials hears 401 whatever its body.
+    verify: Verifier | None = None
+
+    def param_pattern(self, name: str) -> str:
+        """The pattern path parameter ``name`` must fully match."""
+        return dict(self.params).get(name, ID_PATTERN)
+
+    def param_names(self) -> list[str]:
+        """The path parameters, in order."""
+        return re.findall(r"\{(\w+)\}", self.path)
 
     def pattern(self) -> re.Pattern[str]:
         """Regex that matches this route's path and captures its parameters."""
