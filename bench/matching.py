@@ -21,6 +21,8 @@ from rapidfuzz import process
 
 from shared.adapters.local.clock import ManualClock
 from shared.adapters.local.sqlite_store import SqliteDocumentStore
+from shared.bootstrap import Container
+from shared.config import Settings
 from shared.domain.matching.features import OfferFeatures, offer_features, profile_features
 from shared.domain.matching.ranking import rank
 from shared.domain.offers import JobOffer
@@ -76,7 +78,7 @@ def _scaled(features: list[OfferFeatures]) -> list[OfferFeatures]:
 
 def _incremental(offers: list[JobOffer]) -> None:
     store = SqliteDocumentStore(":memory:", indexes=TOPOLOGY.indexes)
-    service = MatchingService(store, ManualClock(AS_OF))
+    service = Container(Settings(), store=store, clock=ManualClock(AS_OF)).make(MatchingService)
     many = [
         JobOffer.create(
             **{**o.model_dump(exclude={"content_hash", "fingerprint"}), "external_id": f"{o.external_id}-{i}"}

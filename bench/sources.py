@@ -23,6 +23,7 @@ from shared.adapters.local.clock import ManualClock
 from shared.adapters.local.sqlite_store import SqliteDocumentStore
 from shared.domain.offers import JobOffer
 from shared.ports import Data, Transaction, WriteBatch
+from shared.repositories.offers import Offers
 from shared.services.offer_upsert import OfferUpsert
 from shared.services.runs import RunService
 from shared.services.sources import SourceService, SourceSpec
@@ -158,7 +159,9 @@ def run() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-sources-") as tmp:
         store = SqliteDocumentStore(Path(tmp) / "ingest.sqlite3", indexes=TOPOLOGY.indexes)
         started = time.perf_counter()
-        OfferUpsert(store).apply(board, source_id="bench", run_id="run-bench", complete=True, now=clock.now())
+        OfferUpsert(Offers(store)).apply(
+            board, source_id="bench", run_id="run-bench", complete=True, now=clock.now()
+        )
         elapsed = time.perf_counter() - started
         store.close()
         print(f"BENCH ingest_offers_per_s {len(board) / elapsed:.0f} offers/s", flush=True)

@@ -5,12 +5,15 @@ its adapter module on first use, so a function loads only the SDKs its requests 
 API answering a read never imports google-genai, pymupdf or pubsub).
 
 Services are built with ``container.make(ServiceClass)``: constructor parameters are
-filled by name from the container's ports (``store``, ``clock``, ``publisher``, ...).
+filled by name from the container's ports (``store``, ``clock``, ``publisher``, ...), and a
+parameter annotated with a repository or service class is built the same way, so no
+service constructs its own collaborators.
 """
 
 from __future__ import annotations
 
 import inspect
+import sys
 import threading
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -175,24 +178,26 @@ class Container:
                 kwargs[name] = explicit[name]
             elif name in ("settings", "topology") or hasattr(type(self), name) or name in self.__dict__:
                 kwargs[name] = getattr(self, name)
-            elif (repository := self._repository_for(cls, name)) is not None:
-                kwargs[name] = self.make(repository)
+            elif (collaborator := self._collaborator_for(cls, name)) is not None:
+                # Explicit ports (e.g. ``fetcher=``) reach the collaborators that take them too.
+                wanted = inspect.signature(collaborator).parameters
+                kwargs[name] = self.make(collaborator, **{k: v for k, v in explicit.items() if k in wanted})
             elif param.default is inspect.Parameter.empty:
                 raise TypeError(f"container cannot provide {name!r} for {cls.__name__}")
         return cls(**kwargs)
 
     @staticmethod
-    def _repository_for(service: type[Any], name: str) -> type[Any] | None:
-        """The repository class a constructor parameter is annotated with, if any."""
+    def _collaborator_for(service: type[Any], name: str) -> type[Any] | None:
+        """The repository or service class a constructor parameter is annotated with, if any."""
         import typing
 
         try:
             hint = typing.get_type_hints(service.__init__).get(name)
-        except NameError:
-            return None
-        if isinstance(hint, type) and hint.__module__.startswith("shared.repositories."):
-            return hint
-        return None
+        except NameError:  # another annotation is a TYPE_CHECKING import: read this one by name
+            raw = inspect.signature(service).parameters[name].annotation
+            hint = getattr(sys.modules.get(service.__module__), raw, None) if isinstance(raw, str) else raw
+        ours = ("shared.repositories.", "shared.services.")
+        return hint if isinstance(hint, type) and hint.__module__.startswith(ours) else None
 
     # ------------------------------------------------------------------ helpers
     def _blobs(self, bucket: str, *, notify: bool) -> BlobStore:

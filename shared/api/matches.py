@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.domain.matching.explanation import Explanation
+from shared.domain.matching.results import MatchResult
 from shared.domain.matching.runs import MatchRun
 from shared.domain.places import parse_location
 from shared.edge.http import Call, Route
@@ -51,11 +52,10 @@ class MatchOut(BaseModel):
     updated_at: datetime
 
     @classmethod
-    def of(cls, data: dict[str, Any]) -> MatchOut:
+    def of(cls, result: MatchResult) -> MatchOut:
         """From a stored result."""
-        return cls(
-            summary=data["explanation"]["summary"], **{k: data[k] for k in cls.model_fields if k != "summary"}
-        )
+        fields = {k: getattr(result, k) for k in MatchOut.model_fields if k != "summary"}
+        return cls(summary=result.explanation.summary, **fields)
 
 
 class MatchPage(BaseModel):
@@ -71,10 +71,9 @@ class MatchDetail(MatchOut):
     explanation: Explanation
 
     @classmethod
-    def of(cls, data: dict[str, Any]) -> MatchDetail:
+    def of(cls, result: MatchResult) -> MatchDetail:
         """From a stored result."""
-        base = MatchOut.of(data).model_dump()
-        return cls(**base, explanation=Explanation.model_validate(data["explanation"]))
+        return cls(**MatchOut.of(result).model_dump(), explanation=result.explanation)
 
 
 class RunPage(BaseModel):
@@ -106,7 +105,7 @@ def list_matches(call: Call) -> MatchPage:
         limit=q.limit,
         cursor=q.cursor,
     )
-    return MatchPage(matches=[MatchOut.of(s.data) for s in result.items], next_cursor=result.next_cursor)
+    return MatchPage(matches=[MatchOut.of(r) for r in result.items], next_cursor=result.next_cursor)
 
 
 def get_match(call: Call) -> MatchDetail:
@@ -118,9 +117,7 @@ def list_runs(call: Call) -> RunPage:
     """The caller's match runs: what was new, what moved, what closed."""
     q = call.query_as(PageQuery)
     result = call.container.make(MatchingService).list_runs(call.uid, limit=q.limit, cursor=q.cursor)
-    return RunPage(
-        runs=[MatchRun.model_validate(s.data) for s in result.items], next_cursor=result.next_cursor
-    )
+    return RunPage(runs=list(result.items), next_cursor=result.next_cursor)
 
 
 _TAGS = ("matching",)

@@ -22,8 +22,8 @@ from shared.domain.job_sources import JobSource, SourceTerms, Validators
 from shared.domain.runs import Run, RunStats, RunStatus, Trigger
 from shared.edge.http import Call, Reply, Route
 from shared.ports import Role
+from shared.repositories.pagination import MAX_PAGE
 from shared.services.crawl_requests import CrawlRequests
-from shared.services.pagination import MAX_PAGE
 from shared.services.run_callbacks import CallbackIn, RunCallbacks
 from shared.services.run_ledger import RunLedger
 from shared.services.sources import SourceService, SourceSpec

@@ -1,4 +1,4 @@
-"""Accounts: the caller's own user record and profile inputs, under ``users/{uid}`` only."""
+"""Accounts: the caller's own user record and profile inputs (stored by the Accounts repository)."""
 
 from __future__ import annotations
 
@@ -10,32 +10,22 @@ from shared.domain.accounts import (
     UserChanges,
 )
 from shared.domain.errors import AlreadyExists, NotFound
-from shared.ports import Clock, DocumentStore, Principal
-
-
-def user_path(uid: str) -> str:
-    """The account document of ``uid``."""
-    return f"users/{uid}"
-
-
-def inputs_path(uid: str) -> str:
-    """The current profile inputs of ``uid``."""
-    return f"users/{uid}/inputs/current"
+from shared.ports import Clock, Principal
+from shared.repositories.accounts import Accounts
 
 
 class AccountsService:
     """Reads and writes the caller's own account and profile inputs."""
 
-    def __init__(self, store: DocumentStore, clock: Clock) -> None:
-        self._store = store
+    def __init__(self, accounts: Accounts, clock: Clock) -> None:
+        self._accounts = accounts
         self._clock = clock
 
     def get_me(self, principal: Principal) -> User:
         """The caller's account, created on first call (idempotent under concurrent first calls)."""
-        path = user_path(principal.uid)
-        snap = self._store.get(path)
-        if snap is not None:
-            return User.model_validate(snap.data)
+        found = self._accounts.user(principal.uid)
+        if found is not None:
+            return found
         now = self._clock.now()
         user = User(
             uid=principal.uid,
@@ -44,13 +34,13 @@ class AccountsService:
             updated_at=now,
         )
         try:
-            self._store.create(path, user.model_dump())
+            self._accounts.create_user(user)
         except AlreadyExists:
             # A concurrent first request created it: theirs wins, read it back.
-            snap = self._store.get(path)
-            if snap is None:  # deleted in between: nothing sensible to return
+            theirs = self._accounts.user(principal.uid)
+            if theirs is None:  # deleted in between: nothing sensible to return
                 raise NotFound("account not found") from None
-            return User.model_validate(snap.data)
+            return theirs
         return user
 
     def update_me(self, principal: Principal, changes: UserChanges) -> User:
@@ -60,15 +50,15 @@ class AccountsService:
         if not fields:
             return current
         updated = current.model_copy(update={**fields, "updated_at": self._clock.now()})
-        self._store.update(user_path(principal.uid), {**fields, "updated_at": updated.updated_at})
+        self._accounts.update_user(updated, set(fields))
         return updated
 
     def get_inputs(self, uid: str) -> StoredProfileInputs:
         """The caller's profile inputs; NotFound before the first PUT."""
-        snap = self._store.get(inputs_path(uid))
-        if snap is None:
+        stored = self._accounts.inputs(uid)
+        if stored is None:
             raise NotFound("profile inputs have not been set yet")
-        return StoredProfileInputs.model_validate(snap.data)
+        return stored
 
     def put_inputs(self, uid: str, inputs: ProfileInputs) -> StoredProfileInputs:
         """Replace the caller's profile inputs; returns what was stored."""
@@ -77,12 +67,5 @@ class AccountsService:
             updated_at=self._clock.now(),
             schema_version=SCHEMA_VERSION,
         )
-        self._store.set(inputs_path(uid), _to_document(stored))
+        self._accounts.put_inputs(uid, stored)
         return stored
-
-
-def _to_document(inputs: StoredProfileInputs) -> dict[str, object]:
-    # Enums as their values (the store holds JSON-like data), datetimes stay tz-aware.
-    doc = inputs.model_dump(mode="json")
-    doc["updated_at"] = inputs.updated_at
-    return doc

@@ -22,7 +22,7 @@ from shared.domain.documents import (
 from shared.domain.errors import Conflict, InvalidInput, NotFound, QuotaExceeded
 from shared.domain.failures import FailureClass
 from shared.ports import Filter, Op, Order, Query
-from shared.services.pagination import page
+from shared.repositories.pagination import page
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection

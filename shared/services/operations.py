@@ -32,7 +32,7 @@ from shared.ports import (
     Transaction,
     iter_pages,
 )
-from shared.services.pagination import page
+from shared.repositories.pagination import page
 from shared.topology import Topology
 
 COLLECTION = "dead_letters"

@@ -30,14 +30,13 @@ from shared.ports import (
     Op,
     ProfileProvider,
     ProviderResult,
-    Publisher,
     Query,
     TaskQueue,
 )
-from shared.services.accounts import AccountsService
-from shared.services.profile_versions import ProfileVersions, state_path
+from shared.repositories.accounts import Accounts
+from shared.services.profile_versions import ProfileVersions
 
-__all__ = ["Generated", "ProfileService", "Queued", "state_path"]
+__all__ = ["Generated", "ProfileService", "Queued"]
 
 _DEDUP_WINDOW_S = 600  # one queued generation per inputs hash per ten minutes (double clicks)
 
@@ -114,17 +113,19 @@ class ProfileService:
         self,
         store: DocumentStore,
         texts: BlobStore,
-        publisher: Publisher,
         tasks: TaskQueue,
         clock: Clock,
         profile_provider: ProfileProvider,
+        versions: ProfileVersions,
+        accounts: Accounts,
     ) -> None:
         self._store = store
         self._texts = texts
         self._tasks = tasks
         self._clock = clock
         self._provider = profile_provider
-        self.versions = ProfileVersions(store, publisher, clock)
+        self._accounts = accounts
+        self.versions = versions
 
     # ------------------------------------------------------------------ generation
     def request_generation(self, uid: str, document_id: str | None = None) -> Generated | Queued:
@@ -226,9 +227,8 @@ class ProfileService:
         return document
 
     def _inputs(self, uid: str) -> ProfileInputs | None:
-        try:
-            stored = AccountsService(self._store, self._clock).get_inputs(uid)
-        except NotFound:
+        stored = self._accounts.inputs(uid)
+        if stored is None:
             return None
         return ProfileInputs.model_validate(stored.model_dump(include=set(ProfileInputs.model_fields)))
 

@@ -19,7 +19,7 @@ from shared.domain.failures import FailureClass
 from shared.domain.runs import Run, RunStats, RunStatus, Trigger, run_id
 from shared.domain.source_paths import source_path
 from shared.ports import Clock, DocumentStore, Filter, Op, Order, Query, Transaction, iter_pages
-from shared.services.pagination import Page, page
+from shared.repositories.pagination import page
 
 if TYPE_CHECKING:  # the source models load when a run is opened, not for a sweep
     from shared.domain.job_sources import JobSource, Validators
@@ -166,7 +166,7 @@ class RunLedger:
         if status is not None:
             filters.append(Filter("status", Op.EQ, status.value))
         query = Query(RUNS, tuple(filters), (Order("created_at", descending=True),))
-        found: Page = page(self._store, query, limit=limit, cursor=cursor)
+        found = page(self._store, query, limit=limit, cursor=cursor)
         return [Run.model_validate(s.data) for s in found.items], found.next_cursor
 
     # ------------------------------------------------------------------ helpers

@@ -19,6 +19,7 @@ from shared.domain.offers import JobOffer
 from shared.domain.runs import Run, RunStats, RunStatus, Trigger
 from shared.messages import OffersChanged, publish
 from shared.ports import Clock, DocumentStore, HttpFetcher, Publisher
+from shared.repositories.offers import Offers
 from shared.services.offer_upsert import OfferUpsert
 from shared.services.run_ledger import RunLedger
 from shared.services.sources import SourceService
@@ -39,7 +40,7 @@ class RunService:
         self._publisher = publisher
         self.ledger = RunLedger(store, clock)
         self.sources = SourceService(store, clock)
-        self.offers = OfferUpsert(store)
+        self.offers = OfferUpsert(Offers(store))
 
     def crawl(self, source_id: str, request_id: str, *, trigger: Trigger = "schedule") -> Run:
         """Run this crawl request for the source, unless it already ran or another run is active."""

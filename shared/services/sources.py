@@ -18,7 +18,7 @@ from shared.domain.job_sources import (
 )
 from shared.domain.source_paths import SOURCES, source_path
 from shared.ports import Clock, DocumentStore, Filter, Op, Order, Query, Transaction, iter_pages
-from shared.services.pagination import Page, page
+from shared.repositories.pagination import page
 from shared.sources.registry import KINDS
 
 
@@ -81,7 +81,7 @@ class SourceService:
 
     def list(self, *, limit: int = 50, cursor: str | None = None) -> tuple[list[JobSource], str | None]:
         """Sources by id, one page."""
-        found: Page = page(self._store, Query(SOURCES, order_by=(Order("id"),)), limit=limit, cursor=cursor)
+        found = page(self._store, Query(SOURCES, order_by=(Order("id"),)), limit=limit, cursor=cursor)
         return [JobSource.model_validate(s.data) for s in found.items], found.next_cursor
 
     def enabled(self, *, schedule: str | None = None) -> Iterator[JobSource]:

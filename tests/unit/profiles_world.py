@@ -9,6 +9,7 @@ from shared.adapters.local.heuristic_provider import HeuristicProfileProvider
 from shared.domain.accounts import ProfileInputs
 from shared.domain.documents import Document
 from shared.ports import ProfileProvider, ProviderResult
+from shared.repositories.accounts import Accounts
 from shared.services.accounts import AccountsService
 from shared.services.profiles import ProfileService
 from tests.unit.cv_texts import pdf_path
@@ -54,4 +55,4 @@ def upload_cv(world: World, shared_data: Path, stem: str) -> Document:
 def put_inputs(world: World, roles: list[str], uid: str = UID) -> None:
     """PUT /me/profile-inputs."""
     inputs = ProfileInputs(target_roles=roles, preferred_locations=["Madrid"], remote_preference="hybrid")
-    AccountsService(world.store, world.clock).put_inputs(uid, inputs)
+    AccountsService(Accounts(world.store), world.clock).put_inputs(uid, inputs)

@@ -13,7 +13,8 @@ from shared.adapters.local.sqlite_store import SqliteDocumentStore
 from shared.domain.accounts import ProfileInputs, RemotePreference, User, UserChanges
 from shared.domain.errors import NotFound
 from shared.ports import Principal
-from shared.services.accounts import AccountsService, inputs_path, user_path
+from shared.repositories.accounts import Accounts
+from shared.services.accounts import AccountsService
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def store() -> Iterator[SqliteDocumentStore]:
 
 @pytest.fixture
 def service(store: SqliteDocumentStore, clock: ManualClock) -> AccountsService:
-    return AccountsService(store, clock)
+    return AccountsService(Accounts(store), clock)
 
 
 ALICE = Principal(uid="alice", email="alice@example.com")
@@ -107,7 +108,7 @@ class TestGetMe:
         user = service.get_me(ALICE)
 
         assert (user.uid, user.email) == ("alice", "alice@example.com")
-        stored = store.get(user_path("alice"))
+        stored = store.get("users/alice")
         assert stored is not None
         assert stored.data["schema_version"] == 1
 
@@ -126,7 +127,7 @@ class TestGetMe:
     def test_a_concurrent_first_call_keeps_the_existing_record(
         self, service: AccountsService, store: SqliteDocumentStore, clock: ManualClock
     ) -> None:
-        earlier = AccountsService(store, ManualClock(clock.now())).get_me(ALICE)
+        earlier = AccountsService(Accounts(store), ManualClock(clock.now())).get_me(ALICE)
         clock.advance(minutes=5)
 
         class LateStore:
@@ -144,7 +145,7 @@ class TestGetMe:
                     return None
                 return store.get(path)
 
-        user = AccountsService(LateStore(), clock).get_me(ALICE)  # type: ignore[arg-type]
+        user = AccountsService(Accounts(LateStore()), clock).get_me(ALICE)  # type: ignore[arg-type]
 
         assert user.created_at == earlier.created_at
 
@@ -203,7 +204,7 @@ class TestProfileInputs:
     ) -> None:
         service.put_inputs("alice", ProfileInputs.model_validate(valid_inputs()))
 
-        stored = store.get(inputs_path("alice"))
+        stored = store.get("users/alice/inputs/current")
 
         assert stored is not None
         assert stored.path == "users/alice/inputs/current"
@@ -233,7 +234,7 @@ class TestUserRecord:
         self, service: AccountsService, store: SqliteDocumentStore
     ) -> None:
         service.get_me(ALICE)
-        snap = store.get(user_path("alice"))
+        snap = store.get("users/alice")
 
         assert snap is not None
         assert User.model_validate(snap.data).uid == "alice"

@@ -19,7 +19,7 @@ from shared.domain.job_sources import SourceTerms
 from shared.domain.runs import Run, RunStatus
 from shared.messages import OffersChanged, channel_of
 from shared.ports import Query
-from shared.services.offer_upsert import OFFERS
+from shared.repositories.offers import OFFERS
 from shared.services.runs import RunService
 from shared.services.sources import SourceSpec
 from shared.topology import TOPOLOGY

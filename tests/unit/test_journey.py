@@ -11,6 +11,7 @@ from shared.adapters.local.sqlite_store import SqliteDocumentStore
 from shared.domain.accounts import ProfileInputs
 from shared.domain.failures import FailureClass
 from shared.domain.journey import StepState, StepStatus
+from shared.repositories.accounts import Accounts
 from shared.services.accounts import AccountsService
 from shared.services.journey import JourneyService, StepContext, StepProvider, discovered_steps
 
@@ -45,7 +46,9 @@ class TestDiscoveredSteps:
     ) -> None:
         service = JourneyService(store, clock)
         before = service.journey("alice")
-        AccountsService(store, clock).put_inputs("alice", ProfileInputs(target_roles=["Nurse", "Midwife"]))
+        AccountsService(Accounts(store), clock).put_inputs(
+            "alice", ProfileInputs(target_roles=["Nurse", "Midwife"])
+        )
 
         after = service.journey("alice")
 
@@ -58,7 +61,7 @@ class TestDiscoveredSteps:
     def test_one_users_inputs_do_not_advance_another(
         self, store: SqliteDocumentStore, clock: ManualClock
     ) -> None:
-        AccountsService(store, clock).put_inputs("alice", ProfileInputs(target_roles=["Nurse"]))
+        AccountsService(Accounts(store), clock).put_inputs("alice", ProfileInputs(target_roles=["Nurse"]))
 
         journey = JourneyService(store, clock).journey("bob")
 

@@ -18,8 +18,7 @@ from shared.domain.failures import FailureClass
 from shared.domain.offers import JobOffer
 from shared.localstack.delivery import register_functions
 from shared.messages import OffersChanged, ProfileVersionCreated, channel_of, publish
-from shared.ports import Order, Query
-from shared.services.matching import matches_collection, runs_collection
+from shared.repositories.matches import Matches
 from shared.services.operations import DeadLetterService
 from shared.topology import TOPOLOGY
 from tests.unit.matching_world import OFFERS, make_offer, make_profile, save
@@ -43,8 +42,7 @@ def world(settings: Settings) -> Iterator[tuple[SqliteDocumentStore, SqliteDeliv
 
 
 def _runs(store: SqliteDocumentStore, uid: str) -> list[dict[str, object]]:
-    query = Query(runs_collection(uid), order_by=(Order("created_at", descending=True),))
-    return [s.data for s in store.query(query)]
+    return [r.model_dump() for r in Matches(store).runs_page(uid, limit=100).items]
 
 
 class TestMatchOffersFunction:
@@ -57,7 +55,7 @@ class TestMatchOffersFunction:
         publish(queue, ProfileVersionCreated(uid="alice", version=1))
         queue.drain()
 
-        assert len(store.query(Query(matches_collection("alice")))) == len(OFFERS)
+        assert len(Matches(store).stamps("alice")) == len(OFFERS)
         assert [r["trigger"] for r in _runs(store, "alice")] == ["profile"]
         assert queue.dead_letters() == []
 

@@ -15,7 +15,10 @@ from shared.api import matches
 from shared.bootstrap import Container
 from shared.config import Settings
 from shared.domain.errors import NotFound
-from shared.services.matching import MatchingService, matches_collection
+from shared.repositories.career_profiles import CareerProfiles
+from shared.repositories.matches import Matches
+from shared.repositories.offers import OfferFeatureCache, Offers
+from shared.services.matching import MatchingService
 from shared.topology import TOPOLOGY
 from tests.support.http import bearer, client_for
 from tests.unit.matching_world import OFFERS, make_offer, make_profile, save
@@ -32,7 +35,10 @@ def store() -> Iterator[SqliteDocumentStore]:
 
 @pytest.fixture
 def service(store: SqliteDocumentStore) -> MatchingService:
-    return MatchingService(store, ManualClock(datetime(2026, 3, 20, tzinfo=UTC)))
+    clock = ManualClock(datetime(2026, 3, 20, tzinfo=UTC))
+    return MatchingService(
+        Matches(store), CareerProfiles(store), Offers(store), OfferFeatureCache(store), clock
+    )
 
 
 class TestMatchProfile:
@@ -46,7 +52,7 @@ class TestMatchProfile:
         assert run.scored == 5
         assert sorted(run.delta.new) == sorted(o.id for o in OFFERS)
         page = service.list_matches("alice", limit=10)
-        titles = [s.data["title"] for s in page.items]
+        titles = [s.title for s in page.items]
         assert titles[0] == "Senior Backend Engineer"
         assert titles.index("Backend Developer") < titles.index("Account Executive")
 
@@ -85,7 +91,7 @@ class TestMatchProfile:
         assert subscriber is not None
         assert subscriber.data["profile_version"] == 2
         page = service.list_matches("alice", limit=10)
-        assert {s.data["profile_version"] for s in page.items} == {2}
+        assert {s.profile_version for s in page.items} == {2}
 
     def test_unknown_profile_is_not_found(self, service: MatchingService) -> None:
         with pytest.raises(NotFound):
@@ -125,7 +131,8 @@ class TestIncrementalMatching:
         (run,) = service.match_offers([OFFERS[0].id])
 
         assert run.delta.closed == [OFFERS[0].id]
-        assert store.get(f"{matches_collection('alice')}/{OFFERS[0].id}") is None
+        with pytest.raises(NotFound):
+            service.get_match("alice", OFFERS[0].id)
 
     def test_unchanged_offer_event_writes_nothing(
         self, store: SqliteDocumentStore, service: MatchingService
@@ -148,9 +155,9 @@ class TestReads:
         first = service.list_matches("alice", limit=2)
         second = service.list_matches("alice", limit=2, cursor=first.next_cursor)
 
-        scores = [s.data["score"] for s in [*first.items, *second.items]]
+        scores = [s.score for s in [*first.items, *second.items]]
         assert scores == sorted(scores, reverse=True)
-        assert len({s.id for s in [*first.items, *second.items]}) == 4
+        assert len({s.offer_id for s in [*first.items, *second.items]}) == 4
 
     def test_filters_by_remote_policy_and_minimum_score(
         self, store: SqliteDocumentStore, service: MatchingService
@@ -161,8 +168,8 @@ class TestReads:
         remote = service.list_matches("alice", remote="remote", limit=10).items
         strong = service.list_matches("alice", min_score=60, limit=10).items
 
-        assert {s.data["remote_policy"] for s in remote} == {"remote"}
-        assert all(s.data["score"] >= 60 for s in strong)
+        assert {s.remote_policy for s in remote} == {"remote"}
+        assert all(s.score >= 60 for s in strong)
         assert len(strong) < 5
 
 

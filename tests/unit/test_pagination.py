@@ -9,7 +9,7 @@ import pytest
 from shared.adapters.local.sqlite_store import SqliteDocumentStore
 from shared.domain.errors import InvalidInput
 from shared.ports import Cursor, Filter, Op, Order, Query
-from shared.services.pagination import decode_cursor, encode_cursor, page
+from shared.repositories.pagination import decode_cursor, encode_cursor, page
 
 
 class TestCursorTokens:

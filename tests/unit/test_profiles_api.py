@@ -14,11 +14,12 @@ from shared import bootstrap
 from shared.adapters.local.clock import ManualClock
 from shared.api.profiles import ROUTES
 from shared.config import Settings
+from shared.domain.errors import NotFound
 from shared.domain.profiles import CareerProfile
 from shared.edge.http import HttpApp
 from shared.localstack.delivery import create_function_app, register_functions
 from shared.messages import ProfileTask, channel_of
-from shared.services.profile_versions import profile_path
+from shared.repositories.career_profiles import CareerProfiles
 from shared.topology import TOPOLOGY
 from tests.unit.cv_texts import pdf_path
 from tests.unit.documents_world import OTHER, UID, World, world
@@ -89,7 +90,8 @@ class TestGenerateOverHttp:
         response = run_profile_task({"uid": UID, "document_id": document.id})
 
         assert (response.status_code, response.get_json()["failure_class"]) == (200, "PDF_ENCRYPTED")
-        assert installed.store.get(profile_path(UID, 1)) is None
+        with pytest.raises(NotFound):
+            CareerProfiles(installed.store).get(UID, 1)
 
     def test_malformed_task_payload_is_acknowledged_as_invalid(self, installed: World) -> None:
         response = run_profile_task({"uid": UID})
@@ -229,5 +231,6 @@ class TestEventChain:
 
         chained.queue.drain()
 
-        assert chained.store.get(profile_path(UID, 1)) is None
+        with pytest.raises(NotFound):
+            CareerProfiles(chained.store).get(UID, 1)
         assert chained.documents.get(UID, document.id).failure_class == "PDF_ENCRYPTED"

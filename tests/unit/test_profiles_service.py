@@ -13,8 +13,8 @@ from shared.domain.failures import FailureClass
 from shared.domain.journey import StepState
 from shared.domain.profiles import CareerProfile, Corrections, TitleFix
 from shared.messages import ProfileTask, channel_of
+from shared.repositories.career_profiles import CareerProfiles
 from shared.services.journey import JourneyService
-from shared.services.profile_versions import profile_path
 from shared.services.profiles import Generated, Queued
 from tests.unit.documents_world import OTHER, UID, World, world
 from tests.unit.profiles_world import CountingProvider, profile_service, put_inputs, upload_cv
@@ -43,7 +43,7 @@ class TestGenerate:
         assert p.provenance.source_sha256s == [document.sha256]
         assert (p.provenance.provider, p.provenance.model) == ("heuristic", "heuristic-v1")
         assert {"Java", "Spring Boot", "Angular"} <= set(p.skill_names)
-        assert world.store.get(profile_path(UID, 1)) is not None
+        assert CareerProfiles(world.store).get(UID, 1).version == 1
 
     def test_uses_the_newest_extracted_document_by_default(self, world: World, shared_data: Path) -> None:
         upload_cv(world, shared_data, FULLSTACK)

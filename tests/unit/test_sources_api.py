@@ -22,7 +22,7 @@ from shared.bootstrap import Container
 from shared.config import Settings
 from shared.messages import CrawlTask, channel_of
 from shared.ports import Query, Role
-from shared.services.offer_upsert import OFFERS
+from shared.repositories.offers import OFFERS
 from shared.topology import TOPOLOGY
 
 CRAWLS = channel_of(CrawlTask)

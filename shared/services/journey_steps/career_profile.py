@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from shared.domain.failures import FailureClass
 from shared.domain.journey import StepState, StepStatus
+from shared.repositories.career_profiles import CareerProfiles
 from shared.services.journey import StepContext, StepProvider
-from shared.services.profile_versions import state_path
 
 
 def evaluate(ctx: StepContext) -> StepStatus:
     """Done once a version exists; failed when the last generation failed; else waiting on the CV."""
-    snap = ctx.store.get(state_path(ctx.uid))
-    data = snap.data if snap is not None else {}
-    failure = data.get("last_failure")
-    if data.get("latest_version"):
-        detail = {"version": data["latest_version"], "provider": data.get("provider")}
+    state = CareerProfiles(ctx.store).state(ctx.uid)
+    failure = state.last_failure if state is not None else None
+    if state is not None and state.latest_version:
+        detail: dict[str, Any] = {"version": state.latest_version, "provider": state.provider}
         if failure:
-            detail["last_failure"] = failure.get("failure_class")
+            detail["last_failure"] = failure.failure_class
         return StepStatus(state=StepState.DONE, detail=detail)
     if failure:
         return StepStatus(
             state=StepState.FAILED,
-            detail={"document_id": failure.get("document_id"), "message": failure.get("message")},
-            failure_class=FailureClass(failure["failure_class"]),
+            detail={"document_id": failure.document_id, "message": failure.message},
+            failure_class=FailureClass(failure.failure_class),
         )
     documents = ctx.earlier.get("documents")
     if documents is not None and documents.state == StepState.DONE:

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 from shared.domain.journey import StepState, StepStatus
-from shared.ports import Order, Query
+from shared.repositories.matches import Matches
 from shared.services.journey import StepContext, StepProvider
-from shared.services.matching import runs_collection
 
 
 def evaluate(ctx: StepContext) -> StepStatus:
     """Done once a match run exists; the newest run's counts as detail."""
-    runs = ctx.store.query(
-        Query(runs_collection(ctx.uid), order_by=(Order("created_at", descending=True),), limit=1)
-    )
-    if not runs:
+    run = Matches(ctx.store).latest_run(ctx.uid)
+    if run is None:
         return StepStatus(state=StepState.NOT_STARTED)
-    run = runs[0].data
     return StepStatus(
         state=StepState.DONE,
-        detail={"profile_version": run["profile_version"], "scored": run["scored"], "run_id": run["id"]},
+        detail={"profile_version": run.profile_version, "scored": run.scored, "run_id": run.id},
     )
 
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from shared.domain.errors import NotFound
 from shared.domain.journey import StepState, StepStatus
-from shared.services.accounts import AccountsService
+from shared.repositories.accounts import Accounts
 from shared.services.journey import StepContext, StepProvider
 
 
 def evaluate(ctx: StepContext) -> StepStatus:
     """Done once profile inputs exist."""
-    try:
-        inputs = AccountsService(ctx.store, ctx.clock).get_inputs(ctx.uid)
-    except NotFound:
+    inputs = Accounts(ctx.store).inputs(ctx.uid)
+    if inputs is None:
         return StepStatus(state=StepState.NOT_STARTED)
     return StepStatus(
         state=StepState.DONE,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from shared.domain.errors import InvalidInput
 from shared.ports import Cursor, DocumentStore, Query, Snapshot, effective_order
@@ -44,17 +44,25 @@ def _value(v: Any) -> Any:
     return v
 
 
-@dataclass(frozen=True)
-class Page:
-    """One page of snapshots and the token of the next page (None on the last)."""
+T = TypeVar("T")
+U = TypeVar("U")
 
-    items: Sequence[Snapshot]
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of items and the token of the next page (None on the last)."""
+
+    items: Sequence[T]
     next_cursor: str | None
+
+    def map(self, read: Callable[[T], U]) -> Page[U]:
+        """The same page with each item read by ``read`` (a snapshot into its model)."""
+        return Page([read(item) for item in self.items], self.next_cursor)
 
 
 def page(
     store: DocumentStore, query: Query, *, limit: int, cursor: str | None, max_page: int = MAX_PAGE
-) -> Page:
+) -> Page[Snapshot]:
     """Run ``query`` for one page: a single store query of ``limit + 1`` rows (at most ``max_page``)."""
     limit = max(1, min(limit, max_page))
     # The sort keys the store really applies (a range filter's field sorts implicitly).

@@ -1,0 +1,163 @@
+"""Match results, match runs and match subscribers: the one place that knows how they are stored.
+
+- ``users/{uid}/matches/{offer_id}``: the latest MatchResult of each offer for the user;
+- ``users/{uid}/match_runs/{run_id}``: MatchRun history (what was new, moved, closed);
+- ``match_subscribers/{uid}``: who has a profile version to match new offers against.
+
+A run compares against ``stamps`` (offer id, score, result hash), not whole results, so
+re-ranking reads no explanation it does not need. Whatever is kept per user (every result
+today) is decided here and only here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from shared.domain.matching.results import MatchResult
+from shared.domain.matching.runs import MatchRun
+from shared.ports import DocumentStore, Filter, Op, Order, Query, Transaction, iter_pages
+from shared.repositories.pagination import Page, page
+
+SUBSCRIBERS = "match_subscribers"
+SUBSCRIBER_SCHEMA_VERSION = 1
+MAX_BATCH = 400
+
+
+def _matches(uid: str) -> str:
+    return f"users/{uid}/matches"
+
+
+def _runs(uid: str) -> str:
+    return f"users/{uid}/match_runs"
+
+
+@dataclass(frozen=True, slots=True)
+class MatchStamp:
+    """What a run needs to know of a stored result to decide whether to rewrite it."""
+
+    offer_id: str
+    score: float | None
+    result_hash: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    """A user with a profile version that new offers are matched against."""
+
+    uid: str
+    profile_version: int
+
+
+class Matches:
+    """Each user's results and match-run history, and the subscribers of offer changes."""
+
+    collections = (SUBSCRIBERS,)  # top level; results and runs live under users/{uid}
+
+    def __init__(self, store: DocumentStore) -> None:
+        self._store = store
+
+    # ------------------------------------------------------------------ results
+    def stamps(self, uid: str, offer_ids: Sequence[str] | None = None) -> dict[str, MatchStamp]:
+        """Stamps of the user's stored results (of ``offer_ids`` only, when given)."""
+        if offer_ids is None:
+            snaps: Iterable[Any] = iter_pages(self._store, Query(_matches(uid)))
+        else:
+            snaps = (s for s in self._store.get_many([f"{_matches(uid)}/{i}" for i in offer_ids]) if s)
+        return {s.id: MatchStamp(s.id, s.data.get("score"), s.data.get("result_hash")) for s in snaps}
+
+    def get(self, uid: str, offer_id: str) -> MatchResult | None:
+        """One result, None when the user has none for that offer."""
+        snap = self._store.get(f"{_matches(uid)}/{offer_id}")
+        return MatchResult.model_validate(snap.data) if snap is not None else None
+
+    def page(
+        self,
+        uid: str,
+        *,
+        excluded: bool = False,
+        remote: str | None = None,
+        location: str | None = None,
+        min_score: float | None = None,
+        limit: int = 20,
+        cursor: str | None = None,
+    ) -> Page[MatchResult]:
+        """Results best first: one query per page (its composite indexes are in the manifest)."""
+        filters = [Filter("excluded", Op.EQ, excluded)]
+        if remote is not None:
+            filters.append(Filter("remote_policy", Op.EQ, remote))
+        if location is not None:
+            filters.append(Filter("location_keys", Op.ARRAY_CONTAINS, location))
+        if min_score is not None:
+            filters.append(Filter("score", Op.GE, min_score))
+        query = Query(_matches(uid), tuple(filters), (Order("score", descending=True),))
+        found = page(self._store, query, limit=limit, cursor=cursor)
+        return found.map(lambda s: MatchResult.model_validate(s.data))
+
+    def save_run(
+        self, uid: str, results: Sequence[MatchResult], removed: Sequence[str], run: MatchRun | None
+    ) -> None:
+        """Write changed results, delete removed ones and record ``run`` (None: no history entry)."""
+        writes: list[tuple[str, dict[str, Any] | None]] = [
+            (f"{_matches(uid)}/{r.offer_id}", _result_doc(r)) for r in results
+        ]
+        writes += [(f"{_matches(uid)}/{offer_id}", None) for offer_id in removed]
+        if run is not None:
+            writes.append((f"{_runs(uid)}/{run.id}", run.model_dump(mode="python")))
+        for start in range(0, len(writes), MAX_BATCH):
+            batch = self._store.batch()
+            for path, data in writes[start : start + MAX_BATCH]:
+                if data is None:
+                    batch.delete(path)
+                else:
+                    batch.set(path, data)
+            batch.commit()
+
+    # ------------------------------------------------------------------ runs
+    def runs_page(self, uid: str, *, limit: int = 20, cursor: str | None = None) -> Page[MatchRun]:
+        """The user's match runs, newest first."""
+        query = Query(_runs(uid), order_by=(Order("created_at", descending=True),))
+        found = page(self._store, query, limit=limit, cursor=cursor)
+        return found.map(lambda s: MatchRun.model_validate(s.data))
+
+    def latest_run(self, uid: str) -> MatchRun | None:
+        """The user's newest match run, None before the first."""
+        query = Query(_runs(uid), order_by=(Order("created_at", descending=True),), limit=1)
+        found = self._store.query(query)
+        return MatchRun.model_validate(found[0].data) if found else None
+
+    # ------------------------------------------------------------------ subscribers
+    def subscribe(self, uid: str, version: int, now: datetime) -> int:
+        """Subscribe ``uid`` with ``version`` unless already with a newer one; the version in force."""
+        path = f"{SUBSCRIBERS}/{uid}"
+
+        def apply(tx: Transaction) -> int:
+            snap = tx.get(path)
+            current = int(snap.data["profile_version"]) if snap is not None else 0
+            if current > version:
+                return current
+            tx.set(
+                path,
+                {
+                    "uid": uid,
+                    "profile_version": version,
+                    "updated_at": now,
+                    "schema_version": SUBSCRIBER_SCHEMA_VERSION,
+                },
+            )
+            return version
+
+        return self._store.run_transaction(apply)
+
+    def subscribers(self) -> Iterator[Subscriber]:
+        """Every subscriber (paged reads)."""
+        for snap in iter_pages(self._store, Query(SUBSCRIBERS)):
+            yield Subscriber(str(snap.data["uid"]), int(snap.data["profile_version"]))
+
+
+def _result_doc(result: MatchResult) -> dict[str, Any]:
+    data = result.model_dump(mode="python")
+    data["explanation"] = result.explanation.model_dump(mode="json")  # stored as plain JSON
+    return data

@@ -1,0 +1,161 @@
+"""Job offers and their cached matching features: the one place that knows how they are stored.
+
+- ``job_offers/{offer_id}``: the JobOffer fields plus ``offer_id``, ``source_id``,
+  ``first_seen_at``, ``changed_at``, ``closed_at`` (None while open; matching reads only open
+  offers), ``run_id`` of the last change and the source's ``attribution``;
+- ``offer_features/{offer_id}``: OfferFeatures of an offer, valid while its content hash and
+  the features version are unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from shared.domain.matching.features import FEATURES_VERSION, OfferFeatures
+from shared.domain.offers import JobOffer
+from shared.ports import DocumentStore, Filter, Op, Query, iter_pages
+
+OFFERS = "job_offers"
+FEATURES = "offer_features"
+FEATURES_SCHEMA_VERSION = 1
+MAX_BATCH = 400
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """What an upsert needs to know of a stored offer."""
+
+    offer_id: str
+    content_hash: str | None
+    schema_version: int | None
+    first_seen_at: datetime | None
+    closed_at: datetime | None
+
+    @property
+    def open(self) -> bool:
+        """Not closed."""
+        return self.closed_at is None
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Where and when an offer was seen: stored beside its fields."""
+
+    source_id: str
+    run_id: str
+    first_seen_at: datetime
+    changed_at: datetime
+    attribution: str | None
+
+
+class Offers:
+    """The shared offer collection, written by crawls and read by matching."""
+
+    collections = (OFFERS,)
+
+    def __init__(self, store: DocumentStore) -> None:
+        self._store = store
+
+    def listed(self, source_id: str) -> dict[str, Listed]:
+        """Every stored offer of a source (open and closed), by offer id: one paged query."""
+        query = Query(OFFERS, (Filter("source_id", Op.EQ, source_id),))
+        return {
+            snap.id: Listed(
+                snap.id,
+                snap.data.get("content_hash"),
+                snap.data.get("schema_version"),
+                snap.data.get("first_seen_at"),
+                snap.data.get("closed_at"),
+            )
+            for snap in iter_pages(self._store, query)
+        }
+
+    def save(
+        self,
+        offers: Sequence[tuple[JobOffer, Listing]],
+        *,
+        close: Sequence[str] = (),
+        run_id: str = "",
+        now: datetime | None = None,
+    ) -> None:
+        """Write new and changed offers (open) and close the ``close`` ones, in batches."""
+        writes: list[tuple[str, dict[str, Any], bool]] = [
+            (f"{OFFERS}/{offer.id}", _document(offer, listing), False) for offer, listing in offers
+        ]
+        writes += [
+            (f"{OFFERS}/{offer_id}", {"closed_at": now, "changed_at": now, "run_id": run_id}, True)
+            for offer_id in close
+        ]
+        for start in range(0, len(writes), MAX_BATCH):
+            batch = self._store.batch()
+            for path, data, partial in writes[start : start + MAX_BATCH]:
+                if partial:
+                    batch.update(path, data)
+                else:
+                    batch.set(path, data)
+            batch.commit()
+
+    def open_offers(self) -> Iterator[JobOffer]:
+        """Every open offer (paged reads)."""
+        for snap in iter_pages(self._store, Query(OFFERS, filters=(Filter("closed_at", Op.EQ, None),))):
+            yield JobOffer.model_validate(snap.data)
+
+    def open_of(self, offer_ids: Sequence[str]) -> list[JobOffer]:
+        """Those of ``offer_ids`` that exist and are open."""
+        snaps = self._store.get_many([f"{OFFERS}/{i}" for i in offer_ids])
+        return [
+            JobOffer.model_validate(s.data)
+            for s in snaps
+            if s is not None and s.data.get("closed_at") is None
+        ]
+
+
+class OfferFeatureCache:
+    """Matching features per offer, kept while the offer's content and the features version hold."""
+
+    collections = (FEATURES,)
+
+    def __init__(self, store: DocumentStore) -> None:
+        self._store = store
+
+    def fresh(self, offers: Sequence[JobOffer]) -> list[OfferFeatures | None]:
+        """Cached features of each offer (in order), None where missing or stale."""
+        if not offers:
+            return []
+        snaps = self._store.get_many([f"{FEATURES}/{o.id}" for o in offers])
+        out: list[OfferFeatures | None] = []
+        for offer, snap in zip(offers, snaps, strict=True):
+            data = snap.data if snap is not None else None
+            usable = (
+                data
+                and data.get("content_hash") == offer.content_hash
+                and data.get("features_version") == FEATURES_VERSION
+            )
+            out.append(OfferFeatures.from_dict(data) if usable and data else None)
+        return out
+
+    def save(self, features: Sequence[OfferFeatures]) -> None:
+        """Store computed features, in batches."""
+        for start in range(0, len(features), MAX_BATCH):
+            batch = self._store.batch()
+            for f in features[start : start + MAX_BATCH]:
+                batch.set(
+                    f"{FEATURES}/{f.offer_id}", {**f.to_dict(), "schema_version": FEATURES_SCHEMA_VERSION}
+                )
+            batch.commit()
+
+
+def _document(offer: JobOffer, listing: Listing) -> dict[str, Any]:
+    return {
+        **offer.model_dump(mode="python"),
+        "offer_id": offer.id,
+        "source_id": listing.source_id,
+        "first_seen_at": listing.first_seen_at,
+        "changed_at": listing.changed_at,
+        "closed_at": None,
+        "run_id": listing.run_id,
+        "attribution": listing.attribution,
+    }
