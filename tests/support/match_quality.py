@@ -88,7 +88,7 @@ def cv_profile(kit: Path, name: str) -> CareerProfile:
         inputs_hash="",
         provider="heuristic",
         model="heuristic-v1",
-        prompt_version="heuristic-rules-v1",
+        prompt_version="heuristic-rules-v2",
         created_at=AS_OF,
     )
     return CareerProfile.from_draft(

@@ -12,6 +12,7 @@ import pytest
 
 from shared.adapters.local.clock import ManualClock
 from shared.adapters.local.heuristic_provider import HeuristicProfileProvider
+from shared.domain.cv.facts import CV_LANGUAGE_LEVEL
 from shared.domain.profiles import ProfileDraft
 from shared.domain.text import normalise_space, quote_occurs
 from tests.unit.cv_texts import READABLE, cv_text
@@ -219,7 +220,10 @@ class TestOtherFacts:
     ) -> None:
         draft = draft_of(provider, shared_data, "teacher_ncsu-style_unencrypted_3p")
 
-        assert [(lang.name, lang.level) for lang in draft.languages] == [("Spanish", "Fluent")]
+        assert [(lang.name, lang.level) for lang in draft.languages] == [
+            ("Spanish", "Fluent"),
+            ("English", CV_LANGUAGE_LEVEL),  # the language the CV is written in
+        ]
 
     @pytest.mark.parametrize(
         ("stem", "location"),

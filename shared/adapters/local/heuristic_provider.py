@@ -17,7 +17,7 @@ from shared.ports import Clock, ProviderResult
 
 PROVIDER = "heuristic"
 MODEL = "heuristic-v1"
-RULES_VERSION = "heuristic-rules-v1"
+RULES_VERSION = "heuristic-rules-v2"  # v2: German and French CVs, stated years, CV language
 
 
 class HeuristicProfileProvider:

@@ -1,5 +1,6 @@
 """Date ranges in CV text ("Jan 2019 - Present", "2012 – 2017", "Sep. 2023 - Mar. 2024", "enero
-2020 - actualidad") and total experience with overlapping jobs merged.
+2020 - actualidad", "März 2021 – heute", "03.2019 - 02.2021", "seit 2020", "janvier 2020 -
+aujourd'hui") and total experience with overlapping jobs merged.
 
 Months are counted as integers ``year * 12 + (month - 1)``. A range that gives only years runs
 from January of its start year to January of its end year ("2012 – 2017" is five years); a
@@ -14,34 +15,42 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-# Month names (English and Spanish, full and abbreviated) by month number; seasons as their first month.
+# Month names (English, Spanish, German, French; full and abbreviated) by month number;
+# seasons as their first month.
 _MONTH_NAMES = (
-    (1, "jan january ene enero"),
-    (2, "feb february febrero"),
-    (3, "mar march marzo spring primavera"),
-    (4, "apr april abr abril"),
-    (5, "may mayo"),
-    (6, "jun june junio summer verano"),
-    (7, "jul july julio"),
-    (8, "aug august ago agosto"),
-    (9, "sep sept september septiembre setiembre fall autumn otoño"),
-    (10, "oct october octubre"),
-    (11, "nov november noviembre"),
-    (12, "dec december dic diciembre winter invierno"),
+    (1, "jan january ene enero januar jänner jaenner janv janvier"),
+    (2, "feb february febrero februar feber fév févr fevr février fevrier"),
+    (3, "mar march marzo mär märz maerz mrz mars spring primavera frühling printemps"),
+    (4, "apr april abr abril avr avril"),
+    (5, "may mayo mai"),
+    (6, "jun june junio juni juin summer verano sommer été"),
+    (7, "jul july julio juli juil juillet"),
+    (8, "aug august ago agosto août aout"),
+    (9, "sep sept september septiembre setiembre septembre fall autumn otoño herbst automne"),
+    (10, "oct october octubre okt oktober octobre"),
+    (11, "nov november noviembre novembre"),
+    (12, "dec december dic diciembre dez dezember déc décembre decembre winter invierno hiver"),
 )
 _MONTHS = {name: number for number, names in _MONTH_NAMES for name in names.split()}
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 _DATE = (
     rf"(?:(?:(?P<{{p}}m>{_MONTH})\.?,?\s+(?:de\s+|del\s+)?)?(?P<{{p}}y>{_YEAR})"
-    rf"|(?P<{{p}}nm>0?[1-9]|1[0-2])/(?P<{{p}}ny>{_YEAR}))"
+    rf"|(?P<{{p}}nm>0?[1-9]|1[0-2])[/.](?P<{{p}}ny>{_YEAR}))"
 )
 _PRESENT = (
-    r"(?P<present>present|current|currently|now|today|ongoing|actual|actualidad|presente|hoy|la\s+fecha)"
+    r"(?P<present>present|current|currently|now|today|ongoing|actual|actualidad|presente|hoy|la\s+fecha|"
+    r"heute|bis\s+heute|aktuell|derzeit|jetzt|laufend|dato|aujourd['’]hui|pr[ée]sent|actuel|"
+    r"actuellement|en\s+cours|ce\s+jour)"
 )
-_SEP = r"\s*(?:-|–|—|to|until|till|a|al|hasta)\s*"
+_SEP = r"\s*(?:-|–|—|to|until|till|a|al|hasta|bis|à|au|jusqu['’]à|jusqu['’]au)\s*"
 RANGE_RE = re.compile(
     r"(?<![\w/])" + _DATE.format(p="s") + _SEP + rf"(?:{_DATE.format(p='e')}|{_PRESENT})?(?![\w/])",
+    re.IGNORECASE,
+)
+# "since 2021", "seit März 2021", "depuis janvier 2020", "desde 2019": a current range.
+SINCE_RE = re.compile(
+    r"(?<![\w/])(?:since|seit|depuis|desde)\s+(?:(?:le|el|dem)\s+)?" + _DATE.format(p="s") + r"(?![\w/])",
     re.IGNORECASE,
 )
 _DANGLING = re.compile(r"\s*(?:-|–|—)\s*$")
@@ -109,6 +118,17 @@ def find_ranges(text: str) -> list[DateRange]:
             if e_index < s_index:
                 continue
         out.append(DateRange(s_index, e_index, _label(s_year, s_month), e_label, present, m.span()))
+    for m in SINCE_RE.finditer(text):
+        start = _part(m, "s")
+        if start is None or any(
+            r.span[0] <= m.start("sy" if m.group("sy") else "sny") < r.span[1] for r in out
+        ):
+            continue
+        s_year, s_month = start
+        out.append(
+            DateRange(month_index(s_year, s_month or 1), None, _label(s_year, s_month), None, True, m.span())
+        )
+    out.sort(key=lambda r: r.span)
     return out
 
 

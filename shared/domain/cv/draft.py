@@ -25,10 +25,10 @@ def draft_profile(cv_text: str, today: date, matcher: SkillMatcher) -> ProfileDr
     """The deterministic draft for ``cv_text``; ``today`` bounds open-ended date ranges."""
     text = clean_text(cv_text)
     sections = split_sections(text)
-    jobs = [job for s in of_kind(sections, "experience") for job in extract_jobs(list(s.lines))]
+    jobs = [job for s in of_kind(sections, "experience") for job in _dated_jobs(list(s.lines))]
     ranges = _experience_ranges(sections, jobs)
     present = reference_month(text, today)
-    years = total_years(ranges, present)
+    years = _years(text, ranges, present)
     headline = _headline(sections, jobs)
     recent = [j.item.title for j in _most_recent(jobs)]
     experience_text = "\n".join(s.text for s in sections if s.kind in ("experience", "summary", "header"))
@@ -45,6 +45,48 @@ def draft_profile(cv_text: str, today: date, matcher: SkillMatcher) -> ProfileDr
         certifications=cv_facts.certifications(sections),
         industries=cv_facts.industries(experience_text),
     )
+
+
+_STATED_YEARS = re.compile(
+    r"(?P<over>over|more\s+than|mehr\s+als|über|plus\s+de|más\s+de)?\s*"
+    r"(?<![\d.])(?P<n>\d{1,2}(?:[.,]5)?)\s*(?P<plus>\+)?\s*(?:years?|yrs?|jahre[n]?|años|ans)\s+"
+    r"(?:of\s+)?(?:(?:professional|industry|work|hands-on|relevant)\s+)?"
+    r"(?:experience|berufserfahrung|erfahrung|de\s+experiencia|d['’]exp[ée]rience)",
+    re.IGNORECASE,
+)
+
+
+def _years(text: str, ranges: list[DateRange], present: int) -> float | None:
+    """Years of experience: what the CV states about itself ("5 years of experience") when it
+    does, since its ranges may include study, research or side projects, and "Present" in an
+    old CV runs to today. "Over 20 years" / "20+ years" is a floor: a larger total of the ranges
+    is kept."""
+    computed = total_years(ranges, present)
+    stated = [
+        (float(m.group("n").replace(",", ".")), bool(m.group("over") or m.group("plus")))
+        for m in _STATED_YEARS.finditer(text)
+    ]
+    stated = [(n, floor) for n, floor in stated if 0 < n <= 50]
+    if not stated:
+        return computed
+    n, floor = max(stated)
+    if floor and computed is not None and computed > n:
+        return computed
+    return n
+
+
+def _dated_jobs(lines: list[str]) -> list[Job]:
+    """Jobs of one experience section; a current range no job claimed (moderncv prints the
+    first job's "2017 – Present" gutter after the list) goes to the first undated job."""
+    jobs = extract_jobs(lines)
+    claimed = {j.dates for j in jobs if j.dates is not None}
+    spare = [r for r in find_ranges("\n".join(lines)) if r.current and r not in claimed]
+    undated = [i for i, j in enumerate(jobs) if j.dates is None]
+    if len(spare) == 1 and undated:
+        i, dates = undated[0], spare[0]
+        item = jobs[i].item.model_copy(update={"start": dates.start_label, "end": None, "current": True})
+        jobs[i] = Job(item, dates)
+    return jobs
 
 
 def _skills(text: str, matcher: SkillMatcher) -> list[SkillItem]:

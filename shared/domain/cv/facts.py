@@ -5,9 +5,37 @@ from __future__ import annotations
 import re
 
 from shared.domain.cv.sections import Section, of_kind
+from shared.domain.language import guess_language
 from shared.domain.profiles import EducationItem, LanguageItem
 
 _LANGUAGES = {
+    "englisch": "English",
+    "anglais": "English",
+    "deutsch": "German",
+    "allemand": "German",
+    "französisch": "French",
+    "français": "French",
+    "francais": "French",
+    "spanisch": "Spanish",
+    "espagnol": "Spanish",
+    "italienisch": "Italian",
+    "italien": "Italian",
+    "portugiesisch": "Portuguese",
+    "portugais": "Portuguese",
+    "niederländisch": "Dutch",
+    "néerlandais": "Dutch",
+    "russisch": "Russian",
+    "russe": "Russian",
+    "chinesisch": "Chinese",
+    "chinois": "Chinese",
+    "japanisch": "Japanese",
+    "japonais": "Japanese",
+    "türkisch": "Turkish",
+    "turc": "Turkish",
+    "polnisch": "Polish",
+    "polonais": "Polish",
+    "arabisch": "Arabic",
+    "arabe": "Arabic",
     "english": "English",
     "inglés": "English",
     "ingles": "English",
@@ -81,12 +109,14 @@ _LANGUAGES = {
 _LEVEL = (
     r"native|mother tongue|bilingual|fluent|fluency|proficient|professional working|advanced|"
     r"intermediate|basic|elementary|conversational|beginner|[abc][12]|nativo|nativa|lengua materna|"
-    r"bilingüe|avanzado|avanzada|intermedio|intermedia|básico|básica|fluido|fluida"
+    r"bilingüe|avanzado|avanzada|intermedio|intermedia|básico|básica|fluido|fluida|muttersprache|"
+    r"muttersprachlich|fließend|fliessend|verhandlungssicher|sehr gut|gut|grundkenntnisse|"
+    r"langue maternelle|courant|bilingue|avancé|intermédiaire|notions|scolaire"
 )
 _LANG_WORD = re.compile(r"\b(" + "|".join(sorted(_LANGUAGES, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 _LEVEL_NEAR = re.compile(rf"\b({_LEVEL})\b", re.IGNORECASE)
 _FLUENT_IN = re.compile(
-    rf"\b(?P<level>{_LEVEL})\s+(?:in|en|speaker of|de)\s+(?P<lang>[A-Za-zÀ-ÿ]+)", re.IGNORECASE
+    rf"\b(?P<level>{_LEVEL})\s+(?:in|en|speaker of|de|auf)\s+(?P<lang>[A-Za-zÀ-ÿ]+)", re.IGNORECASE
 )
 
 _US_STATES = (
@@ -138,12 +168,16 @@ _LOCATION_RE = re.compile(
 _DEGREE = re.compile(
     r"\b(?:bachelors?|master|masters|b\.?\s?s\.?c?|m\.?\s?s\.?c?|b\.a\.|m\.a\.|b\.?tech|m\.?tech|meng|"
     r"beng|mba|ph\.?\s?d\.?|doctorate|doctor of|associate of|associate degree|diploma|licenciatura|"
-    r"licenciado|grado|máster|master's|doctorado|ingeniería|ingeniero|graduado|técnico superior)\b",
+    r"licenciado|grado|máster|master's|doctorado|ingeniería|ingeniero|graduado|técnico superior|"
+    r"m\.?\s?sc\.?|b\.?\s?sc\.?|diplom|diplom-\w+|staatsexamen|abitur|promotion|licence|"
+    r"maîtrise|doctorat|bts|dut|diplôme|ingénieur)\b",
     re.IGNORECASE,
 )
 _INSTITUTION = re.compile(
     r"\b(?:university|universidad|universitat|college|institute|instituto|school|escuela|polytechnic|"
-    r"politécnica|academy|postech|mit|ucla|uc berkeley)\b",
+    r"politécnica|academy|postech|mit|ucla|uc berkeley|universität|universitaet|hochschule|"
+    r"fachhochschule|tu|th|lmu|rwth|eth|epfl|université|universite|école|ecole|lycée|gymnasium|"
+    r"insa|sorbonne|polytechnique)\b",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(?:19[5-9]\d|20[0-4]\d)\b")
@@ -165,8 +199,29 @@ _INDUSTRIES = (
 )
 
 
+_CODE_NAMES = {
+    "en": "English",
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    "nl": "Dutch",
+    "pt": "Portuguese",
+    "it": "Italian",
+}
+CV_LANGUAGE_LEVEL = "working (the CV is written in it)"
+
+
 def languages(sections: list[Section], text: str) -> list[LanguageItem]:
-    """Spoken languages: names in a languages section, plus "fluent in X" anywhere."""
+    """Spoken languages: names in a languages section, "fluent in X" anywhere, and the CV's own
+    language (a CV written in English shows working English) when not listed already."""
+    found = _stated_languages(sections, text)
+    own = _CODE_NAMES.get(guess_language(text) or "")
+    if own is not None and all(item.name != own for item in found):
+        found.append(LanguageItem(name=own, level=CV_LANGUAGE_LEVEL))
+    return found
+
+
+def _stated_languages(sections: list[Section], text: str) -> list[LanguageItem]:
     found: dict[str, str | None] = {}
     for section in of_kind(sections, "languages"):
         for line in section.lines:
@@ -207,7 +262,7 @@ def education(sections: list[Section]) -> list[EducationItem]:
             if len(parts) > 1 and len(degree.split()) <= 2 and not _INSTITUTION.search(parts[1]):
                 degree = f"{parts[0]}, {parts[1]}"  # "B.Tech, Computer Science and Engineering"
             institution = next((p for p in parts[1:] if _INSTITUTION.search(p)), None)
-            window = [lines[j] for j in (i - 1, i + 1, i + 2) if 0 <= j < len(lines)]
+            window = [lines[j] for j in (i - 1, i + 1, i + 2, i - 2) if 0 <= j < len(lines)]
             if institution is None:
                 near = next((w for w in window if _INSTITUTION.search(w) and not _DEGREE.search(w)), None)
                 institution = re.split(r",|\||\(", near)[0].strip() if near else None

@@ -83,7 +83,14 @@ def _split_title(line: str, dates: DateRange | None) -> tuple[str, str | None]:
     text = line.strip()
     if dates is not None:
         text = re.sub(r"\b(?:19|20)\d\d\b.*$", "", text) if re.search(r"(?:19|20)\d\d", text) else text
-    text = re.sub(r"[\s,|–-]+$", "", text)
+    text = re.sub(r"[\s,|–—(\[:-]+$", "", text)
+    dashed = [p.strip() for p in re.split(r"\s+[–—-]\s+|\s+@\s+", text) if p.strip()]
+    if len(dashed) == 2 and "|" not in text and "," not in text:
+        # "Acme — Machine Learning Engineer", "ML Engineer – Acme"
+        first_titled = TITLE_RE.search(dashed[0]) is not None
+        second_titled = TITLE_RE.search(dashed[1]) is not None
+        if first_titled != second_titled:
+            return (dashed[0], dashed[1]) if first_titled else (dashed[1], dashed[0])
     if "|" in text:
         parts = [p.strip() for p in text.split("|") if p.strip()]
         titled = [p for p in parts if TITLE_RE.search(p)]
