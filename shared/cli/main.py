@@ -13,12 +13,14 @@ import click
 COMMANDS: dict[str, str] = {
     "extract": "shared.cli.extract:extract",
     "match": "shared.cli.match:match",
+    "matches": "shared.cli.matches:matches",
     "profile": "shared.cli.profile:profile",
     "serve": "shared.cli.serve:serve",
     "sources": "shared.cli.sources:sources",
     "crawl": "shared.cli.crawl:crawl",
     "runs": "shared.cli.runs:runs",
     "token": "shared.cli.token:token",
+    "upload": "shared.cli.upload:upload",
 }
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
+from shared.cli.stack_data import data_dir_option, open_stack
 from shared.domain.runs import RunStatus
 
 
@@ -18,13 +21,13 @@ def runs() -> None:
     "--status", type=click.Choice([s.value for s in RunStatus]), default=None, help="Only this status."
 )
 @click.option("--limit", type=click.IntRange(1, 100), default=20, show_default=True)
-def list_runs(source_id: str | None, status: str | None, limit: int) -> None:
+@data_dir_option
+def list_runs(source_id: str | None, status: str | None, limit: int, data_dir: Path | None) -> None:
     """Runs, newest first."""
-    from shared.bootstrap import container
     from shared.services.run_ledger import RunLedger
 
     items, _ = (
-        container()
+        open_stack(data_dir)
         .make(RunLedger)
         .list(source_id=source_id, status=RunStatus(status) if status else None, limit=limit)
     )
@@ -40,14 +43,14 @@ def list_runs(source_id: str | None, status: str | None, limit: int) -> None:
 
 @runs.command("show")
 @click.argument("run_id")
-def show(run_id: str) -> None:
+@data_dir_option
+def show(run_id: str, data_dir: Path | None) -> None:
     """One run as JSON."""
-    from shared.bootstrap import container
     from shared.domain.errors import NotFound
     from shared.services.run_ledger import RunLedger
 
     try:
-        run = container().make(RunLedger).get(run_id)
+        run = open_stack(data_dir).make(RunLedger).get(run_id)
     except NotFound as err:
         raise click.ClickException(err.message) from None
     click.echo(run.model_dump_json(indent=2))

@@ -1,19 +1,26 @@
-"""``career sources``: parse a saved payload, and manage the local source registry."""
+"""``career sources``: parse or import a saved payload, and manage the source registry."""
 
 from __future__ import annotations
 
 import json
+import re
+import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from shared.cli.stack_data import data_dir_option, open_stack, progress, wait_for_matching
 from shared.domain.errors import CareerError
 from shared.sources.registry import KINDS
+
+if TYPE_CHECKING:
+    from shared.bootstrap import Container
 
 
 @click.group()
 def sources() -> None:
-    """Job sources: parse payloads, list and register sources."""
+    """Job sources: add, list, import a saved board payload, parse one offline."""
 
 
 @sources.command("parse")
@@ -41,8 +48,10 @@ def parse(kind: str, board: str, path: Path) -> None:
 @click.option("--user-agent", default=None, help="User-Agent the source's terms ask for.")
 @click.option("--rate", type=float, default=30.0, show_default=True, help="Max requests per minute.")
 @click.option("--attribution", default=None, help="Attribution / link-back rule shown with the offers.")
-@click.option("--disabled", is_flag=True, help="Register without crawling it on schedule.")
+@click.option("--disabled", is_flag=True, help="Add it without crawling it on schedule.")
+@data_dir_option
 def add(
+    data_dir: Path | None,
     kind: str,
     board: str,
     source_id: str | None,
@@ -53,10 +62,9 @@ def add(
     attribution: str | None,
     disabled: bool,
 ) -> None:
-    """Create or update a job source in the local registry."""
+    """Add a job source to the registry (or update it)."""
     from pydantic import ValidationError
 
-    from shared.bootstrap import container
     from shared.domain.job_sources import SourceTerms
     from shared.services.sources import SourceService, SourceSpec
 
@@ -76,19 +84,19 @@ def add(
             enabled=not disabled,
             terms=terms,
         )
-        source, created = container().make(SourceService).save(spec)
+        source, created = open_stack(data_dir).make(SourceService).save(spec)
     except (ValidationError, CareerError) as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"{'created' if created else 'updated'} {source.id} ({source.kind}:{source.board})")
 
 
 @sources.command("list")
-def list_sources() -> None:
-    """List registered job sources."""
-    from shared.bootstrap import container
+@data_dir_option
+def list_sources(data_dir: Path | None) -> None:
+    """List the job sources of the registry."""
     from shared.services.sources import SourceService
 
-    service = container().make(SourceService)
+    service = open_stack(data_dir).make(SourceService)
     cursor: str | None = None
     while True:
         items, cursor = service.list(limit=100, cursor=cursor)
@@ -98,3 +106,89 @@ def list_sources() -> None:
             click.echo(f"{s.id}\t{s.kind}\t{s.board}\t{state}\toffers={s.offer_count}\tlast={last}")
         if cursor is None:
             return
+
+
+@sources.command("import")
+@click.option("--kind", required=True, type=click.Choice(KINDS), help="Source kind of the payloads.")
+@click.option(
+    "--source-id",
+    default=None,
+    help="Source the offers belong to (default '<kind>-<file name>'; added, disabled, when missing).",
+)
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--wait",
+    type=click.FloatRange(0, 3600),
+    default=60,
+    show_default=True,
+    help="Seconds to wait for the running stack to match the imported offers (0: do not wait).",
+)
+@data_dir_option
+def import_payloads(
+    kind: str, source_id: str | None, files: tuple[Path, ...], wait: float, data_dir: Path | None
+) -> None:
+    """Load saved board payloads through the crawl path: a run each, upserted offers, matching.
+
+    Each FILE is one board as its API answers it (what `curl` or a browser saved). A source
+    that does not exist yet is added disabled, so the scheduler never fetches it; offers the
+    payload no longer lists are closed, as after a crawl. Exit 1 when a run failed.
+    """
+    if source_id is not None and len(files) > 1:
+        raise click.UsageError("--source-id names one source: give one FILE with it")
+    from shared.services.runs import RunService
+
+    stack = open_stack(data_dir)
+    runs = stack.make(RunService)
+    lines: list[str] = []
+    failed = False
+    with progress(files, "importing", _name) as bar:
+        for path in bar:
+            try:
+                target = _import_source(stack, kind, source_id, path)
+                run = runs.import_payload(target, path.read_bytes(), f"import-{uuid.uuid4().hex[:12]}")
+            except CareerError as err:
+                lines.append(f"{path}\tERROR\t{err.failure_class}: {err.message}")
+                failed = True
+                continue
+            s = run.stats
+            detail = f"offers={s.fetched} new={s.new} updated={s.updated} "
+            detail += f"unchanged={s.unchanged} closed={s.closed}"
+            if run.failure_class is not None:
+                detail, failed = f"{run.failure_class}: {run.error}", True
+            lines.append(f"{run.source_id}\t{run.status}\t{run.id}\t{detail}")
+    for line in lines:
+        click.echo(line)
+    if wait and not wait_for_matching(stack, timeout_s=wait):
+        click.echo(
+            "matching is still pending: it runs while `career serve` runs on this data folder", err=True
+        )
+    if failed:
+        raise SystemExit(1)
+
+
+def _name(path: Path | None) -> str:
+    return path.name if path is not None else ""
+
+
+def _import_source(stack: Container, kind: str, source_id: str | None, path: Path) -> str:
+    """The id of the source a payload goes to; added (disabled) when it does not exist yet."""
+    from shared.domain.errors import InvalidInput, NotFound
+    from shared.domain.job_sources import default_source_id
+    from shared.services.sources import SourceService, SourceSpec
+
+    service = stack.make(SourceService)
+    board = re.sub(r"[^A-Za-z0-9_-]+", "-", path.name.split(".", 1)[0]).strip("-") or kind
+    wanted = source_id or default_source_id(kind, board)
+    try:
+        existing = service.get(wanted)
+    except NotFound:
+        service.save(SourceSpec(id=wanted, kind=kind, board=board, enabled=False))
+        return wanted
+    if existing.kind != kind:
+        raise InvalidInput(
+            f"job source {wanted} is of kind {existing.kind}, not {kind}",
+            detail={"source_id": wanted, "kind": existing.kind},
+        )
+    return wanted

@@ -23,7 +23,8 @@ from shared.domain.failures import FailureClass
 from shared.domain.model import DomainModel
 
 SCHEMA_VERSION = 1
-Trigger = Literal["schedule", "operator", "callback", "cli"]
+# "import": a saved board payload loaded with `career sources import` (offline users, tests).
+Trigger = Literal["schedule", "operator", "callback", "cli", "import"]
 
 
 class RunStatus(StrEnum):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from shared.domain.errors import CareerError
+from shared.domain.errors import CareerError, Conflict
 from shared.domain.failures import FailureClass
 from shared.domain.job_sources import EXTERNAL, JobSource, Validators
 from shared.domain.offers import JobOffer
@@ -117,6 +117,30 @@ class RunService:
             )
         stats = outcome.stats.model_copy(update={"requests": requests})
         return self.ledger.complete(run.id, stats, validators=validators, offer_count=outcome.open_count)
+
+    def import_payload(self, source_id: str, payload: bytes, request_id: str) -> Run:
+        """Load a saved board payload through the crawl path: a run, the upsert, offer-events.
+
+        The payload is the whole board as its API answers it, so offers it no longer lists
+        close, as after a crawl. A payload that does not parse fails the run with its class.
+        """
+        started = self.ledger.open(source_id, request_id, "import")
+        if started.run.request_id != request_id:
+            raise Conflict(
+                f"job source {source_id} has an active run {started.run.id}; try again when it ends",
+                detail={"source_id": source_id, "run_id": started.run.id},
+            )
+        if started.run.status != RunStatus.PENDING:
+            return started.run  # the same import again
+        run, moved = self.ledger.begin(started.run.id)
+        if not moved:
+            return run
+        try:
+            source = self.sources.get(source_id)
+            offers = adapter(source.kind).parse(payload, board=source.board, company=source.company)
+        except CareerError as err:
+            return self.ledger.fail(run.id, err.failure_class, err.message)
+        return self.record(run, source, offers, complete=True, fetched=len(offers))
 
     def sweep(self) -> list[Run]:
         """Fail runs stuck past their lease with TIMEOUT."""
