@@ -6,6 +6,10 @@
 - 429: retried after Retry-After (bounded); then TransientError SOURCE_RATE_LIMITED.
 - 5xx, 408, timeouts, connection errors: retried with backoff; then TransientError
   SOURCE_UNAVAILABLE.
+- a host name that does not resolve (no network, or no such host): PermanentError
+  SOURCE_UNAVAILABLE at once, with ``detail.offline``; retrying within one crawl cannot
+  help, the next scheduled crawl tries again. The first one in a process is logged as a
+  WARNING, the rest quietly (a machine with no network would otherwise log it per source).
 - a malformed URL or unsupported scheme, a redirect loop: PermanentError SOURCE_UNAVAILABLE;
   a body that does not decode (bad gzip): PermanentError SOURCE_PARSE_ERROR. No retry.
 
@@ -15,7 +19,10 @@ and the failure is classed, so a crawl never blocks its worker for minutes.
 
 from __future__ import annotations
 
+import logging
 import random
+import socket
+import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -27,6 +34,7 @@ from shared.domain.errors import PermanentError, TransientError
 from shared.domain.failures import FailureClass
 from shared.ports import HttpResponse
 
+_log = logging.getLogger("career.fetcher")
 DEFAULT_USER_AGENT = "career-assistant-crawler/1.0 (job board API client)"
 _RETRY_STATUS = frozenset({408, 500, 502, 503, 504})
 
@@ -102,6 +110,14 @@ class HttpxFetcher:
                     f"{_host(url)} timed out", failure_class=FailureClass.SOURCE_UNAVAILABLE
                 )
                 last.__cause__ = err
+            except httpx.ConnectError as err:
+                if _unresolved(err):
+                    raise _offline(url) from err
+                last = TransientError(
+                    f"{_host(url)} unreachable ({err.__class__.__name__})",
+                    failure_class=FailureClass.SOURCE_UNAVAILABLE,
+                )
+                last.__cause__ = err
             except httpx.TransportError as err:
                 last = TransientError(
                     f"{_host(url)} unreachable ({err.__class__.__name__})",
@@ -143,6 +159,46 @@ class HttpxFetcher:
     def _delay(self, attempt: int) -> float:
         # Exponential backoff with jitter, so parallel crawls don't retry in lockstep.
         return float(self._backoff_s * (2 ** (attempt - 1)) * (0.5 + random.random() / 2))
+
+
+class _OfflineNotice:
+    """Says once per process that host names do not resolve (a machine with no network)."""
+
+    def __init__(self) -> None:
+        self._said = threading.Event()
+
+    def error(self, url: str) -> PermanentError:
+        """The classed error for ``url``; the first one in a process is logged as a WARNING."""
+        if not self._said.is_set():
+            self._said.set()
+            _log.warning(
+                "job boards unreachable: %s does not resolve (no network?); crawls fail as "
+                "SOURCE_UNAVAILABLE until it returns (said once)",
+                _host(url),
+                extra={"fields": {"failure_class": FailureClass.SOURCE_UNAVAILABLE}},
+            )
+        return PermanentError(
+            f"{_host(url)} does not resolve (no network?)",
+            failure_class=FailureClass.SOURCE_UNAVAILABLE,
+            detail={"offline": True},
+        )
+
+
+_offline_notice = _OfflineNotice()
+
+
+def _offline(url: str) -> PermanentError:
+    return _offline_notice.error(url)
+
+
+def _unresolved(err: httpx.ConnectError) -> bool:
+    """True when the connection failed because the host name did not resolve."""
+    cause: BaseException | None = err
+    while cause is not None:
+        if isinstance(cause, socket.gaierror):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return "Name or service not known" in str(err) or "Temporary failure in name resolution" in str(err)
 
 
 def _classify(response: HttpResponse) -> PermanentError | TransientError:

@@ -17,6 +17,7 @@ COMMANDS: dict[str, str] = {
     "profile": "shared.cli.profile:profile",
     "serve": "shared.cli.serve:serve",
     "sources": "shared.cli.sources:sources",
+    "status": "shared.cli.status:status",
     "crawl": "shared.cli.crawl:crawl",
     "runs": "shared.cli.runs:runs",
     "token": "shared.cli.token:token",

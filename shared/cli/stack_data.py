@@ -76,13 +76,15 @@ def progress(items: Sequence[T], label: str, show: Callable[[T | None], str | No
 def wait_for_matching(stack: Container, *, timeout_s: float) -> bool:
     """Wait until the running stack has matched what was just published (local backend only).
 
-    Offer events are delivered by the ``career serve`` process that owns the data folder; a
-    line on a terminal counts them down. False when they are still pending at the deadline
-    (the stack is not running: matching happens when it starts).
+    Offer events (and profiles being generated) are delivered by the ``career serve`` process
+    that owns the data folder; a line on a terminal counts them down. False when they are still
+    pending at the deadline (the stack is not running: matching happens when it starts).
     """
     if stack.settings.backend != "local":
         return True
+    # Profiles still being generated feed matching too (profile-events), so they count.
     channels = [s.name for s in stack.topology.subscriptions if s.function == "match_offers"]
+    channels += [q.name for q in stack.topology.queues if q.function == "generate_profile"]
     deadline = time.monotonic() + timeout_s
     shown = sys.stderr.isatty()
     while (pending := sum(stack.delivery.pending(c) for c in channels)) > 0:

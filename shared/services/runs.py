@@ -76,7 +76,11 @@ class RunService:
                 validators=validators,
             )
         except CareerError as err:
-            _log.warning(
+            # With no network every source fails alike: the fetcher says so once; each run
+            # still records its failure, logged quietly instead of once per source.
+            offline = err.detail.get("offline") is True
+            _log.log(
+                logging.INFO if offline else logging.WARNING,
                 "crawl of %s failed: %s",
                 run.source_id,
                 err.message,

@@ -175,6 +175,23 @@ class SqliteDocumentStore:
             self.reads += 1
         return Snapshot(f"{parent}/{doc_id}", loads(row[0])), int(row[1])
 
+    def count_group(self, collection_id: str, field: str | None = None) -> list[tuple[str, Any, int]]:
+        """(parent, value of ``field``, count) over every collection named ``collection_id``.
+
+        A collection-group count, for summaries of the local stack (`career status`). The
+        value is a scalar as stored, None when absent or null, JSON text for a map or list.
+        """
+        if not collection_id.replace("_", "").isalnum() or (field and not field.replace("_", "").isalnum()):
+            raise InvalidInput(f"not a collection id and a top-level field: {collection_id!r}, {field!r}")
+        value = f"json_extract(data, '$.{field}')" if field else "NULL"
+        sql = (
+            f"SELECT parent, {value} AS value, count(*) FROM documents "  # noqa: S608 - names checked above
+            "WHERE parent = :cid OR substr(parent, -length(:suffix)) = :suffix GROUP BY parent, value"
+        )
+        with self._lock:
+            rows = self._conn.execute(sql, {"cid": collection_id, "suffix": "/" + collection_id}).fetchall()
+        return [(str(parent), found, int(count)) for parent, found, count in rows]
+
     def get(self, path: str) -> Snapshot | None:
         """The document at ``path``, or None."""
         return self._read(*split_document_path(path))[0]
