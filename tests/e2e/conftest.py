@@ -22,7 +22,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     env = environment(secrets.token_urlsafe(48))
     process = ManagedProcess(
         name="career-serve",
-        argv=[str(CAREER), "serve", "--port", "0", "--data-dir", str(data_dir), "--no-scheduler"],
+        # No default sources: a test must never crawl the real boards.
+        argv=[
+            str(CAREER),
+            "serve",
+            "--port",
+            "0",
+            "--data-dir",
+            str(data_dir),
+            "--no-scheduler",
+            "--no-default-sources",
+        ],
         env=env,
         log_dir=root / "logs",
         pid_dir=root / "pids",

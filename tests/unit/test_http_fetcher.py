@@ -211,3 +211,39 @@ class TestPoliteFetcher:
         PoliteFetcher(inner, user_agent="acme-bot/1").get("https://b.example/jobs", headers={"Accept": "x"})
 
         assert inner.headers == [{"Accept": "x", "User-Agent": "acme-bot/1"}]
+
+
+def _unresolvable(request: httpx.Request) -> httpx.Response:
+    # What httpx raises when the resolver knows no such host (or there is no network).
+    try:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    except socket.gaierror as err:
+        raise httpx.ConnectError("[Errno -2] Name or service not known", request=request) from err
+
+
+class TestOffline:
+    def test_an_unresolvable_host_fails_at_once_as_source_unavailable(self, sleeps: list[float]) -> None:
+        fetcher = HttpxFetcher(
+            transport=httpx.MockTransport(_unresolvable), max_attempts=3, sleep=sleeps.append
+        )
+
+        with pytest.raises(PermanentError) as caught:
+            fetcher.get("https://boards.example.test/v1/jobs")
+
+        assert caught.value.failure_class == FailureClass.SOURCE_UNAVAILABLE
+        assert caught.value.detail == {"offline": True}
+        assert (fetcher.attempts, sleeps) == (1, [])
+
+    def test_says_so_once_per_process(self, caplog: pytest.LogCaptureFixture, monkeypatch: Any) -> None:
+        from shared.adapters import http_fetcher
+
+        monkeypatch.setattr(http_fetcher, "_offline_notice", http_fetcher._OfflineNotice())
+        fetcher = HttpxFetcher(transport=httpx.MockTransport(_unresolvable))
+
+        for _ in range(3):
+            with pytest.raises(PermanentError):
+                fetcher.get("https://boards.example.test/v1/jobs")
+
+        warnings = [r for r in caplog.records if r.name == "career.fetcher" and r.levelname == "WARNING"]
+        assert len(warnings) == 1
+        assert "does not resolve" in warnings[0].getMessage()
