@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 PORT ?= 8080
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-unit test-contract test-e2e test-infra lint fmt bench bundle infra-inventory clean emulators-install test-emulators run-emulated
+.PHONY: lock audit install run test test-unit test-contract test-e2e test-infra lint fmt bench bundle infra-inventory clean emulators-install test-emulators run-emulated
 
 # Emulators: firebase-tools from emulators/package-lock.json, the Cloud Tasks emulator in a venv of its own.
 EMU := .emulators
@@ -61,9 +61,18 @@ test-e2e: install
 test-infra: install
 	$(BIN)/python -m pytest tests/infra $(PYTEST_ARGS)
 
-# One deterministic, content-hashed archive per function: build/bundles/<name>-<sha>.zip
+# One deterministic, content-hashed archive per function: build/bundles/<name>-<sha>.zip,
+# installing its hash-pinned lock (infra/locks/), with its CycloneDX SBOM <name>-<sha>.cdx.json
 bundle: install
 	$(BIN)/python -m infra.bundle
+
+# Re-resolve the hash-pinned lock of every requirements set (needs the package registry).
+lock: install
+	$(BIN)/python -m infra.locks update
+
+# Known vulnerabilities in every lock (pip-audit; needs the vulnerability service, so CI only).
+audit: install
+	$(BIN)/python -m infra.locks audit
 
 # Every resource the Pulumi program declares, under mocks (no cloud, no Pulumi CLI).
 infra-inventory: install

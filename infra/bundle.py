@@ -1,13 +1,15 @@
 """Deterministic, content-hashed deployable archives, one per function.
 
 Each archive holds ``main.py`` at its root (from ``functions/<name>/main.py``), the whole
-``shared/`` package, a ``requirements.txt`` generated from pyproject.toml's runtime
-dependencies, and hash-checked bytecode of every source (infra/bytecode.py). Entries are
+``shared/`` package, a ``requirements.txt`` that is the hash-pinned lock of its requirements
+set (infra/locks.py; refused when pyproject.toml changed since the lock), and hash-checked
+bytecode of every source (infra/bytecode.py). Entries are
 sorted, timestamps fixed at 1980-01-01, permissions fixed, stray caches left out, so the same
 sources always give the same bytes and the same name: an unchanged function never redeploys
 (docs/decisions/0071-content-hashed-function-archives.md).
 
-Run ``python -m infra.bundle`` (``make bundle``) to write build/bundles/<name>-<sha>.zip.
+Run ``python -m infra.bundle`` (``make bundle``) to write build/bundles/<name>-<sha>.zip and,
+beside it, its CycloneDX bill of materials <name>-<sha>.cdx.json (infra/sbom.py).
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from infra import sbom
 from infra.bytecode import bytecode_entries
+from infra.locks import LockError, pins, read_lock
 from shared.topology import OPTIONAL_PACKAGES, TOPOLOGY, Topology
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
@@ -52,6 +56,11 @@ class Bundle:
     def object_name(self) -> str:
         """Name of the archive in the sources bucket: changes exactly when the content does."""
         return f"{self.function}-{self.digest}.zip"
+
+    @property
+    def sbom_path(self) -> Path:
+        """The archive's CycloneDX bill of materials, written beside it."""
+        return self.path.with_name(f"{self.function}-{self.digest}.cdx.json")
 
 
 def requirements(root: Path, packages: Collection[str] = ()) -> str:
@@ -120,9 +129,12 @@ def build(
     shared: Sequence[Entry] | None = None,
     packages: Collection[str] = (),
 ) -> Bundle:
-    """Build ``function``'s archive into ``out_dir`` (kept as is when already there)."""
-    reqs = requirements(root, packages).encode()
-    entries = [*function_entries(root, function), ("requirements.txt", reqs)]
+    """Build ``function``'s archive and its SBOM into ``out_dir`` (kept as they are when there)."""
+    try:
+        locked = read_lock(root, packages, requirements(root, packages))
+    except LockError as err:
+        raise BundleError(str(err)) from err
+    entries = [*function_entries(root, function), ("requirements.txt", locked.encode())]
     entries.extend(package_entries(root) if shared is None else shared)
     entries.extend(bytecode_entries(entries))  # a cold instance imports, it does not compile
     data = archive(entries)
@@ -133,7 +145,19 @@ def build(
         partial = bundle.path.with_suffix(".part")
         partial.write_bytes(data)
         partial.replace(bundle.path)  # atomic: a crashed build never leaves a truncated archive
+    if not bundle.sbom_path.is_file():
+        document = sbom.bom(function, digest, pins(locked), _version(root))
+        partial = bundle.sbom_path.with_suffix(".part")
+        partial.write_text(sbom.dumps(document), encoding="utf-8")
+        partial.replace(bundle.sbom_path)
     return bundle
+
+
+def _version(root: Path) -> str:
+    try:
+        return str(tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"])
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return "0"
 
 
 def build_all(
@@ -166,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"bundle: {err}\n")
         return 1
     for bundle in bundles.values():
-        sys.stdout.write(f"{bundle.path} {bundle.digest}\n")
+        sys.stdout.write(f"{bundle.path} {bundle.digest} {bundle.sbom_path}\n")
     return 0
 
 

@@ -144,6 +144,17 @@ class DocumentStore(Protocol):
     def batch(self) -> WriteBatch: ...
 
 
+@runtime_checkable
+class GroupScan(Protocol):
+    """Reads every document of a collection group (all collections with one id, at any depth).
+
+    Pages come in the store's path order; ``after`` is the path of the last document of the
+    previous page. Both stores implement it next to DocumentStore; data migrations need it.
+    """
+
+    def scan_group(self, group: str, *, after: str | None = None, limit: int = 300) -> list[Snapshot]: ...
+
+
 # --------------------------------------------------------------------------- blobs
 @dataclass(frozen=True)
 class SignedUpload:

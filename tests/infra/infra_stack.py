@@ -20,9 +20,10 @@ SECRET_VALUE = "plain-secret-value-7f3a"
 
 
 def make_source_tree(root: Path, topology: Topology) -> Path:
-    """A minimal repository: pyproject.toml, a small ``shared`` package and every function's main.py."""
+    """A minimal repository: pyproject.toml and its locks, a small ``shared`` package, every main.py."""
     root.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    shutil.copytree(REPO / "infra" / "locks", root / "infra" / "locks")
     (root / "shared" / "__pycache__").mkdir(parents=True)
     (root / "shared" / "__init__.py").write_text('"""Shared package."""\n')
     (root / "shared" / "topology.py").write_text("TOPOLOGY = None\n")

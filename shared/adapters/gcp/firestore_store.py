@@ -181,6 +181,15 @@ class FirestoreDocumentStore:
         self.reads += len(docs)
         return [Snapshot(f"{query.collection}/{d.id}", to_data(d)) for d in docs]
 
+    def scan_group(self, group: str, *, after: str | None = None, limit: int = 300) -> list[Snapshot]:
+        """Documents of every collection called ``group``, in document-path order, after ``after``."""
+        built = self.client.collection_group(group).order_by("__name__")
+        if after is not None:
+            built = built.start_after({"__name__": self.client.document(_checked(after))})
+        docs = self._call(lambda: list(built.limit(limit).stream()))
+        self.reads += len(docs)
+        return [Snapshot(d.reference.path, to_data(d)) for d in docs]
+
     # ------------------------------------------------------------------ writes
     def create(self, path: str, data: Data) -> None:
         """Create a document; AlreadyExists when present."""

@@ -228,6 +228,22 @@ class SqliteDocumentStore:
             self.reads += len(found)
         return found
 
+    def scan_group(self, group: str, *, after: str | None = None, limit: int = 300) -> list[Snapshot]:
+        """Documents of every collection called ``group``, ordered by (parent, id), after ``after``."""
+        if "/" in group or not group:
+            raise InvalidInput(f"{group!r} is not a collection id", detail={"group": group})
+        where = "(parent = :group OR parent LIKE :nested ESCAPE '!')"
+        params: dict[str, Any] = {"group": group, "nested": "%/" + _like(group), "limit": limit}
+        if after is not None:
+            after_parent, after_id = split_document_path(after)
+            where += " AND (parent > :ap OR (parent = :ap AND id > :ai))"
+            params.update(ap=after_parent, ai=after_id)
+        sql = f"SELECT parent, id, data FROM documents WHERE {where} ORDER BY parent, id LIMIT :limit"  # noqa: S608
+        with self._lock:
+            rows = self._conn.execute(sql, params).fetchall()
+            self.reads += len(rows)
+        return [Snapshot(f"{parent}/{doc_id}", loads(text)) for parent, doc_id, text in rows]
+
     # ------------------------------------------------------------------ writes
     def create(self, path: str, data: Data) -> None:
         """Create a document; AlreadyExists when present."""
@@ -315,3 +331,8 @@ class SqliteDocumentStore:
             "ON CONFLICT (parent, id) DO UPDATE SET data = excluded.data, version = excluded.version",
             (*key, text, seq),
         )
+
+
+def _like(text: str) -> str:
+    """``text`` as a literal inside a LIKE pattern (escape character ``!``)."""
+    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
