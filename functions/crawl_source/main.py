@@ -22,7 +22,13 @@ def handle(task: Task, container: Container) -> dict[str, Any]:
     """Decode the CrawlTask and run the crawl; the run records any failure with its class."""
     request = decode(CrawlTask, task.payload)
     bind(source_id=request.source_id)
-    run = container.make(RunService).crawl(request.source_id, request.request_id, trigger=request.trigger)
+    run = container.make(RunService).crawl(
+        request.source_id,
+        request.request_id,
+        trigger=request.trigger,
+        retry=task.retry_count > 0,
+        final_attempt=task.final_attempt,
+    )
     bind(run_id=run.id)
     return {"run_id": run.id, "run_status": run.status.value}
 

@@ -13,7 +13,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from shared.domain.documents import Document, DocumentState, collection
-from shared.domain.errors import NotFound
+from shared.domain.errors import NotFound, PermanentError
 from shared.domain.failures import FailureClass
 from shared.messages import ExtractionTask, ProfileTask, enqueue
 from shared.services.documents import transition
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 TEXT_CONTENT_TYPE = "text/plain; charset=utf-8"
 _GAVE_UP = "We could not process this PDF after several attempts; try uploading it again."
+_STORAGE = "We could not store this document's text; retry it."
 
 
 def _startable(document: Document) -> bool:
@@ -80,6 +81,16 @@ class DocumentExtraction:
             return _summary(started)
         try:
             return self._complete(path, request, started)
+        except PermanentError as err:
+            # The task is acknowledged on a PermanentError, so no later attempt will settle the
+            # document: settle it now (restartable INTERNAL: the PDF itself was not at fault).
+            _log.warning("extraction failed permanently: %s", type(err).__name__)
+            done = self._finish(
+                path, lambda d: d.failed(FailureClass.INTERNAL, _STORAGE, at=self._clock.now())
+            )
+            if done is None:
+                return {"document_id": request.document_id, "state": "DELETED"}
+            return _summary(done)
         except Exception:
             if final_attempt:
                 self._finish(path, lambda d: d.failed(FailureClass.INTERNAL, _GAVE_UP, at=self._clock.now()))

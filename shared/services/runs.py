@@ -3,8 +3,8 @@
 Failures are recorded on the run with their class and the call returns normally: the
 fetcher already retried 5xx/429 with backoff, so a task retry would only repeat that, and
 the next scheduled crawl starts afresh. Only unexpected errors (bugs, store outages) are
-raised after the run is marked FAILED/INTERNAL, so the task queue retries and dead-letters
-them. A 304 answer completes the run with everything unchanged and no offer written.
+raised, leaving the run RUNNING so the queue's retry resumes it; on the queue's final attempt
+the run is marked FAILED/INTERNAL first and the error still raised, so it is dead-lettered. A 304 answer completes the run with everything unchanged and no offer written.
 """
 
 from __future__ import annotations
@@ -42,17 +42,32 @@ class RunService:
         self.sources = SourceService(store, clock)
         self.offers = OfferUpsert(Offers(store))
 
-    def crawl(self, source_id: str, request_id: str, *, trigger: Trigger = "schedule") -> Run:
-        """Run this crawl request for the source, unless it already ran or another run is active."""
-        started = self.ledger.open(source_id, request_id, trigger)
-        if started.run.status != RunStatus.PENDING or started.run.request_id != request_id:
-            return started.run  # a duplicate delivery, or the source's active run belongs to another request
-        run, moved = self.ledger.begin(started.run.id)
-        if not moved:
-            return run
-        return self.execute(run)
+    def crawl(
+        self,
+        source_id: str,
+        request_id: str,
+        *,
+        trigger: Trigger = "schedule",
+        retry: bool = False,
+        final_attempt: bool = True,
+    ) -> Run:
+        """Run this crawl request for the source, unless it already ran or another run is active.
 
-    def execute(self, run: Run) -> Run:
+        ``retry``: this delivery is the queue retrying an attempt that raised, so a RUNNING run
+        of this very request is resumed (its attempt crashed) instead of acknowledged.
+        """
+        run = self.ledger.open(source_id, request_id, trigger).run
+        if run.request_id != request_id:
+            return run  # the source's active run belongs to another request
+        if run.status == RunStatus.PENDING:
+            run, moved = self.ledger.begin(run.id)
+            if not moved:
+                return run
+        elif not (retry and run.status == RunStatus.RUNNING):
+            return run  # a duplicate delivery of a run that is running or finished
+        return self.execute(run, final_attempt=final_attempt)
+
+    def execute(self, run: Run, *, final_attempt: bool = True) -> Run:
         """Fetch the board of a RUNNING run and record the outcome."""
         try:
             source = self.sources.get(run.source_id)
@@ -88,7 +103,10 @@ class RunService:
             )
             return self.ledger.fail(run.id, err.failure_class, err.message)
         except Exception as err:
-            self.ledger.fail(run.id, FailureClass.INTERNAL, f"{err.__class__.__name__}: {err}")
+            # Before the last attempt the run stays RUNNING, so the queue's retry resumes it
+            # (a FAILED run would make the retry a no-op: never retried, never dead-lettered).
+            if final_attempt:
+                self.ledger.fail(run.id, FailureClass.INTERNAL, f"{err.__class__.__name__}: {err}")
             raise
 
     def record(

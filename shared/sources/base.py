@@ -91,6 +91,10 @@ def load_json(payload: bytes, kind: str) -> Any:
         return json.loads(payload.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise parse_error(kind, f"payload is not JSON ({err.__class__.__name__})") from None
+    except RecursionError:  # a board's JSON nested past the parser's depth: unreadable, not a bug
+        raise parse_error(kind, "payload is nested too deeply") from None
+    except ValueError:  # an integer past the interpreter's digit limit
+        raise parse_error(kind, "payload holds a number too long to read") from None
 
 
 def items(doc: Any, kind: str, key: str | None) -> list[dict[str, Any]]:

@@ -266,9 +266,67 @@ class TestFailures:
 
         assert all(d["closed_at"] is None for d in offers_of(store).values())
 
+    @pytest.mark.parametrize(
+        "payload",
+        [b"[" * 100_000 + b"]" * 100_000, b'{"jobs": [{"id": ' + b"9" * 5000 + b"}]}"],
+        ids=["nested-100000", "5000-digits"],
+    )
+    def test_an_unreadable_board_payload_is_a_parse_error_not_internal(
+        self, service: RunService, board: JobBoardServer, payload: bytes
+    ) -> None:
+        board.script(GREENHOUSE, Reply(200, payload))
+
+        run = service.crawl(register(service, board), "r1")
+
+        assert (run.status, run.failure_class) == (RunStatus.FAILED, FailureClass.SOURCE_PARSE_ERROR)
+
+    def test_an_unexpected_error_leaves_the_run_for_the_retry_then_dead_letters(
+        self, service: RunService, board: JobBoardServer, kit_jobs: dict[str, Any]
+    ) -> None:
+        # Before: the first attempt marked the run FAILED(INTERNAL), so the retry found it
+        # finished and acknowledged it: never retried, never dead-lettered.
+        board.script(GREENHOUSE, Reply(200, body(kit_jobs)))
+        source_id = register(service, board)
+        broken = _Exploding(service)
+
+        with pytest.raises(RuntimeError):
+            broken.crawl(source_id, "r1", final_attempt=False)
+        assert service.ledger.get(broken.last_run).status == RunStatus.RUNNING
+
+        run = service.crawl(source_id, "r1", retry=True, final_attempt=False)
+
+        assert run.status == RunStatus.COMPLETED
+
+    def test_an_unexpected_error_on_the_final_attempt_fails_internal_and_raises(
+        self, service: RunService, board: JobBoardServer, kit_jobs: dict[str, Any]
+    ) -> None:
+        board.script(GREENHOUSE, Reply(200, body(kit_jobs)))
+        source_id = register(service, board)
+        broken = _Exploding(service)
+        with pytest.raises(RuntimeError):
+            broken.crawl(source_id, "r1", final_attempt=False)
+
+        with pytest.raises(RuntimeError):
+            broken.crawl(source_id, "r1", retry=True, final_attempt=True)
+
+        failed = service.ledger.get(broken.last_run)
+        assert (failed.status, failed.failure_class) == (RunStatus.FAILED, FailureClass.INTERNAL)
+
     def test_an_unknown_source_is_not_found(self, service: RunService) -> None:
         with pytest.raises(NotFound):
             service.crawl("greenhouse-nobody", "r1")
+
+
+class _Exploding(RunService):
+    """A RunService whose offer write hits a bug (an unexpected exception)."""
+
+    def __init__(self, inner: RunService) -> None:
+        self.__dict__.update(inner.__dict__)
+        self.last_run = ""
+
+    def record(self, run: Any, *args: Any, **kwargs: Any) -> Any:
+        self.last_run = run.id
+        raise RuntimeError("a bug in the offer upsert")
 
 
 class TestPagination:

@@ -78,3 +78,43 @@ class TestExtractionRetries:
         assert failed.state == again.state == DocumentState.FAILED
         assert again.failure_class == FailureClass.PDF_CORRUPT
         assert again.extraction_attempts == failed.extraction_attempts
+
+
+class RefusingTexts:
+    """A text blob store whose writes fail permanently (a storage refusal)."""
+
+    def __init__(self, inner: object) -> None:
+        self._inner = inner
+
+    def write(self, name: str, data: bytes, **_: object) -> None:
+        from shared.domain.errors import Forbidden
+
+        raise Forbidden("bucket policy refused the write")
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)
+
+
+class TestStorageFailures:
+    def test_a_text_write_refused_settles_failed_with_a_class_not_extracting_forever(
+        self, world: World
+    ) -> None:
+        # Before: the PermanentError was acknowledged by the task edge and the document
+        # stayed EXTRACTING forever ("in progress" for the user).
+        doc_id, request = _uploaded(world)
+        refusing = world.container.make(DocumentExtraction, texts=RefusingTexts(world.container.texts))
+
+        summary = refusing.run(request)
+
+        document = world.documents.get(UID, doc_id)
+        assert (document.state, document.failure_class) == (DocumentState.FAILED, FailureClass.INTERNAL)
+        assert summary["failure_class"] == "INTERNAL"
+        assert document.restartable
+
+    def test_the_settled_document_extracts_on_a_retry(self, world: World) -> None:
+        doc_id, request = _uploaded(world)
+        world.container.make(DocumentExtraction, texts=RefusingTexts(world.container.texts)).run(request)
+
+        world.extraction.run(request)
+
+        assert world.documents.get(UID, doc_id).state == DocumentState.EXTRACTED
