@@ -5,7 +5,8 @@
     │   ├── InvalidInput        INVALID_INPUT
     │   ├── NotFound            NOT_FOUND (also what another tenant's id answers)
     │   ├── Conflict            CONFLICT; illegal state transition, idempotency clash
-    │   │   └── AlreadyExists   CONFLICT; raised by DocumentStore.create
+    │   │   ├── AlreadyExists   CONFLICT; raised by DocumentStore.create
+    │   │   └── PreconditionFailed  CONFLICT; a conditional write found its condition gone
     │   ├── Unauthenticated     UNAUTHENTICATED
     │   ├── Forbidden           FORBIDDEN
     │   ├── QuotaExceeded       QUOTA_EXCEEDED (never retried by us)
@@ -77,6 +78,10 @@ class Conflict(PermanentError):
 
 class AlreadyExists(Conflict):
     """A create() found the document already present."""
+
+
+class PreconditionFailed(Conflict):
+    """A conditional write found the state it was conditioned on gone (a used upload URL)."""
 
 
 class Unauthenticated(PermanentError):

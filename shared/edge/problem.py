@@ -19,6 +19,7 @@ from shared.domain.errors import (
     InvalidInput,
     NotFound,
     PermanentError,
+    PreconditionFailed,
     QuotaExceeded,
     TransientError,
     Unauthenticated,
@@ -61,10 +62,6 @@ class MethodNotAllowed(PermanentError):
 
     def __init__(self, allowed: list[str]) -> None:
         super().__init__("method not allowed", detail={"allowed": sorted(set(allowed))})
-
-
-class PreconditionFailed(Conflict):
-    """A conditional write found the state it was conditioned on gone (a used upload URL)."""
 
 
 # The only place an error becomes a status: first match by type, most specific first.

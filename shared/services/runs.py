@@ -4,7 +4,8 @@ Failures are recorded on the run with their class and the call returns normally:
 fetcher already retried 5xx/429 with backoff, so a task retry would only repeat that, and
 the next scheduled crawl starts afresh. Only unexpected errors (bugs, store outages) are
 raised, leaving the run RUNNING so the queue's retry resumes it; on the queue's final attempt
-the run is marked FAILED/INTERNAL first and the error still raised, so it is dead-lettered. A 304 answer completes the run with everything unchanged and no offer written.
+the run is marked FAILED/INTERNAL first and the error still raised, so it is dead-lettered.
+A 304 answer completes the run with everything unchanged and no offer written.
 """
 
 from __future__ import annotations

@@ -110,7 +110,11 @@ class TestSignedUploads:
         )
 
         assert upload.method == "PUT"
-        assert upload.headers == {"Content-Type": "application/pdf", "x-goog-content-length-range": "1,1000"}
+        assert upload.headers == {
+            "Content-Type": "application/pdf",
+            "x-goog-content-length-range": "1,1000",
+            "x-goog-if-generation-match": "0",
+        }
         assert timedelta(minutes=14) < upload.expires_at - before <= timedelta(minutes=15, seconds=1)
 
     def test_an_upload_through_the_url_lands_as_the_object(self, backend: BlobBackend) -> None:

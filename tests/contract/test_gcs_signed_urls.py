@@ -61,7 +61,10 @@ class TestSignature:
 
         assert query["X-Goog-Algorithm"] == "GOOG4-RSA-SHA256"
         assert query["X-Goog-Credential"].startswith(f"{SIGNER_EMAIL}/")
-        assert query["X-Goog-SignedHeaders"] == "content-type;host;x-goog-content-length-range"
+        assert (
+            query["X-Goog-SignedHeaders"]
+            == "content-type;host;x-goog-content-length-range;x-goog-if-generation-match"
+        )
         assert query["X-Goog-Expires"] == "900"
 
     @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import pytest
 
 from shared.adapters.local.clock import ManualClock
 from shared.adapters.local.file_blobs import FileBlobStore, gcs_notification
-from shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
 from shared.domain.failures import FailureClass
 from shared.ports import BlobInfo, SignedUpload
 
@@ -72,6 +72,7 @@ class TestSignedUploadUrl:
         assert upload.headers == {
             "Content-Type": "application/pdf",
             "x-goog-content-length-range": "5,2048",
+            "x-goog-if-generation-match": "0",
         }
         assert upload.expires_at == clock.now() + timedelta(minutes=15)
 
@@ -83,6 +84,21 @@ class TestSignedUploadUrl:
 
 
 class TestAcceptSignedUpload:
+    def test_a_used_url_cannot_replace_the_object(
+        self, store: FileBlobStore, finalized: list[BlobInfo]
+    ) -> None:
+        # Before: a second PUT within the URL's lifetime replaced the PDF of an EXTRACTED
+        # document, while its record kept the old sha256 and text. GCS refuses it through the
+        # signed if-generation-match header (tests/contract/test_gcs_signed_urls.py).
+        name, query = split(sign(store))
+        store.accept_signed_upload(name, query, "application/pdf", PDF)
+
+        with pytest.raises(PreconditionFailed):
+            store.accept_signed_upload(name, query, "application/pdf", PDF + b"% changed")
+
+        assert store.read(NAME) == PDF
+        assert len(finalized) == 1
+
     def test_accepts_a_matching_upload_and_announces_it(
         self, store: FileBlobStore, finalized: list[BlobInfo]
     ) -> None:

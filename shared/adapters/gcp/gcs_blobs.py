@@ -23,6 +23,7 @@ from shared.domain.errors import NotFound, TransientError
 from shared.ports import BlobInfo, SignedUpload
 
 LENGTH_RANGE = "x-goog-content-length-range"
+IF_GENERATION_MATCH = "x-goog-if-generation-match"
 _SCOPES = ("https://www.googleapis.com/auth/cloud-platform",)
 
 
@@ -71,14 +72,20 @@ class GcsBlobStore:
     ) -> SignedUpload:
         """A V4 PUT URL for ``name`` pinned to ``content_type``, a size range and an expiry."""
         check_upload_terms(content_type, min_bytes, max_bytes, expires_in)
-        headers = {"Content-Type": content_type, LENGTH_RANGE: f"{min_bytes},{max_bytes}"}
+        # The URL creates the object once (if-generation-match 0): a client re-using it within
+        # its lifetime gets 412 instead of replacing a PDF whose record holds its hash and text.
+        headers = {
+            "Content-Type": content_type,
+            LENGTH_RANGE: f"{min_bytes},{max_bytes}",
+            IF_GENERATION_MATCH: "0",
+        }
         issued = datetime.now(UTC).replace(microsecond=0)
         url = self._blob(name).generate_signed_url(
             version="v4",
             method="PUT",
             expiration=expires_in,
             content_type=content_type,
-            headers={LENGTH_RANGE: headers[LENGTH_RANGE]},
+            headers={LENGTH_RANGE: headers[LENGTH_RANGE], IF_GENERATION_MATCH: "0"},
             api_access_endpoint=self._settings.storage_emulator_host or "https://storage.googleapis.com",
             **self._signer(),
         )

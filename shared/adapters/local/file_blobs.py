@@ -29,7 +29,7 @@ from shared.adapters.local.upload_signing import (
     check_upload_terms,
     grant_from_query,
 )
-from shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
 from shared.domain.failures import FailureClass
 from shared.ports import BlobInfo, Clock, SignedUpload
 
@@ -72,7 +72,7 @@ class FileBlobStore:
         self._base_url = base_url.rstrip("/")
         self._clock = clock
         self._on_finalize = on_finalize
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # accept_signed_upload holds it around write()
 
     # ------------------------------------------------------------------ signed uploads
     def signed_upload_url(
@@ -84,7 +84,12 @@ class FileBlobStore:
         expires = int((self._clock.now() + expires_in).timestamp())
         grant = UploadGrant(self.bucket, name, expires, content_type, min_bytes, max_bytes)
         url = f"{self._base_url}/_uploads/{self.bucket}/{quote(name)}?{urlencode(grant.query(self._secret))}"
-        headers = {"Content-Type": content_type, "x-goog-content-length-range": f"{min_bytes},{max_bytes}"}
+        headers = {
+            "Content-Type": content_type,
+            "x-goog-content-length-range": f"{min_bytes},{max_bytes}",
+            # As on GCS: the URL creates the object once and can never replace it.
+            "x-goog-if-generation-match": "0",
+        }
         return SignedUpload(url, "PUT", headers, datetime.fromtimestamp(expires, UTC))
 
     def accept_signed_upload(
@@ -112,7 +117,13 @@ class FileBlobStore:
                 f"body of {size} bytes is below the signed minimum of {grant.min_bytes}",
                 detail={"size": size, "min_bytes": grant.min_bytes},
             )
-        return self.write(name, body, content_type=grant.content_type)
+        with self._lock:
+            # The grant creates the object once: a URL used again within its lifetime must not
+            # replace a PDF whose record already holds its hash and text.
+            previous = self._read_meta(name)
+            if previous and not previous.get("deleted"):
+                raise PreconditionFailed("this upload URL was already used; start a new upload")
+            return self.write(name, body, content_type=grant.content_type)
 
     # ------------------------------------------------------------------ BlobStore
     def write(self, name: str, data: bytes, *, content_type: str) -> BlobInfo:
