@@ -29,8 +29,10 @@ if TYPE_CHECKING:
         HttpFetcher,
         Identity,
         Mailer,
+        PasswordSignIn,
         ProfileProvider,
         Publisher,
+        Sealer,
         TaskQueue,
         TextExtractor,
     )
@@ -124,24 +126,47 @@ class Container:
 
     @cached_property
     def identity(self) -> Identity:
-        """Firebase Auth on gcp; HS256 dev tokens locally (refused outside local/test)."""
+        """Firebase Auth on gcp; SQLite accounts and dev tokens locally (refused outside local/test)."""
         if self.settings.backend == "gcp":
             from shared.adapters.gcp.firebase_identity import FirebaseIdentity
 
             return FirebaseIdentity(project=self.settings.project_id)
-        from shared.adapters.local.dev_tokens import DevTokenIdentity
+        from shared.adapters.local.local_identity import LocalIdentity
 
-        return DevTokenIdentity(
-            self.settings.dev_token_secret.get_secret_value(),
+        path = self.settings.data_dir / "identity.sqlite3"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return LocalIdentity(
+            path,
+            secret=self.settings.dev_token_secret.get_secret_value(),
             environment=self.settings.environment,
+            clock=self.clock,
         )
+
+    @property
+    def password_sign_in(self) -> PasswordSignIn | None:
+        """E-mail and password sign-in for dev tokens: the local backend only (None on gcp)."""
+        if self.settings.backend == "gcp":
+            return None
+        sign_in = getattr(self.identity, "sign_in", None)
+        return self.identity if callable(sign_in) else None  # type: ignore[return-value]
 
     @cached_property
     def mailer(self) -> Mailer:
-        """Outbox mailer (files under the data dir)."""
+        """SMTP when configured; otherwise the outbox mailer (files under the data dir)."""
+        if self.settings.mail_backend == "smtp":
+            from shared.adapters.smtp_mailer import SmtpMailer
+
+            return SmtpMailer.from_settings(self.settings)
         from shared.adapters.local.outbox_mailer import OutboxMailer
 
-        return OutboxMailer(self.settings.data_dir / "outbox")
+        return OutboxMailer(self.settings.data_dir / "outbox", sender=self.settings.mail_sender)
+
+    @cached_property
+    def sealer(self) -> Sealer:
+        """Envelopes for secrets inside task payloads, keyed from the one-time-code pepper."""
+        from shared.adapters.sealing import FernetSealer
+
+        return FernetSealer(self.settings.otp_pepper_bytes(), self.clock)
 
     @cached_property
     def fetcher(self) -> HttpFetcher:
@@ -228,7 +253,7 @@ class Container:
 
     def close(self) -> None:
         """Close adapters that hold connections or threads."""
-        for name in ("delivery", "store"):
+        for name in ("delivery", "store", "identity"):
             port = self.__dict__.get(name)
             close = getattr(port, "close", None)
             if callable(close):

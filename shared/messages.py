@@ -23,6 +23,9 @@ Channel by channel (producer -> message -> consumer):
 - offer-events: crawl_source and scraper callbacks (offers created or changed by a run) ->
   ``OffersChanged`` -> match_offers (scores those offers for every user).
 - maintenance: Cloud Scheduler -> ``MaintenanceTask`` -> maintenance (the stuck-run sweep).
+- mail (queue): the public /auth routes (AccountAuth) -> ``OtpMail`` -> send_mail.
+- account-deletion (queue): DELETE /me and ``career users delete`` -> ``AccountDeletion`` ->
+  delete_account.
 - every ``<topic>-dead-letter`` topic: Pub/Sub itself, after a subscription's last attempt
   -> ``DeadLetterForward`` -> record_dead_letter (the operator view).
 
@@ -39,6 +42,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel, V
 
 from shared.domain.errors import InvalidInput
 from shared.domain.identifiers import SOURCE_ID
+from shared.domain.otp import OtpPurpose
 from shared.domain.runs import Trigger
 
 if TYPE_CHECKING:
@@ -179,6 +183,25 @@ class CrawlTask(Message):
     trigger: Trigger = "schedule"
 
 
+class OtpMail(Message):
+    """mail: send one one-time code.
+
+    Neither the address nor the code appear in clear: ``sealed`` is an authenticated,
+    encrypted envelope (the Sealer port) that expires with the code, because task payloads
+    reach the queue's logs and, after the last attempt, the dead-letter view
+    (docs/decisions/0131-one-time-codes.md).
+    """
+
+    purpose: OtpPurpose
+    sealed: str = Field(min_length=1, max_length=4096)
+
+
+class AccountDeletion(Message):
+    """account-deletion: erase everything stored for user ``uid``, the identity last."""
+
+    uid: str = Field(min_length=1, max_length=128)
+
+
 # --------------------------------------------------------------------------- helpers
 MESSAGES: dict[str, type[Message]] = {
     m.__name__: m
@@ -192,6 +215,8 @@ MESSAGES: dict[str, type[Message]] = {
         ExtractionTask,
         ProfileTask,
         CrawlTask,
+        OtpMail,
+        AccountDeletion,
     )
 }
 

@@ -246,12 +246,48 @@ class Principal:
     email: str | None = None
     role: Role = Role.USER
     claims: Mapping[str, Any] = field(default_factory=dict)
+    # Firebase's ``email_verified`` claim; an unverified account may read but not write.
+    email_verified: bool = True
+
+
+@dataclass(frozen=True)
+class IdentityUser:
+    """An account of the identity provider."""
+
+    uid: str
+    email: str | None
+    email_verified: bool
+    role: Role = Role.USER
+    display_name: str | None = field(default=None, repr=False)
+    disabled: bool = False
 
 
 class Identity(Protocol):
-    """Verifies a bearer ID token (revocation included); raises Unauthenticated."""
+    """The identity provider: verifies bearer ID tokens and manages accounts.
+
+    verify raises Unauthenticated for a missing, malformed, expired or revoked token (tokens
+    issued before the last ``revoke`` are refused). create_user raises AlreadyExists for a
+    taken e-mail. user and user_by_email answer None for an unknown account; the writes raise
+    NotFound for one, except delete_user, which is idempotent. set_role sets the ``role``
+    claim that the next token carries.
+    """
 
     def verify(self, token: str) -> Principal: ...
+    def create_user(self, email: str, password: str, display_name: str | None = None) -> IdentityUser: ...
+    def user(self, uid: str) -> IdentityUser | None: ...
+    def user_by_email(self, email: str) -> IdentityUser | None: ...
+    def set_password(self, uid: str, password: str) -> None: ...
+    def mark_verified(self, uid: str) -> None: ...
+    def revoke(self, uid: str) -> None: ...
+    def delete_user(self, uid: str) -> None: ...
+    def set_role(self, uid: str, role: Role) -> None: ...
+
+
+class PasswordSignIn(Protocol):
+    """Local backend only: e-mail and password in, a dev ID token out (Firebase's client SDK
+    does this in production). Unauthenticated, with one message, for any wrong pair."""
+
+    def sign_in(self, email: str, password: str) -> str: ...
 
 
 # --------------------------------------------------------------------------- misc
@@ -262,9 +298,21 @@ class Clock(Protocol):
 
 
 class Mailer(Protocol):
-    """Sends a plain-text e-mail (local: written to an outbox)."""
+    """Sends an e-mail: a plain-text body and optionally an HTML alternative (local: written
+    to an outbox). Raises TransientError when the relay is unreachable or answers 4xx, and
+    PermanentError when it refuses the message for good (5xx)."""
 
-    def send(self, to: str, subject: str, body: str) -> None: ...
+    def send(self, to: str, subject: str, body: str, html: str | None = None) -> None: ...
+
+
+class Sealer(Protocol):
+    """Authenticated encryption of small payloads that travel through queues and dead letters.
+
+    unseal raises InvalidInput for a tampered envelope or one older than ``max_age``.
+    """
+
+    def seal(self, data: bytes) -> str: ...
+    def unseal(self, token: str, *, max_age: timedelta) -> bytes: ...
 
 
 @dataclass(frozen=True)

@@ -244,7 +244,10 @@ TOPOLOGY = Topology(
                 "roles/datastore.user",
                 "roles/cloudtasks.enqueuer",
                 "roles/iam.serviceAccountTokenCreator",
+                # sign-up, verification and password reset manage Firebase Auth accounts
+                "roles/firebaseauth.admin",
             ),
+            secrets=("otp-pepper",),
         ),
         FunctionSpec(
             name="ops",
@@ -321,6 +324,23 @@ TOPOLOGY = Topology(
             roles=("roles/datastore.user",),
         ),
         FunctionSpec(
+            name="send_mail",
+            entry_point="send_mail",
+            trigger="task",
+            description="Sends account mail (one-time codes) over SMTP, from the mail queue",
+            roles=("roles/datastore.user", "roles/firebaseauth.viewer"),
+            secrets=("otp-pepper", "smtp-password"),
+        ),
+        FunctionSpec(
+            name="delete_account",
+            entry_point="delete_account",
+            trigger="task",
+            description="Erases one user: documents, blobs, codes, queued work, then the identity",
+            timeout_s=540,
+            roles=("roles/datastore.user", "roles/storage.objectAdmin", "roles/firebaseauth.admin"),
+            secrets=("otp-pepper",),
+        ),
+        FunctionSpec(
             name="record_dead_letter",
             entry_point="record_dead_letter",
             trigger="push",
@@ -378,6 +398,26 @@ TOPOLOGY = Topology(
             TaskRetry(max_attempts=4, min_backoff_s=30, max_backoff_s=900, max_doublings=3),
             dispatch_deadline_s=540,
             message="CrawlTask",
+        ),
+        TaskQueueSpec(
+            "mail",
+            "send_mail",
+            # A code lives 10 minutes: retries back off fast and stop within that window; the
+            # last failure is dead-lettered (run_task records it).
+            RateLimits(max_dispatches_per_second=5, max_concurrent_dispatches=5),
+            TaskRetry(
+                max_attempts=6, min_backoff_s=5, max_backoff_s=120, max_doublings=4, max_retry_duration_s=600
+            ),
+            dispatch_deadline_s=60,
+            message="OtpMail",
+        ),
+        TaskQueueSpec(
+            "account-deletion",
+            "delete_account",
+            RateLimits(max_dispatches_per_second=1, max_concurrent_dispatches=2),
+            TaskRetry(max_attempts=10, min_backoff_s=30, max_backoff_s=1800, max_doublings=5),
+            dispatch_deadline_s=540,
+            message="AccountDeletion",
         ),
     ),
     schedules=(

@@ -18,9 +18,9 @@ from shared.edge.http import Route, RouteGroup
 
 def api_routes() -> list[Route]:
     """Routes of the job seekers' API (functions/api)."""
-    from shared.api import accounts, documents, matches, profiles
+    from shared.api import accounts, auth, documents, matches, profiles
 
-    return [*accounts.ROUTES, *documents.ROUTES, *matches.ROUTES, *profiles.ROUTES]
+    return [*accounts.ROUTES, *auth.ROUTES, *documents.ROUTES, *matches.ROUTES, *profiles.ROUTES]
 
 
 def ops_routes() -> list[Route]:
@@ -34,6 +34,7 @@ def api_route_groups() -> list[RouteGroup]:
     """The api function's areas, each imported on its first request."""
     return [
         RouteGroup(("me", "journey"), _area("accounts")),
+        RouteGroup(("auth",), _area("auth")),
         RouteGroup(("documents",), _area("documents")),
         RouteGroup(("matches", "match-runs"), _area("matches")),
         RouteGroup(("career-profiles",), _area("profiles")),

@@ -218,6 +218,11 @@ class HttpApp:
         logs.bind(uid=principal.uid)
         if route.auth == "operator" and principal.role != Role.OPERATOR:
             raise Forbidden("operator role required")
+        if route.needs_verified_email and not principal.email_verified:
+            raise Forbidden(
+                "verify your e-mail address before making changes",
+                failure_class=FailureClass.EMAIL_NOT_VERIFIED,
+            )
         return principal
 
     # ------------------------------------------------------------------ built-ins

@@ -148,6 +148,10 @@ def error_statuses(r: Route) -> set[int]:
         out.add(422)
     if r.param_names():
         out.add(404)
+    if r.needs_verified_email:
+        out.add(403)
+    if r.rate_limited:
+        out.add(429)
     return out
 
 
@@ -161,4 +165,14 @@ def _responses(r: Route, refs: dict[Any, Any]) -> dict[str, Any]:
     problem = {"content": {"application/problem+json": {"schema": _PROBLEM}}}
     for status in sorted(error_statuses(r)):
         out[str(status)] = {"description": _WHY.get(status, HTTPStatus(status).phrase), **problem}
+    if r.needs_verified_email:
+        out["403"]["description"] = (
+            "EMAIL_NOT_VERIFIED: the account's e-mail is not verified yet "
+            "(unverified accounts may read, and may delete themselves, but not write)"
+        )
+    if r.rate_limited:
+        out["429"]["description"] = (
+            "RATE_LIMITED: too many requests from this client or for this e-mail; "
+            "the Retry-After header gives the seconds to wait"
+        )
     return out

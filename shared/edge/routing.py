@@ -101,6 +101,11 @@ class Route:
     # auth="service" routes: authenticates the caller before the body is parsed, so a caller
     # without credentials hears 401 whatever its body.
     verify: Verifier | None = None
+    # A write (any method but GET/HEAD) on a user route needs a verified e-mail unless this is
+    # set (docs/decisions/0130-unverified-accounts.md): answering 403 EMAIL_NOT_VERIFIED.
+    unverified_ok: bool = False
+    # Answers 429 with Retry-After when a caller or an e-mail exceeds its rate (public auth routes).
+    rate_limited: bool = False
 
     def param_pattern(self, name: str) -> str:
         """The pattern path parameter ``name`` must fully match."""
@@ -109,6 +114,11 @@ class Route:
     def param_names(self) -> list[str]:
         """The path parameters, in order."""
         return re.findall(r"\{(\w+)\}", self.path)
+
+    @property
+    def needs_verified_email(self) -> bool:
+        """Whether an unverified account is refused here."""
+        return self.auth == "user" and self.method not in ("GET", "HEAD") and not self.unverified_ok
 
     def pattern(self) -> re.Pattern[str]:
         """Regex that matches this route's path and captures its parameters."""

@@ -43,6 +43,15 @@ class AccountsService:
             return theirs
         return user
 
+    def create_record(self, uid: str, email: str, display_name: str | None) -> None:
+        """The account document of a user who just signed up (kept when it exists)."""
+        now = self._clock.now()
+        user = User(uid=uid, email=email, display_name=display_name, created_at=now, updated_at=now)
+        try:
+            self._store.create(user_path(uid), user.model_dump())
+        except AlreadyExists:
+            return
+
     def update_me(self, principal: Principal, changes: UserChanges) -> User:
         """Set the editable fields present in ``changes``; returns the updated account."""
         current = self.get_me(principal)

@@ -96,6 +96,13 @@ class OneTimeCodes:
         if outcome.verdict is not Verdict.ACCEPTED or not well_formed:
             raise CodeInvalid()
 
+    def is_live(self, email: str, purpose: OtpPurpose, code: str) -> bool:
+        """Whether ``code`` is still the unexpired, unused code of (e-mail, purpose); counts nothing."""
+        record = self._codes.get(record_id(self._pepper, email, purpose))
+        if record is None or record.purpose is not purpose or record.expired(self._clock.now()):
+            return False
+        return same_mac(record.code_mac, code_mac(self._pepper, email, purpose, code))
+
     def forget(self, email: str) -> None:
         """Remove every code and per-e-mail counter of ``email`` (account deletion)."""
         address = normalise_email(email)

@@ -37,11 +37,20 @@ def _call(auth_hostport: str, method: str, body: dict[str, Any]) -> dict[str, An
     return reply
 
 
-def sign_up(auth_hostport: str) -> User:
-    """A new e-mail/password user, signed in."""
+def sign_up(auth_hostport: str, *, verified: bool = True) -> User:
+    """A new e-mail/password user, signed in; its e-mail verified unless ``verified`` is False
+    (unverified accounts may not write: docs/decisions/0130-unverified-accounts.md)."""
     email, password = f"user-{uuid.uuid4().hex[:10]}@example.com", uuid.uuid4().hex
     reply = _call(auth_hostport, "signUp", {"email": email, "password": password, "returnSecureToken": True})
-    return User(reply["localId"], email, password, reply["idToken"])
+    user = User(reply["localId"], email, password, reply["idToken"])
+    if not verified:
+        return user
+    from firebase_admin import auth
+
+    from shared.adapters.gcp.firebase_identity import firebase_app
+
+    auth.update_user(user.uid, email_verified=True, app=firebase_app(PROJECT))
+    return sign_in(auth_hostport, user)
 
 
 def sign_in(auth_hostport: str, user: User) -> User:

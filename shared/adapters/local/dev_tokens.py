@@ -8,6 +8,7 @@ fails loudly at construction instead of accepting forgeable tokens.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import jwt
@@ -64,6 +65,8 @@ class DevTokenIdentity:
             email=email if isinstance(email, str) else None,
             role=role,
             claims=claims,
+            # Tokens from `career token` carry no claim and act as verified accounts.
+            email_verified=claims.get("email_verified") is not False,
         )
 
     def mint(
@@ -74,6 +77,7 @@ class DevTokenIdentity:
         role: Role = Role.USER,
         ttl_s: int = 3600,
         now: float | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> str:
         """A signed token for ``uid`` valid for ``ttl_s`` seconds."""
         if not uid:
@@ -89,6 +93,8 @@ class DevTokenIdentity:
         }
         if email:
             claims["email"] = email
+        for key, value in (extra or {}).items():
+            claims.setdefault(key, value)
         return jwt.encode(claims, self._secret, algorithm=ALGORITHM)
 
 

@@ -13,10 +13,9 @@ import threading
 import time
 import uuid
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from shared.domain.errors import InvalidInput
+from shared.adapters.mail_message import build_message
 
 SENDER = "Career assistant <no-reply@career.localhost>"
 
@@ -24,22 +23,15 @@ SENDER = "Career assistant <no-reply@career.localhost>"
 class OutboxMailer:
     """Writes each message to ``folder`` instead of sending it (``Mailer`` port)."""
 
-    def __init__(self, folder: Path | str) -> None:
+    def __init__(self, folder: Path | str, *, sender: str = SENDER) -> None:
         self.folder = Path(folder)  # created on the first send, never at construction
+        self.sender = sender
         self._lock = threading.Lock()
         self._counter = 0
 
-    def send(self, to: str, subject: str, body: str) -> None:
+    def send(self, to: str, subject: str, body: str, html: str | None = None) -> None:
         """Write one message; InvalidInput for an address or subject that would forge headers."""
-        if "@" not in to or any(ch in to + subject for ch in "\r\n"):
-            raise InvalidInput("recipient must be an address and headers must be single lines")
-        message = EmailMessage(policy=email.policy.SMTP)
-        message["From"] = SENDER
-        message["To"] = to
-        message["Subject"] = subject
-        message["Date"] = formatdate(usegmt=True)
-        message["Message-ID"] = make_msgid(domain="career.localhost")
-        message.set_content(body)
+        message = build_message(self.sender, to, subject, body, html)
         with self._lock:
             self._counter += 1
             stem = f"{time.time_ns():020d}-{self._counter:06d}-{uuid.uuid4().hex[:8]}"
