@@ -24,8 +24,6 @@ Channel by channel (producer -> message -> consumer):
   ``OffersChanged`` -> match_offers (scores those offers for every user).
 - maintenance: Cloud Scheduler -> ``MaintenanceTask`` -> maintenance (the stuck-run sweep).
 - mail (queue): the public /auth routes (AccountAuth) -> ``OtpMail`` -> send_mail.
-- account-deletion (queue): DELETE /me and ``career users delete`` -> ``AccountDeletion`` ->
-  delete_account.
 - every ``<topic>-dead-letter`` topic: Pub/Sub itself, after a subscription's last attempt
   -> ``DeadLetterForward`` -> record_dead_letter (the operator view).
 
@@ -196,12 +194,6 @@ class OtpMail(Message):
     sealed: str = Field(min_length=1, max_length=4096)
 
 
-class AccountDeletion(Message):
-    """account-deletion: erase everything stored for user ``uid``, the identity last."""
-
-    uid: str = Field(min_length=1, max_length=128)
-
-
 # --------------------------------------------------------------------------- helpers
 MESSAGES: dict[str, type[Message]] = {
     m.__name__: m
@@ -216,7 +208,6 @@ MESSAGES: dict[str, type[Message]] = {
         ProfileTask,
         CrawlTask,
         OtpMail,
-        AccountDeletion,
     )
 }
 

@@ -332,15 +332,6 @@ TOPOLOGY = Topology(
             secrets=("otp-pepper", "smtp-password"),
         ),
         FunctionSpec(
-            name="delete_account",
-            entry_point="delete_account",
-            trigger="task",
-            description="Erases one user: documents, blobs, codes, queued work, then the identity",
-            timeout_s=540,
-            roles=("roles/datastore.user", "roles/storage.objectAdmin", "roles/firebaseauth.admin"),
-            secrets=("otp-pepper",),
-        ),
-        FunctionSpec(
             name="record_dead_letter",
             entry_point="record_dead_letter",
             trigger="push",
@@ -410,14 +401,6 @@ TOPOLOGY = Topology(
             ),
             dispatch_deadline_s=60,
             message="OtpMail",
-        ),
-        TaskQueueSpec(
-            "account-deletion",
-            "delete_account",
-            RateLimits(max_dispatches_per_second=1, max_concurrent_dispatches=2),
-            TaskRetry(max_attempts=10, min_backoff_s=30, max_backoff_s=1800, max_doublings=5),
-            dispatch_deadline_s=540,
-            message="AccountDeletion",
         ),
     ),
     schedules=(

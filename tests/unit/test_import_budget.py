@@ -169,6 +169,8 @@ _EVENT_REQUESTS = {
     "crawl_source": _request("POST", "/", {"source_id": "missing", "request_id": "r-1"}),
     "match_offers": _request("POST", "/", _push(ProfileVersionCreated(uid="u-1", version=1).wire())),
     "maintenance": _request("POST", "/", _push({"task": "sweep_runs"})),
+    # An envelope that does not open: a permanent failure, answered 200 without any mail client.
+    "send_mail": _request("POST", "/", {"purpose": "PASSWORD_RESET", "sealed": "not-an-envelope"}),
     "record_dead_letter": _request(
         "POST",
         "/",

@@ -28,6 +28,7 @@ from shared.messages import (
     MatchTrigger,
     Message,
     OffersChanged,
+    OtpMail,
     ProfileTask,
     ProfileVersionCreated,
     UploadFinalized,
@@ -35,6 +36,7 @@ from shared.messages import (
     decode,
     model_of,
 )
+from shared.services.account_auth import AccountAuth
 from shared.services.crawl_requests import CrawlRequests
 from shared.services.runs import RunService
 from shared.services.sources import SourceService, SourceSpec
@@ -56,6 +58,7 @@ CONSUMES: dict[str, type[BaseModel]] = {
     "extract_document": ExtractionTask,
     "generate_profile": ProfileTask,
     "crawl_source": CrawlTask,
+    "send_mail": OtpMail,
 }
 
 
@@ -186,6 +189,8 @@ class TestProducersAndConsumers:
         run = world.container.make(RunService, fetcher=fetcher).crawl(source_id, "op-1", trigger="operator")
         fetcher.close()
         assert run.status == RunStatus.COMPLETED
+        # mail: a public auth route queues a one-time code
+        world.container.make(AccountAuth).forgot_password("jane@example.com")
         # a subscription that gives up forwards to its dead-letter topic
         [confirm] = TOPOLOGY.subscriptions_of(channel_of(UploadFinalized))
 
