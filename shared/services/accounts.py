@@ -48,7 +48,7 @@ class AccountsService:
         now = self._clock.now()
         user = User(uid=uid, email=email, display_name=display_name, created_at=now, updated_at=now)
         try:
-            self._store.create(user_path(uid), user.model_dump())
+            self._accounts.create_user(user)
         except AlreadyExists:
             return
 
