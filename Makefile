@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 PORT ?= 8080
 PYTEST_ARGS ?=
 
-.PHONY: lock audit install run test test-unit test-contract test-e2e test-infra lint fmt bench bundle infra-inventory clean emulators-install test-emulators run-emulated
+.PHONY: lock audit install run test test-unit test-contract test-e2e test-infra test-web lint fmt bench bundle infra-inventory clean emulators-install test-emulators run-emulated web web-client chromium
 
 # Emulators: firebase-tools from emulators/package-lock.json, the Cloud Tasks emulator in a venv of its own.
 EMU := .emulators
@@ -14,7 +14,27 @@ NPM_STAMP := emulators/node_modules/.installed-stamp
 TASKS_VENV := $(EMU)/tasks-venv
 TASKS_STAMP := $(TASKS_VENV)/.installed-stamp
 
-install: $(STAMP)
+# The web app: npm ci from web/package-lock.json, then a production build into web/dist.
+WEB_STAMP := web/dist/.build-stamp
+WEB_SOURCES := web/package.json web/package-lock.json web/index.html web/vite.config.ts web/tsconfig.json $(shell find web/src -type f 2>/dev/null)
+
+install: $(STAMP) $(WEB_STAMP)
+
+web: $(WEB_STAMP)
+
+$(WEB_STAMP): $(WEB_SOURCES)
+	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build
+	touch $@
+
+# After a route change: the OpenAPI documents from the route tables, then the typed client.
+web-client: $(STAMP)
+	$(BIN)/career openapi api --out web/openapi/api.json
+	$(BIN)/career openapi ops --out web/openapi/ops.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run gen:client
+
+# Browser tests drive the system chromium (CI runs as root; Playwright cannot download browsers here).
+chromium:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
 # Rebuilt whenever pyproject.toml changes; pip is idempotent for what is already there.
 $(STAMP): pyproject.toml
@@ -40,7 +60,7 @@ $(TASKS_STAMP): emulators/tasks-requirements.txt scripts/patch_tasks_emulator.py
 run: install
 	$(BIN)/career serve --port $(PORT)
 
-test: install emulators-install
+test: install emulators-install chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-emulators: install emulators-install
@@ -60,6 +80,9 @@ test-e2e: install
 
 test-infra: install
 	$(BIN)/python -m pytest tests/infra $(PYTEST_ARGS)
+
+test-web: install chromium
+	$(BIN)/python -m pytest tests/web $(PYTEST_ARGS)
 
 # One deterministic, content-hashed archive per function: build/bundles/<name>-<sha>.zip,
 # installing its hash-pinned lock (infra/locks/), with its CycloneDX SBOM <name>-<sha>.cdx.json
@@ -93,4 +116,4 @@ bench: install
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) $(EMU) emulators/node_modules .data .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache build dist *.egg-info
+	rm -rf $(VENV) $(EMU) emulators/node_modules web/node_modules web/dist .data .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache build dist *.egg-info

@@ -95,7 +95,11 @@ class Container:
         path = self.settings.data_dir / "queue.sqlite3"
         path.parent.mkdir(parents=True, exist_ok=True)
         return SqliteDeliveryQueue(
-            path, topology=self.topology, clock=self.clock, on_dead_letter=self._record_dead_letter
+            path,
+            topology=self.topology,
+            clock=self.clock,
+            on_dead_letter=self._record_dead_letter,
+            backoff_scale=self.settings.local_retry_backoff_scale,
         )
 
     def _record_dead_letter(self, dead_letter: Any) -> None:

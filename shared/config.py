@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8080"
     dev_token_secret: SecretStr = SecretStr("local-dev-token-secret-change-me")
     upload_signing_secret: SecretStr = SecretStr("local-upload-signing-secret-change-me")
+    # Local queue only: multiplies every retry backoff (0.01 lets a demo or a browser test see a
+    # delivery exhaust its attempts in seconds); the attempt counts and order stay production's.
+    local_retry_backoff_scale: float = Field(1.0, gt=0, le=1)
+    # The web app's built files `career serve` serves at / (default: the checkout's web/dist).
+    web_dir: Path | None = None
 
     # storage
     uploads_bucket: str = "career-uploads"

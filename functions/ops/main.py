@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import functions_framework
 
-from shared.api.routes import ops_route_groups
+from shared.api.routes import OPS_TITLE, ops_route_groups
 from shared.edge.framework import harden
 from shared.edge.http import LazyHttpApp
 
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     import flask
 
 # Nothing is built at import: the router and its areas load on the first request.
-_app = LazyHttpApp("ops", ops_route_groups, title="Career assistant operator API")
+_app = LazyHttpApp("ops", ops_route_groups, title=OPS_TITLE)
 
 
 # The framework's own 404/405/308/500 answers become problem+json (see shared/edge/framework.py).

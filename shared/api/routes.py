@@ -15,6 +15,9 @@ from collections.abc import Callable, Sequence
 
 from shared.edge.http import Route, RouteGroup
 
+API_TITLE = "Career assistant API"
+OPS_TITLE = "Career assistant operator API"
+
 
 def api_routes() -> list[Route]:
     """Routes of the job seekers' API (functions/api)."""

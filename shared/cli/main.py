@@ -14,6 +14,7 @@ COMMANDS: dict[str, str] = {
     "extract": "shared.cli.extract:extract",
     "match": "shared.cli.match:match",
     "matches": "shared.cli.matches:matches",
+    "openapi": "shared.cli.openapi:openapi",
     "profile": "shared.cli.profile:profile",
     "serve": "shared.cli.serve:serve",
     "sources": "shared.cli.sources:sources",

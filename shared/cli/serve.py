@@ -96,6 +96,7 @@ def _banner(url: str, data_dir: Path, defaults: Settings) -> None:
     data = "" if data_dir == defaults.data_dir else f" --data-dir {shlex.quote(str(data_dir))}"
     api = "" if url == defaults.public_base_url.rstrip("/") else f" --api {url}/api"
     click.echo(f"Career assistant running at {url}")
+    click.echo(f"  web app           {url}/")
     click.echo(f"  job seekers' API  {url}/api   (reference: {url}/api/docs)")
     click.echo(f"  operators' API    {url}/ops   (reference: {url}/ops/docs)")
     click.echo(f"  data              {data_dir.resolve()}")

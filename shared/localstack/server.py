@@ -32,6 +32,7 @@ from shared.domain.errors import CareerError
 from shared.domain.failures import FailureClass
 from shared.edge.problem import PROBLEM_MIMETYPE, class_for_status, problem_json, problem_response, status_for
 from shared.localstack.delivery import SignatureType, function_source
+from shared.localstack.static import StaticSite
 from shared.topology import FunctionSpec, Topology
 
 if TYPE_CHECKING:
@@ -47,10 +48,11 @@ _log = logging.getLogger("career.localstack")
 
 
 class RootApp:
-    """``/healthz`` and ``PUT /_uploads/<bucket>/<name>``; everything else is a 404 problem."""
+    """``/healthz``, ``PUT /_uploads/<bucket>/<name>`` and the web app; else a 404 problem."""
 
-    def __init__(self, container: Container) -> None:
+    def __init__(self, container: Container, site: StaticSite | None = None) -> None:
         self._container = container
+        self._site = site
         self._map = Map(
             [
                 Rule("/healthz", endpoint="health", methods=["GET"]),
@@ -71,6 +73,9 @@ class RootApp:
         try:
             endpoint, args = adapter.match()
         except NotFound:
+            page = self._site.respond(request) if self._site is not None else None
+            if page is not None:
+                return page
             return problem_response(
                 404, FailureClass.NOT_FOUND, f"no route for {request.method} {request.path}", request.path
             )

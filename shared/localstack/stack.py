@@ -15,9 +15,11 @@ from shared.config import Settings
 from shared.localstack.delivery import create_function_app, register_functions
 from shared.localstack.scheduler import Scheduler
 from shared.localstack.server import HttpServer, RootApp, mount_http_functions
+from shared.localstack.static import StaticSite
 from shared.topology import TOPOLOGY, Topology
 
 FUNCTIONS_DIR = Path(shared.__file__).resolve().parents[1] / "functions"
+WEB_DIST = Path(shared.__file__).resolve().parents[1] / "web" / "dist"
 _log = logging.getLogger("career.localstack")
 
 
@@ -67,7 +69,10 @@ class LocalStack:
             )
             self._scheduler.start()
         mounts = mount_http_functions(self._topology, self._functions_dir, create_function_app)
-        self._server.install(RootApp(self.container), mounts)
+        site = StaticSite(self.settings.web_dir or WEB_DIST)
+        if not site.available:
+            _log.warning("no built web app in %s: run `make install` to build it", site.root)
+        self._server.install(RootApp(self.container, site), mounts)
         self._server.start()
         return self.url
 

@@ -59,8 +59,10 @@ class SqliteDeliveryQueue:
         topology: Topology,
         clock: Clock,
         on_dead_letter: Callable[[DeadLetter], None] | None = None,
+        backoff_scale: float = 1.0,
     ) -> None:
         self._topology = topology
+        self._backoff_scale = backoff_scale
         self._clock = clock
         self._on_dead_letter = on_dead_letter
         self._owner = uuid.uuid4().hex  # marks the leases this instance holds
@@ -234,7 +236,8 @@ class SqliteDeliveryQueue:
         if not channel.exhausted(attempts, now.timestamp() - float(row["first_attempt_at"])):
             _log.warning("delivery failed, will retry: %s", error, extra={"fields": labels})
             with self._tx() as db:
-                sql.settle_retry(db, row, now.timestamp() + channel.backoff_s(attempts), error, failure)
+                due = now.timestamp() + channel.backoff_s(attempts) * self._backoff_scale
+                sql.settle_retry(db, row, due, error, failure)
             return
         letter = dead_letter_of(row, attempts, error, failure, now)
         _log.error("delivery dead-lettered after %d attempts: %s", attempts, error, extra={"fields": labels})
