@@ -491,7 +491,7 @@ export interface components {
              * Trigger
              * @enum {string}
              */
-            trigger: "schedule" | "operator" | "callback" | "cli";
+            trigger: "schedule" | "operator" | "callback" | "cli" | "import";
             status: components["schemas"]["RunStatus"];
             /**
              * Created At
