@@ -20,13 +20,14 @@ from typing import TYPE_CHECKING
 from shared.domain.documents import PDF_CONTENT_TYPE, Document, DocumentState, collection, parse_object_name
 from shared.domain.errors import Conflict, NotFound
 from shared.domain.failures import FailureClass
-from shared.messages import ExtractionTask, enqueue
+from shared.messages import ExtractionTask, channel_of, enqueue
 from shared.ports import Filter, Op, Query
 from shared.services.documents import load, read
 
 if TYPE_CHECKING:
     from shared.config import Settings
     from shared.ports import BlobInfo, BlobStore, Clock, DocumentStore, TaskQueue, Transaction
+    from shared.topology import Topology
 
 IDEMPOTENCY_COLLECTION = "idempotency_keys"
 KEY_RETENTION = timedelta(days=30)
@@ -63,6 +64,7 @@ class UploadConfirmation:
         tasks: TaskQueue,
         clock: Clock,
         settings: Settings,
+        topology: Topology,
     ) -> None:
         self._store = store
         self._uploads = uploads
@@ -70,10 +72,28 @@ class UploadConfirmation:
         self._tasks = tasks
         self._clock = clock
         self._settings = settings
+        # An extraction is stuck once its task has outlived the queue's dispatch deadline.
+        self._extraction_lease = timedelta(
+            seconds=topology.queue(channel_of(ExtractionTask)).dispatch_deadline_s
+        )
 
     def confirm_for_user(self, uid: str, doc_id: str) -> Document:
-        """`POST /documents/{id}/confirm`: the same confirmation as the event's."""
+        """`POST /documents/{id}/confirm`: the same confirmation as the event's.
+
+        An extraction stuck past its lease (its worker died) is queued again, so a user who
+        confirms again is never left with "in progress" forever.
+        """
         document = load(self._store, uid, doc_id)
+        if document.state == DocumentState.EXTRACTING and document.generation is not None:
+            if self._clock.now() - document.updated_at > self._extraction_lease:
+                # A name of its own per attempt: the first task's name is still taken.
+                first = extraction_task_name(document.id, document.generation)
+                enqueue(
+                    self._tasks,
+                    ExtractionTask(uid=document.uid, document_id=document.id, generation=document.generation),
+                    name=f"{first}-r{document.extraction_attempts}",
+                )
+            return document
         if document.state != DocumentState.PENDING_UPLOAD:
             return document
         info = self._uploads.stat(document.object_name)

@@ -6,9 +6,10 @@ import pytest
 
 from shared.domain.documents import DocumentState
 from shared.domain.failures import FailureClass
-from shared.messages import ExtractionTask
+from shared.messages import ExtractionTask, channel_of
 from shared.ports import ExtractedText
 from shared.services.document_extraction import DocumentExtraction
+from shared.topology import TOPOLOGY
 from tests.unit.documents_world import UID, World, make_pdf, world
 
 __all__ = ["world"]  # the fixture, imported for pytest
@@ -118,3 +119,38 @@ class TestStorageFailures:
         world.extraction.run(request)
 
         assert world.documents.get(UID, doc_id).state == DocumentState.EXTRACTED
+
+
+class TestConfirmRestartsStuckExtractions:
+    def _stuck(self, world: World) -> tuple[str, ExtractionTask]:
+        """An extraction whose worker died after moving the document to EXTRACTING."""
+        doc_id, request = _uploaded(world)
+        world.queue.drain()  # nothing registered: the first task stays queued
+        crashing = world.container.make(DocumentExtraction, extractor=CrashingExtractor())
+        with pytest.raises(RuntimeError):
+            crashing.run(request)
+        return doc_id, request
+
+    def test_confirm_past_the_lease_queues_the_extraction_again(self, world: World) -> None:
+        # Before: /confirm returned the EXTRACTING document and did nothing.
+        doc_id, _ = self._stuck(world)
+        pending = world.queue.pending()
+        world.clock.advance(seconds=TOPOLOGY.queue(channel_of(ExtractionTask)).dispatch_deadline_s + 1)
+
+        world.confirmation.confirm_for_user(UID, doc_id)
+
+        assert world.queue.pending() == pending + 1
+        world.queue.register(
+            channel_of(ExtractionTask), lambda d: world.extraction.run(ExtractionTask.model_validate(d.data))
+        )
+        world.queue.drain()
+        assert world.documents.get(UID, doc_id).state == DocumentState.EXTRACTED
+
+    def test_confirm_within_the_lease_queues_nothing(self, world: World) -> None:
+        doc_id, _ = self._stuck(world)
+        pending = world.queue.pending()
+
+        world.confirmation.confirm_for_user(UID, doc_id)
+
+        assert world.queue.pending() == pending
+        assert world.documents.get(UID, doc_id).state == DocumentState.EXTRACTING

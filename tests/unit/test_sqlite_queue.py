@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import socket
+import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -24,6 +28,13 @@ UPLOADS = channel_of(UploadFinalized)
 SUB = TOPOLOGY.subscription("uploads-confirm")
 DLQ_RECORDER = f"{SUB.dead_letter_topic}-record"
 QUEUE = TOPOLOGY.queue(CRAWLS)
+
+
+def _exited_pid() -> int:
+    """The pid of a process that has run and been reaped."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait(timeout=60)
+    return child.pid
 
 
 class Recorder:
@@ -305,6 +316,39 @@ class TestRestart:
 
         assert (before_deadline, after_deadline) == (0, 1)
         assert [d.attempt for d in handler.calls] == [2]
+
+    def test_leases_of_a_process_that_is_gone_are_taken_back_on_start(
+        self, open_file: Callable[[], SqliteDeliveryQueue], tmp_path: Path
+    ) -> None:
+        # Before: a task leased by a killed process waited its whole dispatch deadline.
+        crashed = open_file()
+        crashed.enqueue(CRAWLS, {"n": 1}, name="task-1")
+        crashed.register(CRAWLS, lambda d: (_ for _ in ()).throw(SystemExit("killed")))
+        with pytest.raises(SystemExit):
+            crashed.drain()
+        dead_pid = _exited_pid()
+        with sqlite3.connect(tmp_path / "queue.sqlite3") as db:  # as if that process held it
+            db.execute("UPDATE deliveries SET lease_owner = ?", (f"{socket.gethostname()}/{dead_pid}.0/x:l",))
+        survivor = open_file()
+        handler = Recorder()
+        survivor.register(CRAWLS, handler)
+
+        taken = survivor.recover_leases()
+        delivered = survivor.drain()
+
+        assert (taken, delivered) == (1, 1)
+        assert [d.attempt for d in handler.calls] == [2]  # the killed attempt still counts
+
+    def test_leases_of_a_live_process_are_kept(self, open_file: Callable[[], SqliteDeliveryQueue]) -> None:
+        holder = open_file()  # this process: alive, its lease stands
+        holder.enqueue(CRAWLS, {"n": 1}, name="task-1")
+        holder.register(CRAWLS, lambda d: (_ for _ in ()).throw(SystemExit("stuck")))
+        with pytest.raises(SystemExit):
+            holder.drain()
+        other = open_file()
+        other.register(CRAWLS, Recorder())
+
+        assert (other.recover_leases(), other.drain()) == (0, 0)
 
     def test_lease_expiring_on_the_last_attempt_dead_letters_as_timeout(
         self, queue: SqliteDeliveryQueue, clock: ManualClock

@@ -244,3 +244,18 @@ def release_leases(db: sqlite3.Connection, owner: str) -> None:
         "UPDATE deliveries SET lease_until = NULL, lease_owner = NULL WHERE lease_owner LIKE ?",
         (f"{owner}:%",),
     )
+
+
+def leased_owners(db: sqlite3.Connection) -> list[str]:
+    """The distinct holders of current leases (each ``<instance>:<lease>``)."""
+    rows = db.execute("SELECT DISTINCT lease_owner FROM deliveries WHERE lease_owner IS NOT NULL")
+    return sorted({str(r[0]).rsplit(":", 1)[0] for r in rows})
+
+
+def take_back_leases(db: sqlite3.Connection, instance: str) -> int:
+    """Release every lease ``instance`` holds (its process is gone); returns how many."""
+    cur = db.execute(
+        "UPDATE deliveries SET lease_until = NULL, lease_owner = NULL WHERE lease_owner LIKE ?",
+        (f"{instance}:%",),
+    )
+    return int(cur.rowcount)

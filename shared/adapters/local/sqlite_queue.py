@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from shared.adapters.local import delivery_sql as sql
+from shared.adapters.local import lease_holders
 from shared.adapters.local.delivery import (
     Channel,
     Delivery,
@@ -65,7 +66,7 @@ class SqliteDeliveryQueue:
         self._backoff_scale = backoff_scale
         self._clock = clock
         self._on_dead_letter = on_dead_letter
-        self._owner = uuid.uuid4().hex  # marks the leases this instance holds
+        self._owner = lease_holders.this_holder()  # marks the leases this instance holds
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=10.0)
         self._db.row_factory = sqlite3.Row
         self._lock = threading.RLock()
@@ -131,9 +132,10 @@ class SqliteDeliveryQueue:
         self._wake.set()
 
     def start(self) -> None:
-        """Start the background worker thread (a daemon) if it is not running."""
+        """Take back the leases of processes that died, then start the worker thread (a daemon)."""
         if self._thread is not None and self._thread.is_alive():
             return
+        self.recover_leases()
         self._stopping.clear()
         self._thread = threading.Thread(target=self._run, name="career-delivery", daemon=True)
         self._thread.start()
@@ -163,6 +165,22 @@ class SqliteDeliveryQueue:
                 time.sleep(0.01)  # the worker thread holds a delivery; wait for it to settle
             else:
                 return attempted
+
+    def recover_leases(self) -> int:
+        """Release the leases of holders whose process is gone; returns how many rows.
+
+        Without this, work a killed process had claimed waits for its whole lease (the
+        dispatch deadline) before anyone retries it. The attempt it used still counts.
+        """
+        with self._tx() as db:
+            dead = [h for h in sql.leased_owners(db) if lease_holders.gone(h)]
+            taken = sum(sql.take_back_leases(db, holder) for holder in dead)
+        if taken:
+            _log.info(
+                "took back %d lease(s) of stopped processes", taken, extra={"fields": {"holders": dead}}
+            )
+            self._wake.set()
+        return taken
 
     def pending(self, channel: str | None = None) -> int:
         """Rows not yet acknowledged or dead-lettered (on ``channel`` or overall)."""
