@@ -34,11 +34,11 @@ def new_email() -> str:
 class AccountsWorld:
     """One local backend with the api and the task functions wired like `career serve`."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, **ports: Any) -> None:
         # Wall-clock start: dev tokens are checked against real time; tests move it forward.
         self.clock = ManualClock(datetime.now(UTC))
         self.settings = settings
-        self.container = Container(settings, clock=self.clock)
+        self.container = Container(settings, clock=self.clock, **ports)
         bootstrap.install(self.container)
         register_functions(self.container.delivery, TOPOLOGY, FUNCTIONS, project=settings.project_id)
         self.client: FlaskClient = client_for(api_routes(), self.container, name="api")

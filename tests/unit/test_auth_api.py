@@ -11,6 +11,10 @@ from collections.abc import Iterator
 import pytest
 
 from shared.config import Settings
+from shared.domain.errors import TransientError
+from shared.messages import OtpMail, channel_of
+from shared.ports import Query
+from shared.topology import TOPOLOGY
 from tests.unit.accounts_world import PASSWORD, AccountsWorld, new_email
 
 
@@ -265,3 +269,35 @@ class TestSecretsStayOut:
         world.post("/auth/otp:resend", {"email": email, "purpose": "EMAIL_REGISTER"})
 
         assert len(world.mails_to(email)) == 1
+
+
+class RelayDown:
+    """A Mailer whose relay never answers."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def send(self, to: str, subject: str, body: str, html: str | None = None) -> None:
+        self.calls += 1
+        raise TransientError("SMTP relay unreachable: ConnectionRefusedError")
+
+
+class TestMailQueue:
+    def test_a_relay_outage_retries_then_dead_letters_without_the_code(self, settings: Settings) -> None:
+        relay = RelayDown()
+        world = AccountsWorld(settings, mailer=relay)
+        try:
+            email = new_email()
+            world.sign_up(email)
+            world.deliver()
+
+            assert relay.calls == TOPOLOGY.queue(channel_of(OtpMail)).retry.max_attempts
+            [dead] = world.container.delivery.dead_letters()
+            assert channel_of(OtpMail) in dead.model_dump_json()
+            stored = world.container.store.query(Query("dead_letters"))
+            assert stored, "the last attempt is recorded in the operator view"
+            text = dead.model_dump_json() + repr([s.data for s in stored])
+            assert email not in text
+            assert "sealed" in text
+        finally:
+            world.close()
