@@ -21,6 +21,8 @@ import httpx
 from shared.adapters.http_fetcher import HttpxFetcher
 from shared.adapters.local.clock import ManualClock
 from shared.adapters.local.sqlite_store import SqliteDocumentStore
+from shared.bootstrap import Container
+from shared.config import Settings
 from shared.domain.offers import JobOffer
 from shared.ports import Data, Transaction, WriteBatch
 from shared.repositories.offers import Offers
@@ -170,8 +172,10 @@ def run() -> None:
         store_counting = _Counting(inner)
         transport = httpx.MockTransport(lambda request: httpx.Response(200, content=payload))
         fetcher = HttpxFetcher(transport=transport)
-        service = RunService(store_counting, clock, _Quiet(), fetcher)  # type: ignore[arg-type]
-        SourceService(store_counting, clock).save(  # type: ignore[arg-type]
+        ports = {"store": store_counting, "clock": clock, "publisher": _Quiet(), "fetcher": fetcher}
+        wiring = Container(Settings(), **ports)
+        service = wiring.make(RunService)
+        wiring.make(SourceService).save(
             SourceSpec(id="bench", kind=kind, board="bench", base_url="https://board.invalid")
         )
         first = service.crawl("bench", "first")

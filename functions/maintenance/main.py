@@ -10,7 +10,7 @@ from shared.edge.events import Event, run_event
 from shared.edge.framework import harden
 from shared.edge.logs import configure
 from shared.messages import MaintenanceTask, decode
-from shared.services.run_ledger import RunLedger
+from shared.repositories.runs import RunLedger
 
 if TYPE_CHECKING:
     from shared.bootstrap import Container

@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.domain.dead_letters import DeadLetter
 from shared.domain.failures import FailureClass
 from shared.edge.http import Call, Route
-from shared.services.operations import MAX_PAGE, DeadLetterService
+from shared.repositories.dead_letters import MAX_PAGE
+from shared.services.operations import DeadLetterService
 
 _TAGS = ("dead-letters",)
 

@@ -23,9 +23,9 @@ from shared.domain.runs import Run, RunStats, RunStatus, Trigger
 from shared.edge.http import Call, Reply, Route
 from shared.ports import Role
 from shared.repositories.pagination import MAX_PAGE
+from shared.repositories.runs import RunLedger
 from shared.services.crawl_requests import CrawlRequests
 from shared.services.run_callbacks import CallbackIn, RunCallbacks
-from shared.services.run_ledger import RunLedger
 from shared.services.sources import SourceService, SourceSpec
 
 if TYPE_CHECKING:

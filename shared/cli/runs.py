@@ -24,7 +24,7 @@ def runs() -> None:
 @data_dir_option
 def list_runs(source_id: str | None, status: str | None, limit: int, data_dir: Path | None) -> None:
     """Runs, newest first."""
-    from shared.services.run_ledger import RunLedger
+    from shared.repositories.runs import RunLedger
 
     items, _ = (
         open_stack(data_dir)
@@ -47,7 +47,7 @@ def list_runs(source_id: str | None, status: str | None, limit: int, data_dir: P
 def show(run_id: str, data_dir: Path | None) -> None:
     """One run as JSON."""
     from shared.domain.errors import NotFound
-    from shared.services.run_ledger import RunLedger
+    from shared.repositories.runs import RunLedger
 
     try:
         run = open_stack(data_dir).make(RunLedger).get(run_id)

@@ -13,8 +13,8 @@ import re
 from shared.domain.job_sources import EXTERNAL
 from shared.domain.runs import RunStatus, Trigger
 from shared.messages import CrawlRequest, CrawlTask, enqueue
-from shared.ports import Clock, DocumentStore, TaskQueue
-from shared.services.run_ledger import RunLedger, Started
+from shared.ports import TaskQueue
+from shared.repositories.runs import RunLedger, Started
 from shared.services.sources import SourceService
 
 
@@ -33,10 +33,10 @@ def task_name(source_id: str, request_id: str) -> str:
 class CrawlRequests:
     """Turns crawl requests into tasks (and, for operators, into a visible PENDING run)."""
 
-    def __init__(self, store: DocumentStore, clock: Clock, tasks: TaskQueue) -> None:
+    def __init__(self, sources: SourceService, ledger: RunLedger, tasks: TaskQueue) -> None:
         self._tasks = tasks
-        self._sources = SourceService(store, clock)
-        self._ledger = RunLedger(store, clock)
+        self._sources = sources
+        self._ledger = ledger
 
     def dispatch(self, request: CrawlRequest, request_id: str) -> list[str]:
         """Enqueue one crawl task per requested, enabled, crawlable source; returns task names."""

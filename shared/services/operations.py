@@ -1,7 +1,7 @@
 """Operations: the one operator view of dead letters, and their idempotent replay.
 
 Every dead letter (a Pub/Sub message forwarded to a DLQ topic, or a task that failed its
-queue's last attempt) is one document ``dead_letters/{id}`` with a deterministic id, so
+queue's last attempt) is stored once under a deterministic id (the DeadLetters repository), so
 recording it again (a redelivered DLQ push, the local queue's hook and the recorder both
 hearing of it) changes nothing. Replay publishes the payload to its origin topic, or
 re-enqueues it on its origin queue under a deterministic task name, and marks the letter
@@ -17,28 +17,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from shared.domain.dead_letters import DeadLetter
-from shared.domain.errors import AlreadyExists, InvalidInput, NotFound, PermanentError
+from shared.domain.errors import InvalidInput, NotFound, PermanentError
 from shared.domain.failures import FailureClass
 from shared.messages import DeadLetterForward
-from shared.ports import (
-    Clock,
-    DocumentStore,
-    Filter,
-    Op,
-    Order,
-    Publisher,
-    Query,
-    TaskQueue,
-    Transaction,
-    iter_pages,
-)
-from shared.repositories.pagination import page
+from shared.ports import Clock, Publisher, TaskQueue
+from shared.repositories.dead_letters import MAX_PAGE, DeadLetters
 from shared.topology import Topology
 
-COLLECTION = "dead_letters"
-MAX_PAGE = 200
 REPLAY_OF = "replayOf"  # attribute on a replayed message: which dead letter it came from
-_NEWEST_FIRST = (Order("dead_at", descending=True),)
 _TASK_NAME = re.compile(r"^[A-Za-z0-9_-]{1,500}$")
 _log = logging.getLogger("career.operations")
 
@@ -57,9 +43,9 @@ class DeadLetterService:
     """Records, lists and replays dead letters."""
 
     def __init__(
-        self, store: DocumentStore, clock: Clock, publisher: Publisher, tasks: TaskQueue, topology: Topology
+        self, letters: DeadLetters, clock: Clock, publisher: Publisher, tasks: TaskQueue, topology: Topology
     ) -> None:
-        self._store = store
+        self._letters = letters
         self._clock = clock
         self._publisher = publisher
         self._tasks = tasks
@@ -67,10 +53,7 @@ class DeadLetterService:
 
     def record(self, dl: DeadLetter) -> None:
         """Store ``dl`` once; a second record of the same id keeps the first untouched."""
-        try:
-            self._store.create(_path(dl.id), dl.model_dump())
-        except AlreadyExists:
-            return
+        self._letters.add(dl)
 
     def record_forward(self, forward: DeadLetterForward) -> DeadLetter:
         """Record a message Pub/Sub forwarded to a dead-letter topic (the recorder function)."""
@@ -105,16 +88,17 @@ class DeadLetterService:
         """Dead letters, newest first, filtered by status, failure class and origin."""
         if not 1 <= limit <= MAX_PAGE:
             raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
-        query = Query(COLLECTION, _filters(status, failure_class, origin), _NEWEST_FIRST)
-        found = page(self._store, query, limit=limit, cursor=cursor, max_page=MAX_PAGE)
-        return DeadLetterPage([DeadLetter.model_validate(s.data) for s in found.items], found.next_cursor)
+        found = self._letters.page(
+            status=status, failure_class=failure_class, origin=origin, limit=limit, cursor=cursor
+        )
+        return DeadLetterPage(list(found.items), found.next_cursor)
 
     def get(self, dead_letter_id: str) -> DeadLetter:
         """One dead letter; NotFound when absent."""
-        snap = self._store.get(_path(_check_id(dead_letter_id)))
-        if snap is None:
+        found = self._letters.get(_check_id(dead_letter_id))
+        if found is None:
             raise NotFound(f"dead letter {dead_letter_id!r} not found")
-        return DeadLetter.model_validate(snap.data)
+        return found
 
     def replay(self, dead_letter_id: str) -> DeadLetter:
         """Send the letter's payload back to its origin once; a replayed letter is returned as is."""
@@ -128,23 +112,12 @@ class DeadLetterService:
             self._tasks.enqueue(dl.origin, payload, name=_replay_task_name(dl, n))
         else:
             self._publisher.publish(dl.origin, payload, attributes={**dl.attributes, REPLAY_OF: dl.id})
-        now = self._clock.now()
-
-        def mark(txn: Transaction) -> DeadLetter:
-            snap = txn.get(_path(dl.id))
-            current = DeadLetter.model_validate(snap.data) if snap is not None else dl
-            if current.status == "replayed":
-                return current
-            changes = {"status": "replayed", "replay_count": current.replay_count + 1, "replayed_at": now}
-            txn.update(_path(dl.id), changes)
-            return current.model_copy(update=changes)
-
-        return self._store.run_transaction(mark)
+        return self._letters.mark_replayed(dl, self._clock.now())
 
     def replay_all(self, failure_class: FailureClass | None = None, origin: str | None = None) -> int:
         """Replay every dead (not yet replayed) letter matching the filters; returns how many."""
-        query = Query(COLLECTION, _filters("dead", failure_class, origin), _NEWEST_FIRST)
-        ids = [snap.id for snap in iter_pages(self._store, query)]  # ids first: replay edits the set
+        # ids first: replay edits the set
+        ids = self._letters.dead_ids(failure_class=failure_class, origin=origin)
         replayed = 0
         for dead_letter_id in ids:
             try:
@@ -157,21 +130,10 @@ class DeadLetterService:
         return replayed
 
 
-def _path(dead_letter_id: str) -> str:
-    return f"{COLLECTION}/{dead_letter_id}"
-
-
 def _check_id(dead_letter_id: str) -> str:
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,128}", dead_letter_id):
         raise NotFound(f"dead letter {dead_letter_id!r} not found")
     return dead_letter_id
-
-
-def _filters(
-    status: str | None, failure_class: FailureClass | None, origin: str | None
-) -> tuple[Filter, ...]:
-    pairs = (("status", status), ("failure_class", failure_class), ("origin", origin))
-    return tuple(Filter(name, Op.EQ, str(value)) for name, value in pairs if value is not None)
 
 
 def _payload(dl: DeadLetter) -> dict[str, Any]:

@@ -21,8 +21,9 @@ from shared.domain.offers import JobOffer, RemotePolicy, employment_type
 from shared.domain.places import Location, parse_locations
 from shared.domain.runs import Run
 from shared.domain.salary import Salary, parse_salary
-from shared.ports import Clock, DocumentStore, Publisher
-from shared.services.runs import RunService
+from shared.repositories.runs import RunLedger
+from shared.services.run_recorder import RunRecorder
+from shared.services.sources import SourceService
 
 MAX_OFFERS = 2000
 
@@ -69,23 +70,25 @@ class CallbackIn(BaseModel):
 class RunCallbacks:
     """Applies completion callbacks to runs."""
 
-    def __init__(self, store: DocumentStore, clock: Clock, publisher: Publisher) -> None:
+    def __init__(self, ledger: RunLedger, sources: SourceService, recorder: RunRecorder) -> None:
         # No fetcher: callbacks never fetch, and the ops function need not load httpx.
-        self._runs = RunService(store, clock, publisher)
+        self._ledger = ledger
+        self._sources = sources
+        self._recorder = recorder
 
     def complete(self, run_id: str, callback: CallbackIn) -> Run:
         """Apply ``callback`` to the run once; replays answer the stored outcome."""
         if callback.status == "failed" and callback.offers:
             raise InvalidInput("a failed callback carries no offers")
-        run, proceed = self._runs.ledger.claim_callback(run_id, callback.callback_id, callback.digest())
+        run, proceed = self._ledger.claim_callback(run_id, callback.callback_id, callback.digest())
         if not proceed:
             return run
         if callback.status == "failed":
             failure = callback.failure_class or FailureClass.SOURCE_UNAVAILABLE
-            return self._runs.ledger.fail(run.id, failure, callback.error or "scraper reported a failure")
-        source = self._runs.sources.get(run.source_id)
+            return self._ledger.fail(run.id, failure, callback.error or "scraper reported a failure")
+        source = self._sources.get(run.source_id)
         offers = [_offer(o, source.kind, source.board, source.company) for o in callback.offers]
-        return self._runs.record(run, source, offers, complete=callback.complete, fetched=len(offers))
+        return self._recorder.record(run, source, offers, complete=callback.complete, fetched=len(offers))
 
 
 def _offer(item: CallbackOffer, kind: str, board: str, company: str | None) -> JobOffer:

@@ -11,18 +11,14 @@ A 304 answer completes the run with everything unchanged and no offer written.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 
 from shared.domain.errors import CareerError, Conflict
 from shared.domain.failures import FailureClass
 from shared.domain.job_sources import EXTERNAL, JobSource, Validators
-from shared.domain.offers import JobOffer
 from shared.domain.runs import Run, RunStats, RunStatus, Trigger
-from shared.messages import OffersChanged, publish
-from shared.ports import Clock, DocumentStore, HttpFetcher, Publisher
-from shared.repositories.offers import Offers
-from shared.services.offer_upsert import OfferUpsert
-from shared.services.run_ledger import RunLedger
+from shared.ports import HttpFetcher
+from shared.repositories.runs import RunLedger
+from shared.services.run_recorder import RunRecorder
 from shared.services.sources import SourceService
 from shared.sources import base
 from shared.sources.registry import adapter
@@ -34,14 +30,12 @@ class RunService:
     """Executes crawls and records their outcome."""
 
     def __init__(
-        self, store: DocumentStore, clock: Clock, publisher: Publisher, fetcher: HttpFetcher | None = None
+        self, ledger: RunLedger, sources: SourceService, recorder: RunRecorder, fetcher: HttpFetcher
     ) -> None:
-        self._clock = clock
+        self.ledger = ledger
+        self.sources = sources
+        self._recorder = recorder
         self._fetcher = fetcher
-        self._publisher = publisher
-        self.ledger = RunLedger(store, clock)
-        self.sources = SourceService(store, clock)
-        self.offers = OfferUpsert(Offers(store))
 
     def crawl(
         self,
@@ -82,7 +76,7 @@ class RunService:
                 return self.ledger.complete(run.id, stats, validators=source.validators, offer_count=None)
             fetched = len(result.offers)
             validators = _validators(result.validators) if result.complete else None
-            return self.record(
+            return self._recorder.record(
                 run,
                 source,
                 result.offers,
@@ -110,37 +104,6 @@ class RunService:
                 self.ledger.fail(run.id, FailureClass.INTERNAL, f"{err.__class__.__name__}: {err}")
             raise
 
-    def record(
-        self,
-        run: Run,
-        source: JobSource,
-        offers: Sequence[JobOffer],
-        *,
-        complete: bool,
-        fetched: int,
-        requests: int = 0,
-        validators: Validators | None = None,
-    ) -> Run:
-        """Upsert a run's offers, announce the changed ones, and complete the run."""
-        outcome = self.offers.apply(
-            offers,
-            source_id=source.id,
-            run_id=run.id,
-            complete=complete,
-            now=self._clock.now(),
-            attribution=source.terms.attribution,
-            fetched=fetched,
-        )
-        if outcome.changed_ids:
-            # Published before the run completes: a crash in between re-runs an idempotent match.
-            publish(
-                self._publisher,
-                OffersChanged(run_id=run.id, source_id=source.id, offer_ids=outcome.changed_ids),
-                attributes={"source_id": source.id, "run_id": run.id},
-            )
-        stats = outcome.stats.model_copy(update={"requests": requests})
-        return self.ledger.complete(run.id, stats, validators=validators, offer_count=outcome.open_count)
-
     def import_payload(self, source_id: str, payload: bytes, request_id: str) -> Run:
         """Load a saved board payload through the crawl path: a run, the upsert, offer-events.
 
@@ -163,15 +126,13 @@ class RunService:
             offers = adapter(source.kind).parse(payload, board=source.board, company=source.company)
         except CareerError as err:
             return self.ledger.fail(run.id, err.failure_class, err.message)
-        return self.record(run, source, offers, complete=True, fetched=len(offers))
+        return self._recorder.record(run, source, offers, complete=True, fetched=len(offers))
 
     def sweep(self) -> list[Run]:
         """Fail runs stuck past their lease with TIMEOUT."""
         return self.ledger.sweep()
 
     def _fetch(self, source: JobSource) -> base.FetchResult:
-        if self._fetcher is None:
-            raise RuntimeError("this RunService was built without an HTTP fetcher")
         polite = base.PoliteFetcher(
             self._fetcher,
             user_agent=source.terms.user_agent,

@@ -21,7 +21,7 @@ from shared.config import Settings
 from shared.domain.runs import RunStatus
 from shared.localstack.delivery import FunctionDeliverer, create_function_app, register_functions
 from shared.messages import CrawlRequest, CrawlTask, MaintenanceTask, channel_of, publish
-from shared.services.run_ledger import RunLedger
+from shared.repositories.runs import RunLedger
 from shared.services.sources import SourceService, SourceSpec
 from shared.topology import TOPOLOGY
 from tests.support.job_board_server import JobBoardServer, Reply, running

@@ -14,6 +14,9 @@ from shared.adapters.local.sqlite_store import SqliteDocumentStore
 from shared.domain.errors import TransientError
 from shared.domain.runs import RunStatus
 from shared.messages import CrawlTask, channel_of
+from shared.ports import TaskQueue
+from shared.repositories.job_sources import JobSources
+from shared.repositories.runs import RunLedger
 from shared.services.crawl_requests import CrawlRequests
 from shared.services.sources import SourceService, SourceSpec
 from shared.topology import TOPOLOGY
@@ -54,8 +57,12 @@ def queue(clock: ManualClock) -> Iterator[SqliteDeliveryQueue]:
     q.close()
 
 
+def requests_of(store: SqliteDocumentStore, clock: ManualClock, tasks: TaskQueue) -> CrawlRequests:
+    return CrawlRequests(SourceService(JobSources(store, clock)), RunLedger(store, clock), tasks)
+
+
 def crawlable(store: SqliteDocumentStore, clock: ManualClock) -> str:
-    return SourceService(store, clock).save(SourceSpec(kind="greenhouse", board="acme"))[0].id
+    return SourceService(JobSources(store, clock)).save(SourceSpec(kind="greenhouse", board="acme"))[0].id
 
 
 class TestRetriedRequest:
@@ -63,7 +70,7 @@ class TestRetriedRequest:
         self, store: SqliteDocumentStore, queue: SqliteDeliveryQueue, clock: ManualClock
     ) -> None:
         source_id = crawlable(store, clock)
-        requests = CrawlRequests(store, clock, FlakyTasks(queue, failures=1))
+        requests = requests_of(store, clock, FlakyTasks(queue, failures=1))
         with pytest.raises(TransientError):
             requests.request(source_id, "op-1")
 
@@ -76,7 +83,7 @@ class TestRetriedRequest:
         self, store: SqliteDocumentStore, queue: SqliteDeliveryQueue, clock: ManualClock
     ) -> None:
         source_id = crawlable(store, clock)
-        requests = CrawlRequests(store, clock, queue)
+        requests = requests_of(store, clock, queue)
 
         first = requests.request(source_id, "op-1")
         again = requests.request(source_id, "op-1")
@@ -88,7 +95,7 @@ class TestRetriedRequest:
         self, store: SqliteDocumentStore, queue: SqliteDeliveryQueue, clock: ManualClock
     ) -> None:
         source_id = crawlable(store, clock)
-        requests = CrawlRequests(store, clock, queue)
+        requests = requests_of(store, clock, queue)
         first = requests.request(source_id, "op-1")
 
         other = requests.request(source_id, "op-2")

@@ -13,6 +13,8 @@ import pytest
 from shared.adapters.http_fetcher import HttpxFetcher
 from shared.adapters.local.clock import ManualClock
 from shared.adapters.local.sqlite_store import SqliteDocumentStore
+from shared.bootstrap import Container
+from shared.config import Settings
 from shared.domain.errors import NotFound
 from shared.domain.failures import FailureClass
 from shared.domain.job_sources import SourceTerms
@@ -57,7 +59,8 @@ def service(
     fetcher = HttpxFetcher(
         timeout_s=0.5, connect_timeout_s=0.5, max_attempts=2, backoff_s=0, sleep=lambda _: None
     )
-    yield RunService(store, clock, publisher, fetcher)
+    wiring = Container(Settings(), store=store, clock=clock, publisher=publisher, fetcher=fetcher)
+    yield wiring.make(RunService)
     fetcher.close()
 
 

@@ -23,6 +23,7 @@ from shared.domain.dead_letters import DeadLetter
 from shared.domain.errors import InvalidInput, NotFound
 from shared.domain.failures import FailureClass
 from shared.messages import CrawlTask, DeadLetterForward, InvalidMessage, UploadFinalized, channel_of
+from shared.repositories.dead_letters import DeadLetters
 from shared.services.operations import DeadLetterService
 from shared.topology import TOPOLOGY
 
@@ -46,9 +47,17 @@ def queue(clock: ManualClock) -> Iterator[SqliteDeliveryQueue]:
     queue.close()
 
 
+def dead_letter_service(
+    store: SqliteDocumentStore, clock: ManualClock, queue: SqliteDeliveryQueue
+) -> DeadLetterService:
+    return DeadLetterService(DeadLetters(store), clock, publisher=queue, tasks=queue, topology=TOPOLOGY)
+
+
 @pytest.fixture
 def service(store: SqliteDocumentStore, clock: ManualClock, queue: SqliteDeliveryQueue) -> DeadLetterService:
-    return DeadLetterService(store=store, clock=clock, publisher=queue, tasks=queue, topology=TOPOLOGY)
+    return DeadLetterService(
+        letters=DeadLetters(store), clock=clock, publisher=queue, tasks=queue, topology=TOPOLOGY
+    )
 
 
 def task_letter(clock: ManualClock, name: str = "crawl-s1-7", **overrides: Any) -> DeadLetter:
@@ -132,7 +141,9 @@ class TestRecord:
             service.record(dl)  # bound late: the service needs the queue, the queue reports to it
 
         queue = SqliteDeliveryQueue(topology=TOPOLOGY, clock=clock, on_dead_letter=hook)
-        service = DeadLetterService(store=store, clock=clock, publisher=queue, tasks=queue, topology=TOPOLOGY)
+        service = DeadLetterService(
+            letters=DeadLetters(store), clock=clock, publisher=queue, tasks=queue, topology=TOPOLOGY
+        )
 
         def fail(delivery: Delivery) -> None:
             raise DeliveryFailed("pdf unreadable", FailureClass.PDF_CORRUPT)

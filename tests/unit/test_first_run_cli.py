@@ -13,7 +13,7 @@ from shared.bootstrap import Container
 from shared.cli.main import main
 from shared.config import Settings
 from shared.domain.runs import RunStatus
-from shared.services.run_ledger import RunLedger
+from shared.repositories.runs import RunLedger
 from shared.services.source_defaults import default_specs, seed_when_empty
 from shared.services.sources import SourceService, SourceSpec
 from shared.sources.registry import KINDS

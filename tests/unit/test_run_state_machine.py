@@ -13,12 +13,14 @@ from hypothesis import strategies as st
 
 from shared.adapters.local.clock import ManualClock
 from shared.adapters.local.sqlite_store import SqliteDocumentStore
+from shared.bootstrap import Container
+from shared.config import Settings
 from shared.domain.errors import Conflict
 from shared.domain.failures import FailureClass
 from shared.domain.runs import Run, RunStats, RunStatus
 from shared.ports import Filter, HttpResponse, Op, Query
+from shared.repositories.runs import RUNS, RunLedger
 from shared.services.run_callbacks import CallbackIn, RunCallbacks
-from shared.services.run_ledger import RUNS
 from shared.services.runs import RunService
 from shared.services.sources import SourceService, SourceSpec
 from shared.topology import TOPOLOGY
@@ -131,9 +133,12 @@ class TestDeliveries:
         store = SqliteDocumentStore(":memory:", indexes=TOPOLOGY.indexes)
         clock = ManualClock()
         fetcher = StaticFetcher(BOARD)
-        runs = RunService(store, clock, RecordingPublisher(), fetcher)
-        callbacks = RunCallbacks(store, clock, RecordingPublisher())
-        sources = SourceService(store, clock)
+        wiring = Container(
+            Settings(), store=store, clock=clock, publisher=RecordingPublisher(), fetcher=fetcher
+        )
+        runs = wiring.make(RunService)
+        callbacks = wiring.make(RunCallbacks)
+        sources = wiring.make(SourceService)
         sources.save(SourceSpec(id="crawled", kind="greenhouse", board="acme"))
         sources.save(SourceSpec(id="scraped", kind="external", board="acme"))
         finished: dict[str, Run] = {}
@@ -200,9 +205,10 @@ class TestConflictingCallbacks:
     def test_a_different_callback_on_a_finished_run_conflicts(self, second: tuple[str, int]) -> None:
         store = SqliteDocumentStore(":memory:", indexes=TOPOLOGY.indexes)
         clock = ManualClock()
-        SourceService(store, clock).save(SourceSpec(id="scraped", kind="external", board="acme"))
-        callbacks = RunCallbacks(store, clock, RecordingPublisher())
-        run = RunService(store, clock, RecordingPublisher()).ledger.open("scraped", "e1", "operator").run
+        wiring = Container(Settings(), store=store, clock=clock, publisher=RecordingPublisher())
+        wiring.make(SourceService).save(SourceSpec(id="scraped", kind="external", board="acme"))
+        callbacks = wiring.make(RunCallbacks)
+        run = wiring.make(RunLedger).open("scraped", "e1", "operator").run
         callbacks.complete(run.id, callback_body("cb1", 0))
 
         with pytest.raises(Conflict):

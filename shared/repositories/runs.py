@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 from shared.domain.errors import Conflict, InvalidInput, NotFound
 from shared.domain.failures import FailureClass
 from shared.domain.runs import Run, RunStats, RunStatus, Trigger, run_id
-from shared.domain.source_paths import source_path
 from shared.ports import Clock, DocumentStore, Filter, Op, Order, Query, Transaction, iter_pages
 from shared.repositories.pagination import page
+from shared.repositories.source_paths import source_path
 
 if TYPE_CHECKING:  # the source models load when a run is opened, not for a sweep
     from shared.domain.job_sources import JobSource, Validators

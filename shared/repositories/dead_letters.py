@@ -1,0 +1,85 @@
+"""Dead letters: the one place that knows how they are stored (``dead_letters/{id}``).
+
+The id is deterministic (origin + message id or task name), so recording the same letter
+twice is one document.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from shared.domain.dead_letters import DeadLetter
+from shared.domain.errors import AlreadyExists
+from shared.domain.failures import FailureClass
+from shared.ports import DocumentStore, Filter, Op, Order, Query, Transaction, iter_pages
+from shared.repositories.pagination import Page, page
+
+DEAD_LETTERS = "dead_letters"
+MAX_PAGE = 200
+_NEWEST_FIRST = (Order("dead_at", descending=True),)
+
+
+def _path(dead_letter_id: str) -> str:
+    return f"{DEAD_LETTERS}/{dead_letter_id}"
+
+
+class DeadLetters:
+    """The operator view's letters."""
+
+    collections = (DEAD_LETTERS,)
+
+    def __init__(self, store: DocumentStore) -> None:
+        self._store = store
+
+    def add(self, dl: DeadLetter) -> bool:
+        """Store ``dl`` once; False when a letter with its id was already there (kept untouched)."""
+        try:
+            self._store.create(_path(dl.id), dl.model_dump())
+        except AlreadyExists:
+            return False
+        return True
+
+    def get(self, dead_letter_id: str) -> DeadLetter | None:
+        """One letter, None when absent."""
+        snap = self._store.get(_path(dead_letter_id))
+        return DeadLetter.model_validate(snap.data) if snap is not None else None
+
+    def page(
+        self,
+        *,
+        status: str | None,
+        failure_class: FailureClass | None,
+        origin: str | None,
+        limit: int,
+        cursor: str | None,
+    ) -> Page[DeadLetter]:
+        """Letters newest first, filtered (each combination has its index in the manifest)."""
+        query = Query(DEAD_LETTERS, _filters(status, failure_class, origin), _NEWEST_FIRST)
+        found = page(self._store, query, limit=limit, cursor=cursor, max_page=MAX_PAGE)
+        return found.map(lambda s: DeadLetter.model_validate(s.data))
+
+    def dead_ids(self, *, failure_class: FailureClass | None, origin: str | None) -> list[str]:
+        """Ids of the letters not yet replayed that match the filters (paged reads)."""
+        query = Query(DEAD_LETTERS, _filters("dead", failure_class, origin), _NEWEST_FIRST)
+        return [snap.id for snap in iter_pages(self._store, query)]
+
+    def mark_replayed(self, dl: DeadLetter, now: datetime) -> DeadLetter:
+        """Mark the letter replayed once (a replayed letter is returned as stored)."""
+
+        def mark(txn: Transaction) -> DeadLetter:
+            snap = txn.get(_path(dl.id))
+            current = DeadLetter.model_validate(snap.data) if snap is not None else dl
+            if current.status == "replayed":
+                return current
+            changes = {"status": "replayed", "replay_count": current.replay_count + 1, "replayed_at": now}
+            txn.update(_path(dl.id), changes)
+            return current.model_copy(update=changes)
+
+        return self._store.run_transaction(mark)
+
+
+def _filters(
+    status: str | None, failure_class: FailureClass | None, origin: str | None
+) -> tuple[Filter, ...]:
+    pairs = (("status", status), ("failure_class", failure_class), ("origin", origin))
+    return tuple(Filter(name, Op.EQ, str(value)) for name, value in pairs if value is not None)
