@@ -6,7 +6,7 @@
           │                          FAILED(INTERNAL) ──replayed task──> EXTRACTING
           └──same bytes as an extracted CV──> EXTRACTED (linked, never re-extracted)
 
-Every other move raises Conflict. Records are stored at ``users/{uid}/documents/{id}``; the
+Every other move raises Conflict. Records are stored by shared/repositories/documents.py; the
 PDF at ``users/{uid}/documents/{id}.pdf`` in the uploads bucket and the text at
 ``users/{uid}/documents/{id}.txt`` in the text bucket.
 """
@@ -57,11 +57,6 @@ _ALLOWED: dict[DocumentState, frozenset[DocumentState]] = {
 }
 
 
-def collection(uid: str) -> str:
-    """The store collection of a user's documents."""
-    return f"users/{uid}/documents"
-
-
 def object_name(uid: str, doc_id: str) -> str:
     """Name of the uploaded PDF in the uploads bucket."""
     return f"users/{uid}/documents/{doc_id}.pdf"
@@ -105,11 +100,6 @@ class Document(DomainModel):
     failure_message: str | None = None
     extraction_attempts: int = 0
     schema_version: int = SCHEMA_VERSION
-
-    @property
-    def path(self) -> str:
-        """Store path of the record."""
-        return f"{collection(self.uid)}/{self.id}"
 
     @property
     def object_name(self) -> str:

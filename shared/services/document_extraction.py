@@ -12,18 +12,18 @@ import hashlib
 import logging
 from typing import TYPE_CHECKING, Any
 
-from shared.domain.documents import Document, DocumentState, collection
+from shared.domain.documents import Document, DocumentState
 from shared.domain.errors import NotFound, PermanentError
 from shared.domain.failures import FailureClass
 from shared.messages import ExtractionTask, ProfileTask, enqueue
-from shared.services.documents import transition
+from shared.repositories.documents import Documents
 from shared.services.extraction import ExtractionLimits, ExtractionOutcome, extract_pdf, sha256_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from shared.config import Settings
-    from shared.ports import BlobStore, Clock, DocumentStore, TaskQueue, TextExtractor
+    from shared.ports import BlobStore, Clock, TaskQueue, TextExtractor
 
 TEXT_CONTENT_TYPE = "text/plain; charset=utf-8"
 _GAVE_UP = "We could not process this PDF after several attempts; try uploading it again."
@@ -48,7 +48,7 @@ class DocumentExtraction:
 
     def __init__(
         self,
-        store: DocumentStore,
+        documents: Documents,
         uploads: BlobStore,
         texts: BlobStore,
         tasks: TaskQueue,
@@ -56,7 +56,7 @@ class DocumentExtraction:
         clock: Clock,
         settings: Settings,
     ) -> None:
-        self._store = store
+        self._documents = documents
         self._uploads = uploads
         self._texts = texts
         self._tasks = tasks
@@ -70,9 +70,9 @@ class DocumentExtraction:
         An unexpected error propagates (the queue retries); on the queue's final attempt the
         document is settled FAILED(INTERNAL) first, so it never stays EXTRACTING forever.
         """
-        path = f"{collection(request.uid)}/{request.document_id}"
-        started = transition(
-            self._store, path, when=_startable, move=lambda d: d.extracting(at=self._clock.now())
+        uid, doc_id = request.uid, request.document_id
+        started = self._documents.transition(
+            uid, doc_id, when=_startable, move=lambda d: d.extracting(at=self._clock.now())
         )
         if started is None:
             return {"document_id": request.document_id, "state": "DELETED"}
@@ -80,35 +80,37 @@ class DocumentExtraction:
             self._queue_profile(started)
             return _summary(started)
         try:
-            return self._complete(path, request, started)
+            return self._complete((uid, doc_id), request, started)
         except PermanentError as err:
             # The task is acknowledged on a PermanentError, so no later attempt will settle the
             # document: settle it now (restartable INTERNAL: the PDF itself was not at fault).
             _log.warning("extraction failed permanently: %s", type(err).__name__)
             done = self._finish(
-                path, lambda d: d.failed(FailureClass.INTERNAL, _STORAGE, at=self._clock.now())
+                (uid, doc_id), lambda d: d.failed(FailureClass.INTERNAL, _STORAGE, at=self._clock.now())
             )
             if done is None:
                 return {"document_id": request.document_id, "state": "DELETED"}
             return _summary(done)
         except Exception:
             if final_attempt:
-                self._finish(path, lambda d: d.failed(FailureClass.INTERNAL, _GAVE_UP, at=self._clock.now()))
+                self._finish(
+                    (uid, doc_id), lambda d: d.failed(FailureClass.INTERNAL, _GAVE_UP, at=self._clock.now())
+                )
             raise
 
-    def _complete(self, path: str, request: ExtractionTask, started: Document) -> dict[str, Any]:
+    def _complete(self, key: tuple[str, str], request: ExtractionTask, started: Document) -> dict[str, Any]:
         outcome = self._extract(started)
         if outcome.result is None:
             failure = outcome.failure_class or FailureClass.PDF_CORRUPT
             message = outcome.message or "The PDF could not be read."
-            done = self._finish(path, lambda d: d.failed(failure, message, at=self._clock.now()))
+            done = self._finish(key, lambda d: d.failed(failure, message, at=self._clock.now()))
         else:
             result, text_sha = outcome.result, sha256_text(outcome.result.text)
             self._texts.write(
                 started.text_object, result.text.encode("utf-8"), content_type=TEXT_CONTENT_TYPE
             )
             done = self._finish(
-                path,
+                key,
                 lambda d: d.extracted(
                     pages=result.pages,
                     chars=result.chars,
@@ -140,9 +142,10 @@ class DocumentExtraction:
             )
         return extract_pdf(self._extractor, data, limits=self._limits)
 
-    def _finish(self, path: str, move: Callable[[Document], Document]) -> Document | None:
+    def _finish(self, key: tuple[str, str], move: Callable[[Document], Document]) -> Document | None:
         # A document no longer EXTRACTING was finished by a concurrent attempt: it stays as it is.
-        return transition(self._store, path, when=(DocumentState.EXTRACTING,), move=move)
+        uid, doc_id = key
+        return self._documents.transition(uid, doc_id, when=(DocumentState.EXTRACTING,), move=move)
 
     def _queue_profile(self, document: Document) -> None:
         if document.state == DocumentState.EXTRACTED and document.text_sha256 and document.linked_to is None:

@@ -16,25 +16,20 @@ from shared.domain.documents import (
     PDF_CONTENT_TYPE,
     Document,
     DocumentState,
-    collection,
     object_name,
 )
 from shared.domain.errors import Conflict, InvalidInput, NotFound, QuotaExceeded
 from shared.domain.failures import FailureClass
-from shared.ports import Filter, Op, Order, Query
-from shared.repositories.pagination import page
+from shared.repositories.documents import Documents
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection
-
     from shared.config import Settings
-    from shared.ports import BlobStore, Clock, DocumentStore, SignedUpload, Transaction
+    from shared.ports import BlobStore, Clock, SignedUpload
 
 # A pending upload whose URL expired this long ago can no longer finish (an upload that
 # started before expiry may still be finalizing): it stops counting against the quota.
 ABANDONED_AFTER = timedelta(hours=1)
-_COUNTED = [s.value for s in DocumentState if s is not DocumentState.REJECTED]
-_NEWEST_FIRST = (Order("created_at", descending=True),)
+_COUNTED = [s for s in DocumentState if s is not DocumentState.REJECTED]
 
 
 @dataclass(frozen=True)
@@ -53,59 +48,18 @@ class DocumentPage:
     next_cursor: str | None
 
 
-def read(source: DocumentStore | Transaction, path: str) -> Document | None:
-    """The document at ``path`` as the store or a transaction sees it; None when absent."""
-    snap = source.get(path)
-    return Document.model_validate(snap.data) if snap is not None else None
-
-
-def load(store: DocumentStore, uid: str, doc_id: str) -> Document:
-    """The caller's document; NotFound when absent or someone else's."""
-    document = read(store, f"{collection(uid)}/{doc_id}")
-    if document is None:
-        raise NotFound("document not found")
-    return document
-
-
-def transition(
-    store: DocumentStore,
-    path: str,
-    *,
-    when: Collection[DocumentState] | Callable[[Document], bool],
-    move: Callable[[Document], Document],
-) -> Document | None:
-    """Apply ``move`` in one transaction if the document is in a state of ``when`` (or passes it).
-
-    Returns the moved document; the document as it stands when it is in another state (a
-    concurrent attempt got there first); None when it is gone.
-    """
-
-    def ready(document: Document) -> bool:
-        return when(document) if callable(when) else document.state in when
-
-    def apply(tx: Transaction) -> Document | None:
-        document = read(tx, path)
-        if document is None or not ready(document):
-            return document
-        moved = move(document)
-        tx.set(path, moved.to_data())
-        return moved
-
-    return store.run_transaction(apply)
-
-
 class DocumentService:
     """The caller's documents."""
 
     def __init__(
         self,
-        store: DocumentStore,
+        documents: Documents,
         uploads: BlobStore,
         texts: BlobStore,
         clock: Clock,
         settings: Settings,
     ) -> None:
-        self._store = store
+        self._documents = documents
         self._uploads = uploads
         self._texts = texts
         self._clock = clock
@@ -145,21 +99,21 @@ class DocumentService:
             updated_at=now,
             upload_expires_at=upload.expires_at,
         )
-        self._store.create(document.path, document.to_data())
+        self._documents.create(document)
         return NewUpload(document, upload)
 
     def get(self, uid: str, doc_id: str) -> Document:
         """One of the caller's documents."""
-        return load(self._store, uid, doc_id)
+        return self._documents.load(uid, doc_id)
 
     def list(self, uid: str, *, limit: int = 20, cursor: str | None = None) -> DocumentPage:
         """The caller's documents, newest first: one query per page."""
-        found = page(self._store, Query(collection(uid), order_by=_NEWEST_FIRST), limit=limit, cursor=cursor)
-        return DocumentPage([Document.model_validate(s.data) for s in found.items], found.next_cursor)
+        found = self._documents.page(uid, limit=limit, cursor=cursor)
+        return DocumentPage(list(found.items), found.next_cursor)
 
     def text(self, uid: str, doc_id: str) -> tuple[Document, str]:
         """The document and its extracted text; Conflict until it is EXTRACTED."""
-        document = load(self._store, uid, doc_id)
+        document = self._documents.load(uid, doc_id)
         if document.state != DocumentState.EXTRACTED:
             raise Conflict(
                 f"the text is not available: the document is {document.state}",
@@ -173,32 +127,29 @@ class DocumentService:
 
     def delete(self, uid: str, doc_id: str) -> None:
         """Remove the record, the PDF and the text (blobs first, so a failure can be retried)."""
-        document = load(self._store, uid, doc_id)
+        document = self._documents.load(uid, doc_id)
         self._uploads.delete(document.object_name)
         self._texts.delete(document.text_object)
-        self._store.delete(document.path)
+        self._documents.delete(document)
 
     def _check_quota(self, uid: str) -> None:
         quota = self._settings.document_quota
-        snaps = self._store.query(
-            Query(collection(uid), filters=(Filter("state", Op.IN, _COUNTED),), limit=quota)
-        )
-        if len(snaps) < quota:
+        counted = self._documents.in_states(uid, _COUNTED, limit=quota)
+        if len(counted) < quota:
             return
         cutoff = self._clock.now() - ABANDONED_AFTER
         abandoned = [
-            s
-            for s in snaps
-            if s.data.get("state") == DocumentState.PENDING_UPLOAD and s.data["upload_expires_at"] < cutoff
+            d
+            for d in counted
+            if d.state == DocumentState.PENDING_UPLOAD
+            and d.upload_expires_at is not None
+            and d.upload_expires_at < cutoff
         ]
-        if len(snaps) - len(abandoned) >= quota:
+        if len(counted) - len(abandoned) >= quota:
             raise QuotaExceeded(
                 f"you can keep at most {quota} documents; delete one first", detail={"quota": quota}
             )
-        batch = self._store.batch()
-        for snap in abandoned:
-            batch.delete(snap.path)
-        batch.commit()
+        self._documents.delete_all(abandoned)
 
 
 def clean_filename(name: str) -> str:

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from shared.domain.accounts import ProfileInputs
-from shared.domain.documents import Document, DocumentState, collection, text_object_name
+from shared.domain.documents import Document, DocumentState, text_object_name
 from shared.domain.errors import Conflict, NotFound, PermanentError, TransientError
 from shared.domain.failures import FailureClass
 from shared.domain.profile_checks import check_draft
@@ -25,15 +25,12 @@ from shared.messages import ProfileTask, enqueue
 from shared.ports import (
     BlobStore,
     Clock,
-    DocumentStore,
-    Filter,
-    Op,
     ProfileProvider,
     ProviderResult,
-    Query,
     TaskQueue,
 )
 from shared.repositories.accounts import Accounts
+from shared.repositories.documents import Documents
 from shared.services.profile_versions import ProfileVersions
 
 __all__ = ["Generated", "ProfileService", "Queued"]
@@ -111,7 +108,7 @@ class ProfileService:
 
     def __init__(
         self,
-        store: DocumentStore,
+        documents: Documents,
         texts: BlobStore,
         tasks: TaskQueue,
         clock: Clock,
@@ -119,7 +116,7 @@ class ProfileService:
         versions: ProfileVersions,
         accounts: Accounts,
     ) -> None:
-        self._store = store
+        self._documents = documents
         self._texts = texts
         self._tasks = tasks
         self._clock = clock
@@ -205,17 +202,12 @@ class ProfileService:
 
     def _document(self, uid: str, document_id: str | None) -> Document:
         if document_id is not None:
-            snap = self._store.get(f"{collection(uid)}/{document_id}")
-            if snap is None:
-                raise NotFound("document not found")
-            document = Document.model_validate(snap.data)
+            document = self._documents.load(uid, document_id)
         else:
             # Bounded by the per-user document quota; a single-field filter needs no composite index.
-            extracted = Filter("state", Op.EQ, str(DocumentState.EXTRACTED))
-            snaps = self._store.query(Query(collection(uid), filters=(extracted,), limit=100))
-            if not snaps:
+            docs = self._documents.in_states(uid, [DocumentState.EXTRACTED], limit=100)
+            if not docs:
                 raise NotFound("no extracted CV yet: upload a PDF first")
-            docs = [Document.model_validate(s.data) for s in snaps]
             document = max(docs, key=lambda d: (d.updated_at, d.id))
         if document.state != DocumentState.EXTRACTED:
             # Never a profile from a CV whose text could not be read.

@@ -14,23 +14,20 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from shared.domain.documents import PDF_CONTENT_TYPE, Document, DocumentState, collection, parse_object_name
-from shared.domain.errors import Conflict, NotFound
+from shared.domain.documents import PDF_CONTENT_TYPE, Document, DocumentState, parse_object_name
+from shared.domain.errors import Conflict
 from shared.domain.failures import FailureClass
 from shared.messages import ExtractionTask, channel_of, enqueue
-from shared.ports import Filter, Op, Query
-from shared.services.documents import load, read
+from shared.repositories.documents import Documents
 
 if TYPE_CHECKING:
     from shared.config import Settings
-    from shared.ports import BlobInfo, BlobStore, Clock, DocumentStore, TaskQueue, Transaction
+    from shared.ports import BlobInfo, BlobStore, Clock, TaskQueue
     from shared.topology import Topology
 
-IDEMPOTENCY_COLLECTION = "idempotency_keys"
-KEY_RETENTION = timedelta(days=30)
 PDF_MAGIC = b"%PDF-"
 _MAGIC_WINDOW = 1024  # readers accept the header anywhere in the first KiB
 _log = logging.getLogger("career.documents")
@@ -43,11 +40,6 @@ class _Verdict:
     sha256: str | None = None
 
 
-def idempotency_path(key: str) -> str:
-    """Store path of an idempotency key (ids cannot hold '/', so the key is hashed)."""
-    return f"{IDEMPOTENCY_COLLECTION}/{hashlib.sha256(key.encode()).hexdigest()[:40]}"
-
-
 def extraction_task_name(doc_id: str, generation: str) -> str:
     """The extraction task's name: one task per confirmed generation (the queue dedupes)."""
     return f"extract-{doc_id}-{generation}"
@@ -58,7 +50,7 @@ class UploadConfirmation:
 
     def __init__(
         self,
-        store: DocumentStore,
+        documents: Documents,
         uploads: BlobStore,
         texts: BlobStore,
         tasks: TaskQueue,
@@ -66,7 +58,7 @@ class UploadConfirmation:
         settings: Settings,
         topology: Topology,
     ) -> None:
-        self._store = store
+        self._documents = documents
         self._uploads = uploads
         self._texts = texts
         self._tasks = tasks
@@ -83,7 +75,7 @@ class UploadConfirmation:
         An extraction stuck past its lease (its worker died) is queued again, so a user who
         confirms again is never left with "in progress" forever.
         """
-        document = load(self._store, uid, doc_id)
+        document = self._documents.load(uid, doc_id)
         if document.state == DocumentState.EXTRACTING and document.generation is not None:
             if self._clock.now() - document.updated_at > self._extraction_lease:
                 # A name of its own per attempt: the first task's name is still taken.
@@ -100,7 +92,7 @@ class UploadConfirmation:
         if info is None:
             raise Conflict("the file has not been uploaded yet", detail={"state": str(document.state)})
         confirmed = self.confirm_object(info.bucket, info.name, generation=info.generation)
-        return confirmed or load(self._store, uid, doc_id)
+        return confirmed or self._documents.load(uid, doc_id)
 
     def confirm_object(self, bucket: str, name: str, *, generation: str | None) -> Document | None:
         """Confirm the object a finalize event names; None when it belongs to no document."""
@@ -110,7 +102,7 @@ class UploadConfirmation:
             return None
         uid, doc_id = parsed
         info = self._uploads.stat(name)
-        document = read(self._store, f"{collection(uid)}/{doc_id}")
+        document = self._documents.get(uid, doc_id)
         if document is None:
             if info is not None:  # no pending document of this user: never keep the object
                 self._uploads.delete(name)
@@ -125,7 +117,10 @@ class UploadConfirmation:
         if twin is not None:
             # Copy before the state change, so an EXTRACTED document always has its text.
             self._texts.write(document.text_object, self._texts.read(twin.text_object), content_type=_TEXT)
-        decided = self._store.run_transaction(lambda tx: self._decide(tx, document, key, info, verdict, twin))
+        now = self._clock.now()
+        decided = self._documents.decide_once(
+            document, key, lambda current: _decide(current, info, verdict, twin, now), now
+        )
         return self._follow_up(decided, info.generation)
 
     # ------------------------------------------------------------------ steps
@@ -146,54 +141,9 @@ class UploadConfirmation:
         return _Verdict(sha256=hashlib.sha256(data).hexdigest())
 
     def _extracted_twin(self, document: Document, sha256: str) -> Document | None:
-        snaps = self._store.query(
-            Query(collection(document.uid), filters=(Filter("sha256", Op.EQ, sha256),), limit=10)
-        )
-        twins = [Document.model_validate(s.data) for s in snaps]
+        twins = self._documents.with_sha256(document.uid, sha256)
         extracted = [t for t in twins if t.id != document.id and t.state == DocumentState.EXTRACTED]
         return min(extracted, key=lambda t: (t.created_at, t.id)) if extracted else None
-
-    def _decide(
-        self,
-        tx: Transaction,
-        document: Document,
-        key: str,
-        info: BlobInfo,
-        verdict: _Verdict,
-        twin: Document | None,
-    ) -> Document:
-        claim = tx.get(idempotency_path(key))
-        current = read(tx, document.path)
-        if current is None:
-            raise NotFound("document not found")
-        if claim is not None or current.state != DocumentState.PENDING_UPLOAD:
-            return current
-        now = self._clock.now()
-        if verdict.failure_class is not None:
-            decided = current.rejected(
-                verdict.failure_class, verdict.message, generation=info.generation, size=info.size, at=now
-            )
-        elif twin is not None:
-            decided = current.linked(twin, size=info.size, generation=info.generation, at=now)
-        else:
-            assert verdict.sha256 is not None  # a verdict without a failure always has the hash
-            decided = current.uploaded(
-                size=info.size, sha256=verdict.sha256, generation=info.generation, at=now
-            )
-        tx.create(
-            idempotency_path(key),
-            {
-                "key": key,
-                "scope": "upload-confirm",
-                "document": current.path,
-                "outcome": str(decided.state),
-                "created_at": now,
-                "expires_at": now + KEY_RETENTION,
-                "schema_version": 1,
-            },
-        )
-        tx.set(current.path, decided.to_data())
-        return decided
 
     def _follow_up(self, document: Document, generation: str) -> Document:
         # Re-run on every delivery of the same generation: both actions are idempotent.
@@ -213,3 +163,17 @@ class UploadConfirmation:
 
 
 _TEXT = "text/plain; charset=utf-8"
+
+
+def _decide(
+    current: Document, info: BlobInfo, verdict: _Verdict, twin: Document | None, now: datetime
+) -> Document:
+    """The pending document's next state: rejected, linked to its extracted twin, or uploaded."""
+    if verdict.failure_class is not None:
+        return current.rejected(
+            verdict.failure_class, verdict.message, generation=info.generation, size=info.size, at=now
+        )
+    if twin is not None:
+        return current.linked(twin, size=info.size, generation=info.generation, at=now)
+    assert verdict.sha256 is not None  # a verdict without a failure always has the hash
+    return current.uploaded(size=info.size, sha256=verdict.sha256, generation=info.generation, at=now)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from shared.domain.documents import Document, DocumentState, collection
+from shared.domain.documents import DocumentState
 from shared.domain.journey import StepState, StepStatus
-from shared.ports import Order, Query
+from shared.repositories.documents import Documents
 from shared.services.journey import StepContext, StepProvider
 
 # One bounded query: the newest documents decide the step.
@@ -14,10 +14,7 @@ _IN_PROGRESS = {DocumentState.PENDING_UPLOAD, DocumentState.UPLOADED, DocumentSt
 
 def evaluate(ctx: StepContext) -> StepStatus:
     """Done once a document is EXTRACTED; otherwise the state of the newest document."""
-    snaps = ctx.store.query(
-        Query(collection(ctx.uid), order_by=(Order("created_at", descending=True),), limit=_LOOK_AT)
-    )
-    docs = [Document.model_validate(s.data) for s in snaps]
+    docs = Documents(ctx.store).newest(ctx.uid, limit=_LOOK_AT)
     if not docs:
         return StepStatus(state=StepState.NOT_STARTED)
     extracted = next((d for d in docs if d.state == DocumentState.EXTRACTED), None)
