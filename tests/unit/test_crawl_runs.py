@@ -321,13 +321,14 @@ class TestFailures:
 
 
 class _Exploding(RunService):
-    """A RunService whose offer write hits a bug (an unexpected exception)."""
+    """The same RunService, but its recorder's offer write hits a bug (an unexpected exception)."""
 
     def __init__(self, inner: RunService) -> None:
-        self.__dict__.update(inner.__dict__)
+        super().__init__(inner.ledger, inner.sources, self, inner._fetcher)  # type: ignore[arg-type]
         self.last_run = ""
 
     def record(self, run: Any, *args: Any, **kwargs: Any) -> Any:
+        """The recorder's one method, failing."""
         self.last_run = run.id
         raise RuntimeError("a bug in the offer upsert")
 
