@@ -28,7 +28,8 @@ def code_from_outbox(data_dir: Path, to: str, *, timeout_s: float = 60) -> str:
     while time.monotonic() < deadline:
         for message in reversed(outbox.sent()):
             if message["To"] == to:
-                found = re.search(r"\b(\d{6})\b", message.get_content())
+                body = message.get_body(preferencelist=("plain",))
+                found = re.search(r"\b(\d{6})\b", body.get_content() if body else "")
                 if found:
                     return found.group(1)
         time.sleep(0.25)

@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.e2e.local_server import Server
 from tests.support.job_board_server import JobBoardServer, Reply, running
 from tests.web.browser import Steps, serious_violations
-from tests.web.session import use_dev_token
+from tests.web.session import code_from_outbox, use_dev_token
 
 pytestmark = pytest.mark.web
 
@@ -74,9 +74,25 @@ class TestUserJourney:
     ) -> None:
         crawl_as_operator(browser, web_server, board)
         page = steps.page
+        email, password = "jo.web@example.com", "a long walk to the harbour"
 
-        use_dev_token(page, web_server, "web-user")
-        page.goto(web_server.url + "/inputs")
+        page.goto(web_server.url + "/")
+        page.get_by_role("link", name="Create an account").click()
+        page.get_by_label("Your name").fill("Jo Web")
+        page.get_by_label("E-mail").fill(email)
+        page.get_by_label("Password").fill(password)
+        steps.shot("sign up")
+        accessible(page, "sign up")
+        page.get_by_role("button", name="Create account").click()
+        expect(page.get_by_role("heading", name="Verify your e-mail")).to_be_visible()
+        page.get_by_label("Code").fill(code_from_outbox(web_server.data_dir, email))
+        accessible(page, "verify")
+        page.get_by_role("button", name="Verify").click()
+        expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+        expect(page.get_by_label("E-mail")).to_have_value(email)
+        page.get_by_label("Password").fill(password)
+        accessible(page, "sign in")
+        page.get_by_role("button", name="Sign in").click()
         expect(page.get_by_role("navigation", name="Your journey")).to_contain_text(
             "Tell us what you are looking for"
         )

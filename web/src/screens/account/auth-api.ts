@@ -3,7 +3,7 @@
  * The local identity answers sign-in with a dev token; with Firebase configured the SDK signs
  * in and the server only handles codes and passwords.
  */
-import { callJson } from "../../api/client";
+import { api, unwrap } from "../../api/client";
 import { firebaseConfigured, sessionFromToken, setSession } from "../../auth/session";
 
 export const pendingEmail = {
@@ -11,24 +11,24 @@ export const pendingEmail = {
   set: (email: string) => sessionStorage.setItem("career.pending-email", email),
 };
 
-export function signUp(email: string, password: string, displayName: string) {
-  return callJson("POST", "/api/auth/sign-up", { email, password, display_name: displayName });
+export async function signUp(email: string, password: string, displayName: string) {
+  return unwrap(await api.POST("/auth/sign-up", { body: { email, password, display_name: displayName || null } }));
 }
 
-export function verifyEmail(email: string, code: string) {
-  return callJson("POST", "/api/auth/email:verify", { email, code });
+export async function verifyEmail(email: string, code: string) {
+  return unwrap(await api.POST("/auth/email:verify", { body: { email, code } }));
 }
 
-export function resendCode(email: string, purpose: "EMAIL_REGISTER" | "PASSWORD_RESET") {
-  return callJson("POST", "/api/auth/otp:resend", { email, purpose });
+export async function resendCode(email: string, purpose: "EMAIL_REGISTER" | "PASSWORD_RESET") {
+  return unwrap(await api.POST("/auth/otp:resend", { body: { email, purpose } }));
 }
 
-export function forgotPassword(email: string) {
-  return callJson("POST", "/api/auth/password:forgot", { email });
+export async function forgotPassword(email: string) {
+  return unwrap(await api.POST("/auth/password:forgot", { body: { email } }));
 }
 
-export function resetPassword(email: string, code: string, newPassword: string) {
-  return callJson("POST", "/api/auth/password:reset", { email, code, new_password: newPassword });
+export async function resetPassword(email: string, code: string, newPassword: string) {
+  return unwrap(await api.POST("/auth/password:reset", { body: { email, code, new_password: newPassword } }));
 }
 
 export async function signIn(email: string, password: string): Promise<void> {
@@ -38,8 +38,6 @@ export async function signIn(email: string, password: string): Promise<void> {
     setSession({ mode: "firebase", ...user });
     return;
   }
-  const answer = await callJson<Record<string, unknown>>("POST", "/api/auth/sign-in", { email, password });
-  const token = answer.token ?? answer.id_token ?? answer.access_token;
-  if (typeof token !== "string") throw new Error("The sign-in answer carried no token.");
-  setSession(sessionFromToken(token));
+  const answer = unwrap(await api.POST("/auth/sign-in", { body: { email, password } }));
+  setSession(sessionFromToken(answer.id_token));
 }
