@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         PasswordSignIn,
         ProfileProvider,
         Publisher,
+        ScoreProvider,
         Sealer,
         TaskQueue,
         TextExtractor,
@@ -197,6 +198,18 @@ class Container:
         from shared.adapters.local.heuristic_provider import HeuristicProfileProvider
 
         return HeuristicProfileProvider(self.clock)
+
+    @cached_property
+    def score_provider(self) -> ScoreProvider:
+        """Notebook scores: Gemini when configured; the offline heuristic scorer otherwise."""
+        if self.settings.llm_provider == "gemini":
+            from shared.adapters.gcp.gemini import GeminiStructuredLLM
+            from shared.adapters.llm_scoring import LlmScoreProvider
+
+            return LlmScoreProvider(GeminiStructuredLLM.from_settings(self.settings))
+        from shared.adapters.local.heuristic_scorer import HeuristicScoreProvider
+
+        return HeuristicScoreProvider()
 
     # ------------------------------------------------------------------ services
     def make(self, cls: type[S], **explicit: Any) -> S:

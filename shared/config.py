@@ -70,6 +70,11 @@ class Settings(BaseSettings):
     gemini_model: str = "gemini-2.5-flash"
     gemini_location: str = "europe-west1"
     vertex_base_url: str | None = None  # a local stub of the Vertex REST API in tests
+    llm_daily_budget: int = Field(50, ge=0)  # scoring calls per user and UTC day
+    notebook_auto_rescore: bool = True  # re-score stale notebook entries within the budget
+
+    # notebook imports: API root override for posting URLs of supported boards (a test server)
+    posting_api_base_url: str | None = None
 
     # accounts: the pepper one-time codes are MACed with (Secret Manager ``otp-pepper`` in
     # production; the local default is refused outside local/test), and outgoing mail

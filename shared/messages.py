@@ -22,6 +22,9 @@ Channel by channel (producer -> message -> consumer):
   ``ProfileVersionCreated`` -> match_offers (re-ranks that user).
 - offer-events: crawl_source and scraper callbacks (offers created or changed by a run) ->
   ``OffersChanged`` -> match_offers (scores those offers for every user).
+- scoring (queue): POST /notebook/{id}:score and refresh_scores (stale scores, within the
+  user's budget) -> ``ScoreTask`` -> score_offer.
+- profile-events and offer-events also feed refresh_scores, which marks notebook scores stale.
 - maintenance: Cloud Scheduler -> ``MaintenanceTask`` -> maintenance (the stuck-run sweep).
 - mail (queue): the public /auth routes (AccountAuth) -> ``OtpMail`` -> send_mail.
 - every ``<topic>-dead-letter`` topic: Pub/Sub itself, after a subscription's last attempt
@@ -194,6 +197,16 @@ class OtpMail(Message):
     sealed: str = Field(min_length=1, max_length=4096)
 
 
+class ScoreTask(Message):
+    """scoring: score notebook entry ``entry_id`` of user ``uid`` (``inputs_hash``: the inputs
+    the request saw; the task recomputes them and answers from the cache when unchanged)."""
+
+    uid: str = Field(min_length=1, max_length=128)
+    entry_id: str = Field(min_length=1, max_length=64)
+    inputs_hash: str = Field(min_length=64, max_length=64)
+    reason: Literal["request", "refresh"] = "request"
+
+
 # --------------------------------------------------------------------------- helpers
 MESSAGES: dict[str, type[Message]] = {
     m.__name__: m
@@ -208,6 +221,7 @@ MESSAGES: dict[str, type[Message]] = {
         ProfileTask,
         CrawlTask,
         OtpMail,
+        ScoreTask,
     )
 }
 

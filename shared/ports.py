@@ -17,7 +17,10 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from shared.domain.accounts import ProfileInputs
+    from shared.domain.matching.explanation import Explanation
     from shared.domain.profiles import ProfileDraft, TokenUsage
+    from shared.domain.scoring.prompt import PostingFacts
+    from shared.domain.scoring.rubric import RubricReply
 
 T = TypeVar("T")
 Data = dict[str, Any]
@@ -464,3 +467,42 @@ class ProfileProvider(Protocol):
     prompt_version: str
 
     def generate(self, cv_text: str, inputs: ProfileInputs | None = None) -> ProviderResult: ...
+
+
+# --------------------------------------------------------------------------- notebook scoring
+@dataclass(frozen=True)
+class ScoreInput:
+    """One (CV, posting) pair to score; texts are untrusted and capped by the provider's prompt."""
+
+    cv_text: str
+    posting_text: str
+    facts: PostingFacts
+    preferences: str
+    offer_content_hash: str
+    deterministic: Explanation
+
+
+@dataclass(frozen=True)
+class ScoreOutput:
+    """A rubric reply (not yet checked) and what it cost."""
+
+    reply: RubricReply
+    provider: str  # "gemini" | "heuristic"
+    model: str
+    prompt_version: str
+    latency_ms: int
+    usage: LlmUsage
+
+
+class ScoreProvider(Protocol):
+    """Scores a pair on the rubric (Gemini, or the offline heuristic scorer).
+
+    ``name``, ``model`` and ``prompt_version`` enter the inputs hash, so changing any of them
+    makes a new score instead of serving a cached one. Raises like StructuredLLM.
+    """
+
+    name: str
+    model: str
+    prompt_version: str
+
+    def score(self, request: ScoreInput) -> ScoreOutput: ...

@@ -214,6 +214,16 @@ def _dlq(topic: str) -> str:
     return f"{topic}-dead-letter"
 
 
+def _notebook_indexes() -> tuple[CompositeIndex, ...]:
+    filters = (IndexField("status"), IndexField("tags", "CONTAINS"), IndexField("stale"))
+    subsets = [tuple(f for bit, f in enumerate(filters) if mask >> bit & 1) for mask in range(1, 8)]
+    return tuple(
+        CompositeIndex("notebook", (*subset, IndexField(sort, "DESCENDING")))
+        for subset in subsets
+        for sort in ("updated_at", "created_at", "score_total")
+    )
+
+
 # --------------------------------------------------------------------------- the manifest
 # Topics carrying events, each with the model of its messages (shared/messages.py, where
 # every model's docstring says who produces and who reads it); each topic gets a dead-letter
@@ -317,6 +327,22 @@ TOPOLOGY = Topology(
             roles=("roles/datastore.user",),
         ),
         FunctionSpec(
+            name="score_offer",
+            entry_point="score_offer",
+            trigger="task",
+            description="Scores one notebook entry with Gemini on Vertex AI (rubric, checked evidence)",
+            timeout_s=300,
+            packages=("google-genai",),
+            roles=("roles/datastore.user", "roles/storage.objectViewer", "roles/aiplatform.user"),
+        ),
+        FunctionSpec(
+            name="refresh_scores",
+            entry_point="refresh_scores",
+            trigger="push",
+            description="Marks notebook scores stale on a new profile version or a changed offer",
+            roles=("roles/datastore.user", "roles/cloudtasks.enqueuer"),
+        ),
+        FunctionSpec(
             name="maintenance",
             entry_point="maintenance",
             trigger="push",
@@ -347,6 +373,10 @@ TOPOLOGY = Topology(
         ),
         PushSubscription("profile-events-match", "profile-events", "match_offers", _dlq("profile-events")),
         PushSubscription("offer-events-match", "offer-events", "match_offers", _dlq("offer-events")),
+        PushSubscription(
+            "profile-events-notebook", "profile-events", "refresh_scores", _dlq("profile-events")
+        ),
+        PushSubscription("offer-events-notebook", "offer-events", "refresh_scores", _dlq("offer-events")),
         PushSubscription(
             "maintenance-run", "maintenance", "maintenance", _dlq("maintenance"), max_delivery_attempts=5
         ),
@@ -399,6 +429,15 @@ TOPOLOGY = Topology(
             TaskRetry(max_attempts=6, min_backoff_s=5, max_backoff_s=120, max_doublings=4),
             dispatch_deadline_s=60,
             message="OtpMail",
+        ),
+        TaskQueueSpec(
+            "scoring",
+            "score_offer",
+            # Gemini quota is per project and minute, shared with profiles: a gentle rate.
+            RateLimits(max_dispatches_per_second=1, max_concurrent_dispatches=4),
+            TaskRetry(max_attempts=5, min_backoff_s=10, max_backoff_s=600, max_doublings=5),
+            dispatch_deadline_s=300,
+            message="ScoreTask",
         ),
     ),
     schedules=(
@@ -476,6 +515,10 @@ TOPOLOGY = Topology(
                 IndexField("dead_at", "DESCENDING"),
             ),
         ),
+        # GET /notebook: any combination of the status, tag and stale filters, sorted by
+        # updated_at, created_at or score_total (min_score is a range on score_total, which
+        # sorts by it, so it shares the score_total indexes)
+        *_notebook_indexes(),
     ),
     ttl_fields=(
         TtlField("idempotency_keys", "expires_at"),

@@ -21,9 +21,16 @@ OPS_TITLE = "Career assistant operator API"
 
 def api_routes() -> list[Route]:
     """Routes of the job seekers' API (functions/api)."""
-    from shared.api import accounts, auth, documents, matches, profiles
+    from shared.api import accounts, auth, documents, matches, notebook, profiles
 
-    return [*accounts.ROUTES, *auth.ROUTES, *documents.ROUTES, *matches.ROUTES, *profiles.ROUTES]
+    return [
+        *accounts.ROUTES,
+        *auth.ROUTES,
+        *documents.ROUTES,
+        *matches.ROUTES,
+        *profiles.ROUTES,
+        *notebook.ROUTES,
+    ]
 
 
 def ops_routes() -> list[Route]:
@@ -41,6 +48,7 @@ def api_route_groups() -> list[RouteGroup]:
         RouteGroup(("documents",), _area("documents")),
         RouteGroup(("matches", "match-runs"), _area("matches")),
         RouteGroup(("career-profiles",), _area("profiles")),
+        RouteGroup(("notebook",), _area("notebook")),
     ]
 
 

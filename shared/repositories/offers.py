@@ -51,6 +51,14 @@ class Listing:
     attribution: str | None
 
 
+@dataclass(frozen=True)
+class StoredOffer:
+    """An offer as stored: the normalised posting, and when it closed (None while open)."""
+
+    offer: JobOffer
+    closed_at: datetime | None
+
+
 class Offers:
     """The shared offer collection, written by crawls and read by matching."""
 
@@ -111,6 +119,22 @@ class Offers:
             for s in snaps
             if s is not None and s.data.get("closed_at") is None
         ]
+
+    def find(self, offer_id: str) -> StoredOffer | None:
+        """One offer, open or closed (the notebook keeps closed ones); None when unknown."""
+        snap = self._store.get(f"{OFFERS}/{offer_id}")
+        if snap is None:
+            return None
+        return StoredOffer(JobOffer.model_validate(snap.data), snap.data.get("closed_at"))
+
+    def find_many(self, offer_ids: Sequence[str]) -> dict[str, StoredOffer]:
+        """The known ones among these offers, open or closed, by id (one batched read)."""
+        snaps = self._store.get_many([f"{OFFERS}/{i}" for i in offer_ids])
+        return {
+            s.id: StoredOffer(JobOffer.model_validate(s.data), s.data.get("closed_at"))
+            for s in snaps
+            if s is not None
+        }
 
 
 class OfferFeatureCache:

@@ -63,12 +63,12 @@ def _extended() -> Topology:
         ),
         queues=(
             *TOPOLOGY.queues,
-            TaskQueueSpec("scoring", NEW_TASK, RateLimits(0.5, 2), TaskRetry(3, 1.5, 60, 2, 3600)),
+            TaskQueueSpec("rescoring", NEW_TASK, RateLimits(0.5, 2), TaskRetry(3, 1.5, 60, 2, 3600)),
         ),
         indexes=(
             *TOPOLOGY.indexes,
             CompositeIndex(
-                "notebook", (IndexField("tags", "CONTAINS"), IndexField("saved_at", "DESCENDING"))
+                "bookmarks", (IndexField("tags", "CONTAINS"), IndexField("saved_at", "DESCENDING"))
             ),
         ),
         ttl_fields=(*TOPOLOGY.ttl_fields, TtlField("sessions", "expires_at")),
@@ -99,7 +99,7 @@ class TestNewManifestEntries:
         assert not any(line.startswith("google-genai") for line in plain)
 
     def test_a_new_queue_keeps_fractional_backoffs_and_its_retry_duration(self, extended: Stack) -> None:
-        queue = extended.named("gcp:cloudtasks/queue:Queue")["scoring"].inputs
+        queue = extended.named("gcp:cloudtasks/queue:Queue")["rescoring"].inputs
 
         assert queue["retryConfig"]["minBackoff"] == "1.5s"
         assert queue["retryConfig"]["maxRetryDuration"] == "3600s"
@@ -113,13 +113,13 @@ class TestNewManifestEntries:
         assert "deadLetterPolicy" not in subs["notifications-dead-letter-record"].inputs
 
     def test_an_array_contains_index_uses_array_config(self, extended: Stack) -> None:
-        notebook = [
+        bookmarks = [
             i.inputs
             for i in extended.all("gcp:firestore/index:Index")
-            if i.inputs["collection"] == "notebook"
+            if i.inputs["collection"] == "bookmarks"
         ]
 
-        assert notebook[0]["fields"][0] == {"fieldPath": "tags", "arrayConfig": "CONTAINS"}
+        assert bookmarks[0]["fields"][0] == {"fieldPath": "tags", "arrayConfig": "CONTAINS"}
 
     def test_a_new_secret_is_created_and_referenced_never_inlined(self, extended: Stack) -> None:
         secrets = {s.inputs["secretId"] for s in extended.all("gcp:secretmanager/secret:Secret")}

@@ -13,10 +13,12 @@ from shared.bootstrap import Container
 from shared.cli.main import main
 from shared.config import Settings
 from shared.domain.runs import RunStatus
+from shared.messages import OffersChanged, channel_of
 from shared.repositories.runs import RunLedger
 from shared.services.source_defaults import default_specs, seed_when_empty
 from shared.services.sources import SourceService, SourceSpec
 from shared.sources.registry import KINDS
+from shared.topology import TOPOLOGY
 
 REPO = Path(__file__).resolve().parents[2]
 GREENHOUSE = REPO / "samples" / "jobs" / "greenhouse" / "nordlicht-energy.json"
@@ -160,7 +162,8 @@ class TestStatus:
         summary = json.loads(output)
         assert code == 0
         assert (summary["users"], summary["offers_open"], summary["offers_closed"]) == (0, 5, 0)
-        assert summary["pending_deliveries"] == 1
+        # the run's OffersChanged waits once per subscription of its topic (matching, notebook)
+        assert summary["pending_deliveries"] == len(TOPOLOGY.subscriptions_of(channel_of(OffersChanged)))
         [source] = summary["sources"]
         assert (source["id"], source["last_run_status"], source["offer_count"]) == (
             "greenhouse-nordlicht-energy", "COMPLETED", 5,

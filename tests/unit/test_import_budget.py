@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from shared.adapters.local.dev_tokens import DevTokenIdentity
-from shared.messages import ProfileVersionCreated
+from shared.messages import ProfileVersionCreated, ScoreTask
 from shared.ports import Role
 from shared.topology import TOPOLOGY
 
@@ -171,6 +171,8 @@ _EVENT_REQUESTS = {
     "maintenance": _request("POST", "/", _push({"task": "sweep_runs"})),
     # An envelope that does not open: a permanent failure, answered 200 without any mail client.
     "send_mail": _request("POST", "/", {"purpose": "PASSWORD_RESET", "sealed": "not-an-envelope"}),
+    "score_offer": _request("POST", "/", ScoreTask(uid="u-1", entry_id="x", inputs_hash="0" * 64).wire()),
+    "refresh_scores": _request("POST", "/", _push(ProfileVersionCreated(uid="u-1", version=2).wire())),
     "record_dead_letter": _request(
         "POST",
         "/",

@@ -86,8 +86,12 @@ class TestMatchOffersFunction:
         queue.publish(channel_of(ProfileVersionCreated), {"uid": "alice", "version": 1})
         delivered = queue.drain()
 
-        assert (delivered, queue.pending()) == (1, 0)
-        [letter] = bootstrap.container().make(DeadLetterService).list().items
+        # Every subscription of the topic (matching, notebook scores) gets it once and gives up.
+        subscriptions = {s.name for s in TOPOLOGY.subscriptions_of(channel_of(ProfileVersionCreated))}
+        assert (delivered, queue.pending()) == (len(subscriptions), 0)
+        letters = bootstrap.container().make(DeadLetterService).list().items
+        assert {d.channel for d in letters} == subscriptions
+        [letter] = [d for d in letters if d.channel == "profile-events-match"]
         assert (letter.origin, letter.failure_class, letter.attempts) == (
             channel_of(ProfileVersionCreated),
             FailureClass.INVALID_INPUT,

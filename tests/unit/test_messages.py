@@ -16,6 +16,7 @@ from shared.adapters.http_fetcher import HttpxFetcher
 from shared.adapters.local.clock import ManualClock
 from shared.adapters.local.sqlite_queue import Delivery, DeliveryFailed
 from shared.config import Settings
+from shared.domain.offers import offer_id
 from shared.domain.runs import RunStatus
 from shared.messages import (
     MESSAGES,
@@ -31,6 +32,7 @@ from shared.messages import (
     OtpMail,
     ProfileTask,
     ProfileVersionCreated,
+    ScoreTask,
     UploadFinalized,
     channel_of,
     decode,
@@ -38,7 +40,9 @@ from shared.messages import (
 )
 from shared.services.account_auth import AccountAuth
 from shared.services.crawl_requests import CrawlRequests
+from shared.services.notebook import NotebookService, SaveRequest
 from shared.services.runs import RunService
+from shared.services.scoring import ScoringService
 from shared.services.sources import SourceService, SourceSpec
 from shared.topology import TOPOLOGY
 from tests.support.job_board_server import JobBoardServer, Reply, running
@@ -59,6 +63,8 @@ CONSUMES: dict[str, type[BaseModel]] = {
     "generate_profile": ProfileTask,
     "crawl_source": CrawlTask,
     "send_mail": OtpMail,
+    "score_offer": ScoreTask,
+    "refresh_scores": MatchTrigger,
 }
 
 
@@ -191,6 +197,11 @@ class TestProducersAndConsumers:
         assert run.status == RunStatus.COMPLETED
         # mail: a public auth route queues a one-time code
         world.container.make(AccountAuth).forgot_password("jane@example.com")
+        # notebook -> scoring
+        kept = world.container.make(NotebookService).save(
+            UID, SaveRequest(offer_id=offer_id("greenhouse", "acme", "1"))
+        )
+        world.container.make(ScoringService).request(UID, kept.entry.id)
         # a subscription that gives up forwards to its dead-letter topic
         [confirm] = TOPOLOGY.subscriptions_of(channel_of(UploadFinalized))
 

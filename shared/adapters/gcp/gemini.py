@@ -3,8 +3,8 @@
 - ``vertexai=True`` with project and location from Settings (``gemini_location`` pins the
   region, e.g. an EU one). With ``vertex_base_url`` (a local stub) project and location are
   passed explicitly too, or the SDK would send requests to ``/``.
-- Temperature 0, ``response_mime_type=application/json`` and ``response_schema`` = the pydantic
-  model, so the SDK fills ``response.parsed``; ``parsed is None`` is LLM_INVALID_OUTPUT.
+- Temperature 0, a fixed seed, ``response_mime_type=application/json`` and ``response_schema`` =
+  the pydantic model, so the SDK fills ``response.parsed``; ``parsed is None`` is LLM_INVALID_OUTPUT.
 - HttpRetryOptions retry 429/5xx a few times with a short backoff inside one task attempt; the
   Cloud Tasks queue retries the task itself later with a longer one.
 - Failure classes: 429 -> LLM_RATE_LIMITED, 5xx / timeouts / connection errors -> LLM_UNAVAILABLE
@@ -62,6 +62,7 @@ class GeminiStructuredLLM:
         retry: RetryPolicy | None = None,
         timeout_s: float = 90.0,
         max_output_tokens: int = 8192,
+        seed: int = 20260101,
     ) -> None:
         self.model = model
         self._project = project
@@ -71,6 +72,7 @@ class GeminiStructuredLLM:
         self._retry = retry or RetryPolicy()
         self._timeout_ms = int(timeout_s * 1000)
         self._max_output_tokens = max_output_tokens
+        self._seed = seed
         self._client: Any = None
         self._lock = threading.Lock()
 
@@ -93,6 +95,7 @@ class GeminiStructuredLLM:
         config = types.GenerateContentConfig(
             system_instruction=system,
             temperature=0.0,
+            seed=self._seed,  # with temperature 0, a fixed seed keeps replays of one prompt alike
             response_mime_type="application/json",
             response_schema=schema,
             max_output_tokens=self._max_output_tokens,
