@@ -399,6 +399,111 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/notebook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Notebook entries */
+        get: operations["get_notebook"];
+        put?: never;
+        /** Keep an offer or a posting */
+        post: operations["post_notebook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notebook/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tags with counts */
+        get: operations["get_notebook_tags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notebook/{entry_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One entry */
+        get: operations["get_notebook_entry_id"];
+        put?: never;
+        post?: never;
+        /** Remove an entry */
+        delete: operations["delete_notebook_entry_id"];
+        options?: never;
+        head?: never;
+        /** Notes, tags, follow-up date */
+        patch: operations["patch_notebook_entry_id"];
+        trace?: never;
+    };
+    "/notebook/{entry_id}:transition": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the status */
+        post: operations["post_notebook_entry_id_transition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notebook/{entry_id}:score": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Score the entry */
+        post: operations["post_notebook_entry_id_score"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notebook/{entry_id}/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Score history, newest first */
+        get: operations["get_notebook_entry_id_scores"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -438,6 +543,41 @@ export interface components {
              * Format: date-time
              */
             computed_at: string;
+            /**
+             * Provider
+             * @default null
+             */
+            provider: string | null;
+            /**
+             * Model
+             * @default null
+             */
+            model: string | null;
+            /**
+             * Prompt Version
+             * @default null
+             */
+            prompt_version: string | null;
+            /**
+             * Inputs Hash
+             * @default null
+             */
+            inputs_hash: string | null;
+            /**
+             * Latency Ms
+             * @default null
+             */
+            latency_ms: number | null;
+            /**
+             * Input Tokens
+             * @default null
+             */
+            input_tokens: number | null;
+            /**
+             * Output Tokens
+             * @default null
+             */
+            output_tokens: number | null;
         };
         /**
          * CareerProfile
@@ -715,6 +855,44 @@ export interface components {
             email: string;
         };
         /**
+         * EntryPatch
+         * @description PATCH /notebook/{id}: notes, tags and follow-up date (status changes use :transition).
+         */
+        EntryPatch: {
+            /**
+             * Notes
+             * @description markdown
+             * @default null
+             */
+            notes: string | null;
+            /**
+             * Tags
+             * @description at most 20, 40 characters each
+             * @default null
+             */
+            tags: string[] | null;
+            /**
+             * Follow Up
+             * @default null
+             */
+            follow_up: string | null;
+        };
+        /**
+         * EvidenceChecks
+         * @description What the verbatim check of the evidence quotes found.
+         */
+        EvidenceChecks: {
+            /** Quotes Kept */
+            quotes_kept: number;
+            /** Quotes Dropped */
+            quotes_dropped: number;
+            /**
+             * Flagged
+             * @description sub-scores none of whose evidence held
+             */
+            flagged?: string[];
+        };
+        /**
          * Explanation
          * @description Why an offer got its score. ``version`` is the ruleset (deterministic) or prompt (llm) version.
          */
@@ -737,13 +915,21 @@ export interface components {
             /** Summary */
             summary: string;
             audit: components["schemas"]["Audit"];
+            /** Strengths */
+            strengths?: string[];
+            /** Gaps */
+            gaps?: string[];
+            /** @default null */
+            checks: components["schemas"]["EvidenceChecks"] | null;
+            /** @default null */
+            cap: components["schemas"]["ScoreCap"] | null;
         };
         /**
          * FailureClass
          * @description Every failure the system records belongs to exactly one of these classes.
          * @enum {string}
          */
-        FailureClass: "INVALID_INPUT" | "NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "CONFLICT" | "QUOTA_EXCEEDED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "CODE_INVALID" | "RATE_LIMITED" | "EMAIL_NOT_VERIFIED" | "WEAK_PASSWORD" | "UPLOAD_REJECTED" | "FILE_TOO_LARGE" | "PDF_ENCRYPTED" | "PDF_NO_TEXT" | "PDF_CORRUPT" | "TOO_MANY_PAGES" | "SOURCE_NOT_FOUND" | "SOURCE_UNAVAILABLE" | "SOURCE_RATE_LIMITED" | "SOURCE_PARSE_ERROR" | "LLM_RATE_LIMITED" | "LLM_UNAVAILABLE" | "LLM_INVALID_OUTPUT" | "LLM_BLOCKED" | "INDEX_MISSING" | "CONTENTION" | "TIMEOUT" | "INTERNAL";
+        FailureClass: "INVALID_INPUT" | "NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "CONFLICT" | "QUOTA_EXCEEDED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "CODE_INVALID" | "RATE_LIMITED" | "EMAIL_NOT_VERIFIED" | "WEAK_PASSWORD" | "UPLOAD_REJECTED" | "FILE_TOO_LARGE" | "PDF_ENCRYPTED" | "PDF_NO_TEXT" | "PDF_CORRUPT" | "TOO_MANY_PAGES" | "SOURCE_NOT_FOUND" | "SOURCE_UNAVAILABLE" | "SOURCE_RATE_LIMITED" | "SOURCE_PARSE_ERROR" | "LLM_RATE_LIMITED" | "LLM_UNAVAILABLE" | "LLM_INVALID_OUTPUT" | "LLM_BLOCKED" | "LLM_BUDGET_EXCEEDED" | "INDEX_MISSING" | "CONTENTION" | "TIMEOUT" | "INTERNAL";
         /**
          * Gate
          * @description A hard rule; a failed gate excludes the offer whatever its score.
@@ -868,6 +1054,36 @@ export interface components {
              * @default null
              */
             cursor: string | null;
+        };
+        /**
+         * Location
+         * @description One place an offer is open in.
+         */
+        Location: {
+            /**
+             * City
+             * @description City name as published
+             * @default null
+             */
+            city: string | null;
+            /**
+             * Region
+             * @description State / province / region code or name
+             * @default null
+             */
+            region: string | null;
+            /**
+             * Country
+             * @description ISO 3166-1 alpha-2 where known, else None
+             * @default null
+             */
+            country: string | null;
+            /**
+             * Raw
+             * @description The source text this location was read from
+             * @default
+             */
+            raw: string;
         };
         /**
          * MatchDetail
@@ -1039,16 +1255,113 @@ export interface components {
             updated_at: string;
         };
         /**
-         * OtpPurpose
-         * @description What a one-time code may be used for; a code works for its own purpose only.
-         * @enum {string}
+         * NotebookEntry
+         * @description One kept offer of one user.
          */
-        OtpPurpose: "EMAIL_REGISTER" | "PASSWORD_RESET";
+        NotebookEntry: {
+            /** Id */
+            id: string;
+            /** Uid */
+            uid: string;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "offer" | "pasted" | "url";
+            /**
+             * Offer Id
+             * @default null
+             */
+            offer_id: string | null;
+            snapshot: components["schemas"]["Snapshot"];
+            /** @default saved */
+            status: components["schemas"]["Status"];
+            /**
+             * Notes
+             * @default
+             */
+            notes: string;
+            /** Tags */
+            tags?: string[];
+            /**
+             * Follow Up
+             * @default null
+             */
+            follow_up: string | null;
+            /** History */
+            history?: components["schemas"]["Transition"][];
+            /** @default null */
+            score: components["schemas"]["ScoreSummary"] | null;
+            /**
+             * Stale
+             * @default false
+             */
+            stale: boolean;
+            /** @default null */
+            score_state: components["schemas"]["ScoringState"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Schema Version
+             * @default 1
+             */
+            schema_version: number;
+        };
         /**
-         * PageQuery
-         * @description Pagination of GET /match-runs.
+         * NotebookPage
+         * @description A page of entries (posting text cut to a preview) and the counts by status.
          */
-        PageQuery: {
+        NotebookPage: {
+            /** Entries */
+            entries: components["schemas"]["NotebookEntry"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+            /**
+             * Counts
+             * @description entries per status, over the whole notebook
+             */
+            counts: {
+                [key: string]: number;
+            };
+        };
+        /**
+         * NotebookQuery
+         * @description Filters, sort and paging of GET /notebook.
+         */
+        NotebookQuery: {
+            /** @default null */
+            status: components["schemas"]["Status"] | null;
+            /**
+             * Tag
+             * @default null
+             */
+            tag: string | null;
+            /**
+             * Min Score
+             * @description lowest score (lists best first)
+             * @default null
+             */
+            min_score: number | null;
+            /**
+             * Stale
+             * @description true: entries whose score is out of date
+             * @default null
+             */
+            stale: boolean | null;
+            /**
+             * Sort
+             * @default updated
+             * @enum {string}
+             */
+            sort: "updated" | "score" | "created";
             /**
              * Limit
              * @default 20
@@ -1059,6 +1372,29 @@ export interface components {
              * @default null
              */
             cursor: string | null;
+        };
+        /**
+         * OtpPurpose
+         * @description What a one-time code may be used for; a code works for its own purpose only.
+         * @enum {string}
+         */
+        OtpPurpose: "EMAIL_REGISTER" | "PASSWORD_RESET";
+        /**
+         * PastedPosting
+         * @description A posting the user copied from anywhere.
+         */
+        PastedPosting: {
+            /** Title */
+            title: string;
+            /** Company */
+            company: string;
+            /** Url */
+            url: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
         };
         /**
          * PayPeriod
@@ -1279,6 +1615,55 @@ export interface components {
             next_cursor: string | null;
         };
         /**
+         * Salary
+         * @description A pay range as listed (or parsed), plus the same range per year.
+         */
+        Salary: {
+            /**
+             * Min
+             * @description Lower bound in `currency` per `period`
+             * @default null
+             */
+            min: number | null;
+            /**
+             * Max
+             * @description Upper bound in `currency` per `period`
+             * @default null
+             */
+            max: number | null;
+            /**
+             * Currency
+             * @description ISO 4217 code, None when unknown
+             * @default null
+             */
+            currency: string | null;
+            /**
+             * Period
+             * @default year
+             * @enum {string}
+             */
+            period: "hour" | "day" | "week" | "month" | "year";
+            /**
+             * Annual Min
+             * @description min annualised (hour*2080, day*260, ...)
+             * @default null
+             */
+            annual_min: number | null;
+            /**
+             * Annual Max
+             * @description max annualised
+             * @default null
+             */
+            annual_max: number | null;
+            /**
+             * Source
+             * @description listed: structured fields of the source; parsed: read from text
+             * @default listed
+             * @enum {string}
+             */
+            source: "listed" | "parsed";
+        };
+        /**
          * SalaryFloor
          * @description The lowest pay the job seeker would consider.
          */
@@ -1292,6 +1677,176 @@ export interface components {
             currency: string;
             /** @default year */
             period: components["schemas"]["PayPeriod"];
+        };
+        /**
+         * SaveRequest
+         * @description POST /notebook: exactly one of ``offer_id``, ``posting`` or ``url``; notes and tags optional.
+         */
+        SaveRequest: {
+            /**
+             * Offer Id
+             * @description a matched offer
+             * @default null
+             */
+            offer_id: string | null;
+            /**
+             * @description a pasted posting
+             * @default null
+             */
+            posting: components["schemas"]["PastedPosting"] | null;
+            /**
+             * Url
+             * @description a posting URL on a supported board
+             * @default null
+             */
+            url: string | null;
+            /**
+             * Notes
+             * @default
+             */
+            notes: string;
+            /** Tags */
+            tags?: string[];
+            /**
+             * Follow Up
+             * @default null
+             */
+            follow_up: string | null;
+        };
+        /**
+         * ScoreCap
+         * @description A deterministic gate failed: the combined score is capped, never raised above ``limit``.
+         */
+        ScoreCap: {
+            /** Limit */
+            limit: number;
+            /** Uncapped */
+            uncapped: number;
+            /** Reason */
+            reason: string;
+        };
+        /**
+         * ScoreQueuedOut
+         * @description A score handed to the scoring queue.
+         */
+        ScoreQueuedOut: {
+            /**
+             * Status
+             * @default queued
+             * @constant
+             */
+            status: "queued";
+            /** Entry Id */
+            entry_id: string;
+            /** Task */
+            task: string;
+            /** Inputs Hash */
+            inputs_hash: string;
+        };
+        /**
+         * ScoreRecord
+         * @description One score of one notebook entry (kept as its audit history, newest first).
+         */
+        ScoreRecord: {
+            /** Entry Id */
+            entry_id: string;
+            /** Uid */
+            uid: string;
+            /** Inputs Hash */
+            inputs_hash: string;
+            /** Total */
+            total: number;
+            llm: components["schemas"]["Explanation"];
+            deterministic: components["schemas"]["Explanation"];
+            /** Profile Version */
+            profile_version: number;
+            /** Offer Content Hash */
+            offer_content_hash: string;
+            /** Provider */
+            provider: string;
+            /** Model */
+            model: string;
+            /** Prompt Version */
+            prompt_version: string;
+            /**
+             * Computed At
+             * Format: date-time
+             */
+            computed_at: string;
+            /**
+             * Schema Version
+             * @default 1
+             */
+            schema_version: number;
+        };
+        /**
+         * ScoreSummary
+         * @description The newest score of an entry, as lists show it.
+         */
+        ScoreSummary: {
+            /** Total */
+            total: number;
+            /** Provider */
+            provider: string;
+            /** Model */
+            model: string;
+            /** Inputs Hash */
+            inputs_hash: string;
+            /** Profile Version */
+            profile_version: number;
+            /** Offer Content Hash */
+            offer_content_hash: string;
+            /**
+             * Computed At
+             * Format: date-time
+             */
+            computed_at: string;
+            /**
+             * Capped
+             * @default false
+             */
+            capped: boolean;
+        };
+        /**
+         * ScoresPage
+         * @description Every score of an entry, newest first: its audit history.
+         */
+        ScoresPage: {
+            /** Scores */
+            scores: components["schemas"]["ScoreRecord"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /**
+         * ScoringState
+         * @description Where the entry's last score request stands.
+         */
+        ScoringState: {
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "queued" | "done" | "failed";
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Task
+             * @default null
+             */
+            task: string | null;
+            /**
+             * Failure Class
+             * @default null
+             */
+            failure_class: string | null;
+            /**
+             * Message
+             * @default null
+             */
+            message: string | null;
         };
         /**
          * SignInIn
@@ -1341,6 +1896,45 @@ export interface components {
             expires_at: string;
         };
         /**
+         * Snapshot
+         * @description What the entry keeps of the posting, so it survives the posting closing.
+         */
+        Snapshot: {
+            /** Title */
+            title: string;
+            /** Company */
+            company: string;
+            /** Locations */
+            locations?: components["schemas"]["Location"][];
+            /** @default null */
+            salary: components["schemas"]["Salary"] | null;
+            /** Url */
+            url: string;
+            /** Content Hash */
+            content_hash: string;
+            /**
+             * Remote Policy
+             * @default unknown
+             */
+            remote_policy: string;
+            /**
+             * Description Text
+             * @default
+             */
+            description_text: string;
+            /**
+             * Language
+             * @default null
+             */
+            language: string | null;
+        };
+        /**
+         * Status
+         * @description Where an application stands.
+         * @enum {string}
+         */
+        Status: "saved" | "applied" | "interviewing" | "offer" | "accepted" | "rejected" | "withdrawn";
+        /**
          * StepState
          * @description State of one journey step.
          * @enum {string}
@@ -1374,6 +1968,24 @@ export interface components {
              * @default 1
              */
             schema_version: number;
+        };
+        /**
+         * TagCount
+         * @description One tag and how many entries carry it.
+         */
+        TagCount: {
+            /** Tag */
+            tag: string;
+            /** Count */
+            count: number;
+        };
+        /**
+         * TagsOut
+         * @description The caller's tags, most used first.
+         */
+        TagsOut: {
+            /** Tags */
+            tags: components["schemas"]["TagCount"][];
         };
         /**
          * TitleFix
@@ -1419,6 +2031,26 @@ export interface components {
              * @default 0
              */
             total_tokens: number;
+        };
+        /**
+         * Transition
+         * @description One status change.
+         */
+        Transition: {
+            from_status: components["schemas"]["Status"] | null;
+            to_status: components["schemas"]["Status"];
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+        };
+        /**
+         * TransitionIn
+         * @description POST /notebook/{id}:transition.
+         */
+        TransitionIn: {
+            to: components["schemas"]["Status"];
         };
         /**
          * UserChanges
@@ -1480,6 +2112,38 @@ export interface components {
              * @default false
              */
             current: boolean;
+        };
+        /**
+         * PageQuery
+         * @description Pagination of GET /match-runs.
+         */
+        shared__api__matches__PageQuery: {
+            /**
+             * Limit
+             * @default 20
+             */
+            limit: number;
+            /**
+             * Cursor
+             * @default null
+             */
+            cursor: string | null;
+        };
+        /**
+         * PageQuery
+         * @description Paging of GET /notebook/{id}/scores.
+         */
+        shared__api__notebook__PageQuery: {
+            /**
+             * Limit
+             * @default 20
+             */
+            limit: number;
+            /**
+             * Cursor
+             * @default null
+             */
+            cursor: string | null;
         };
         Problem: {
             type: string;
@@ -3385,6 +4049,707 @@ export interface operations {
             };
             /** @description Body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after the Retry-After delay */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_notebook: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["Status"] | null;
+                tag?: string | null;
+                /** @description lowest score (lists best first) */
+                min_score?: number | null;
+                /** @description true: entries whose score is out of date */
+                stale?: boolean | null;
+                sort?: "updated" | "score" | "created";
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotebookPage"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after the Retry-After delay */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_notebook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaveRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotebookEntry"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotebookEntry"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description EMAIL_NOT_VERIFIED: the account's e-mail is not verified yet (unverified accounts may read, and may delete themselves, but not write) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after the Retry-After delay */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_notebook_tags: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagsOut"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after the Retry-After delay */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_notebook_entry_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotebookEntry"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after the Retry-After delay */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_notebook_entry_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description EMAIL_NOT_VERIFIED: the account's e-mail is not verified yet (unverified accounts may read, and may delete themselves, but not write) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after the Retry-After delay */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patch_notebook_entry_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EntryPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotebookEntry"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description EMAIL_NOT_VERIFIED: the account's e-mail is not verified yet (unverified accounts may read, and may delete themselves, but not write) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after the Retry-After delay */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_notebook_entry_id_transition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransitionIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotebookEntry"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description EMAIL_NOT_VERIFIED: the account's e-mail is not verified yet (unverified accounts may read, and may delete themselves, but not write) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after the Retry-After delay */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_notebook_entry_id_score: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScoreRecord"];
+                };
+            };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScoreQueuedOut"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description EMAIL_NOT_VERIFIED: the account's e-mail is not verified yet (unverified accounts may read, and may delete themselves, but not write) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after the Retry-After delay */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_notebook_entry_id_scores: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScoresPage"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
