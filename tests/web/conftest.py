@@ -115,7 +115,7 @@ def steps(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Steps]:
         report = getattr(request.node, "report_call", None)
         if report is not None and report.failed:
             recorder.shot("at failure")
-        else:
+        elif not os.environ.get("WEB_KEEP_SCREENSHOTS"):  # set it to look at a passing run
             shutil.rmtree(folder, ignore_errors=True)
         context.close()
 

@@ -1,0 +1,86 @@
+"""An operator replays a dead letter in the console, and the user's stuck document completes."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.e2e.local_server import Server
+from tests.web.browser import Steps, serious_violations
+from tests.web.conftest import start_server
+from tests.web.session import use_dev_token
+
+pytestmark = pytest.mark.web
+
+CV = "frontend-dev_barry-allen_moderncv_1p.pdf"
+SLOW = 90_000
+
+
+@pytest.fixture(scope="module")
+def quick_retry_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A stack whose retries follow production's attempts with backoffs cut a thousandfold."""
+    process, server = start_server(
+        tmp_path_factory.mktemp("career-web-dlq"), {"CAREER_LOCAL_RETRY_BACKOFF_SCALE": "0.001"}
+    )
+    try:
+        yield server
+    finally:
+        process.stop()
+
+
+def break_text_bucket(data_dir: Path) -> Path:
+    """A storage outage: the text bucket's folder becomes a symlink loop, so every write of
+    extracted text fails with an OSError the queue retries (ELOOP), until it is removed."""
+    bucket = data_dir / "blobs" / "career-text"
+    shutil.rmtree(bucket, ignore_errors=True)
+    bucket.parent.mkdir(parents=True, exist_ok=True)
+    bucket.symlink_to(bucket.name)
+    return bucket
+
+
+class TestDeadLetterReplay:
+    def test_operator_replay_completes_the_users_stuck_document(
+        self, quick_retry_server: Server, browser: Browser, steps: Steps, shared_data_module: Path
+    ) -> None:
+        server, page = quick_retry_server, steps.page
+        use_dev_token(page, server, "stuck-user")
+        blocker = break_text_bucket(server.data_dir)
+
+        page.goto(server.url + "/documents")
+        page.locator("#cv-file").set_input_files(str(shared_data_module / "resumes" / CV))
+        document = page.get_by_test_id("document").filter(has_text=CV)
+        expect(document).to_contain_text("failed", timeout=SLOW)
+        expect(document).to_contain_text("operators can retry it")
+        steps.shot("document stuck")
+
+        blocker.unlink()  # the storage outage is over; the work is still dead
+        operator = browser.new_context()
+        console = operator.new_page()
+        try:
+            use_dev_token(console, server, "ops-dlq", role="operator")
+            console.goto(server.url + "/console/dead-letters")
+            letter = console.get_by_test_id("dead-letter").filter(has_text="extraction").first
+            expect(letter).to_be_visible()
+            expect(console.get_by_role("figure")).to_contain_text("INTERNAL")
+            letter.get_by_role("button", name="View payload").click()
+            expect(letter.get_by_label("Payload")).to_contain_text("document_id")
+            steps.page = console
+            steps.shot("dead letter with its payload")
+            assert serious_violations(console) == [], "axe on dead letters"
+            letter.get_by_role("button", name="Replay extraction").click()
+            expect(console.get_by_text("Replayed.")).to_be_visible()
+        finally:
+            steps.page = page
+            operator.close()
+
+        for _ in range(60):  # the replayed task runs through the local queue
+            page.reload()
+            if "extracted" in document.inner_text():
+                break
+            page.wait_for_timeout(1_000)
+        expect(document).to_contain_text("extracted")
+        steps.shot("document completed")
