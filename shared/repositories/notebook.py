@@ -213,6 +213,12 @@ class NotebookRepository:
         """Ids of the matched offers the user keeps (matching keeps their results)."""
         return sorted({e.offer_id for e in self.all(uid) if e.offer_id})
 
+    def first_scored(self, uid: str) -> NotebookEntry | None:
+        """Any entry with a score (one single-field query of one row)."""
+        query = Query(entries_collection(uid), filters=(Filter("score_total", Op.GE, 0),), limit=1)
+        found = self._store.query(query)
+        return _of(found[0].data) if found else None
+
     def summary(self, uid: str) -> Summary:
         """Counts by status and by tag (one read)."""
         snap = self._store.get(_summary_path(uid))

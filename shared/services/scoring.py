@@ -135,12 +135,6 @@ class ScoringService:
                 self._settle(entry, err)
             raise
 
-    def score_pair(self, profile: CareerProfile, offer: JobOffer, cv_text: str | None) -> ScoreRecord:
-        """Score one pair without storing it (the CLI and calibration)."""
-        key = inputs_key(profile, offer, self._provider)
-        pair = self._pair(profile, offer, cv_text, self._clock.now())
-        return self._build("cli", pair, self._provider.score(pair.request), key)
-
     # ------------------------------------------------------------------ staleness
     def refresh_for_profile(self, uid: str, version: int) -> int:
         """Mark the user's scores made from an older profile version stale; returns how many."""
@@ -200,14 +194,14 @@ class ScoringService:
 
     def _compute(self, entry: NotebookEntry, inputs: Inputs) -> ScoreRecord:
         now = self._clock.now()
-        pair = self._pair(inputs.profile, inputs.offer, self._cv_texts.cv_text(inputs.profile), now)
+        pair = make_pair(inputs.profile, inputs.offer, self._cv_texts.cv_text(inputs.profile), now)
         try:
             output = self._provider.score(pair.request)
         except PermanentError as err:  # the call was made and refused: it counts
             self._count(entry.uid, now, outcome=str(err.failure_class))
             raise
         self._count(entry.uid, now, outcome="ok", output=output)
-        record = self._build(entry.id, pair, output, inputs.key)
+        record = build_record(entry.id, pair, output, inputs.key)
         summary = ScoreSummary(
             total=record.total,
             provider=record.provider,
@@ -237,62 +231,6 @@ class ScoringService:
                 outcome=outcome,
                 at=at,
             )
-        )
-
-    def _pair(self, profile: CareerProfile, offer: JobOffer, cv_text: str | None, now: datetime) -> Pair:
-        cv = cv_text or profile_text(profile)
-        pf, of = profile_features(profile), offer_features(offer)
-        deterministic = explain(pf, of, score(pf, of, now.timestamp()), now)
-        places = (loc.raw or ", ".join(filter(None, (loc.city, loc.country))) for loc in offer.locations)
-        facts = PostingFacts(
-            title=offer.title,
-            company=offer.company,
-            locations="; ".join(places),
-            remote_policy=offer.remote_policy,
-            salary=_salary_text(offer),
-        )
-        request = ScoreInput(
-            cv, offer.description_text, facts, preferences_text(profile), offer.content_hash, deterministic
-        )
-        return Pair(profile, offer, request, now)
-
-    def _build(self, entry_id: str, pair: Pair, output: ScoreOutput, key: str) -> ScoreRecord:
-        """Check the reply (right offer, quotes) and make the record with both explanations."""
-        request, offer, profile = pair.request, pair.offer, pair.profile
-        checked = check_reply(
-            output.reply,
-            offer_content_hash=offer.content_hash,
-            cv_text=request.cv_text,
-            posting_text=request.posting_text,
-        )
-        audit = Audit(
-            profile_uid=profile.uid,
-            profile_version=profile.version,
-            offer_id=offer.id,
-            offer_content_hash=offer.content_hash,
-            computed_at=pair.at,
-            provider=output.provider,
-            model=output.model,
-            prompt_version=output.prompt_version,
-            inputs_hash=key,
-            latency_ms=output.latency_ms,
-            input_tokens=output.usage.input_tokens,
-            output_tokens=output.usage.output_tokens,
-        )
-        llm = explanation_of(checked, request.deterministic, version=output.prompt_version, audit=audit)
-        return ScoreRecord(
-            entry_id=entry_id,
-            uid=profile.uid,
-            inputs_hash=key,
-            total=llm.total,
-            llm=llm,
-            deterministic=_audited(request.deterministic, key),
-            profile_version=profile.version,
-            offer_content_hash=offer.content_hash,
-            provider=output.provider,
-            model=output.model,
-            prompt_version=output.prompt_version,
-            computed_at=pair.at,
         )
 
     def _settle(self, entry: NotebookEntry, err: PermanentError | TransientError) -> None:
@@ -330,6 +268,73 @@ class ScoringService:
         queued = ScoringState(state="queued", at=now, task=task)
         self._notebook.update(entry.uid, entry.id, lambda e: e.model_copy(update={"score_state": queued}))
         return ScoreQueued(entry.id, task, key)
+
+
+def make_pair(profile: CareerProfile, offer: JobOffer, cv_text: str | None, now: datetime) -> Pair:
+    """The provider's input for a pair: CV text (or the profile's own), posting, facts, gates."""
+    cv = cv_text or profile_text(profile)
+    pf, of = profile_features(profile), offer_features(offer)
+    deterministic = explain(pf, of, score(pf, of, now.timestamp()), now)
+    places = (loc.raw or ", ".join(filter(None, (loc.city, loc.country))) for loc in offer.locations)
+    facts = PostingFacts(
+        title=offer.title,
+        company=offer.company,
+        locations="; ".join(places),
+        remote_policy=offer.remote_policy,
+        salary=_salary_text(offer),
+    )
+    request = ScoreInput(
+        cv, offer.description_text, facts, preferences_text(profile), offer.content_hash, deterministic
+    )
+    return Pair(profile, offer, request, now)
+
+
+def build_record(entry_id: str, pair: Pair, output: ScoreOutput, key: str) -> ScoreRecord:
+    """Check the reply (right offer, quotes) and make the record with both explanations."""
+    request, offer, profile = pair.request, pair.offer, pair.profile
+    checked = check_reply(
+        output.reply,
+        offer_content_hash=offer.content_hash,
+        cv_text=request.cv_text,
+        posting_text=request.posting_text,
+    )
+    audit = Audit(
+        profile_uid=profile.uid,
+        profile_version=profile.version,
+        offer_id=offer.id,
+        offer_content_hash=offer.content_hash,
+        computed_at=pair.at,
+        provider=output.provider,
+        model=output.model,
+        prompt_version=output.prompt_version,
+        inputs_hash=key,
+        latency_ms=output.latency_ms,
+        input_tokens=output.usage.input_tokens,
+        output_tokens=output.usage.output_tokens,
+    )
+    llm = explanation_of(checked, request.deterministic, version=output.prompt_version, audit=audit)
+    return ScoreRecord(
+        entry_id=entry_id,
+        uid=profile.uid,
+        inputs_hash=key,
+        total=llm.total,
+        llm=llm,
+        deterministic=_audited(request.deterministic, key),
+        profile_version=profile.version,
+        offer_content_hash=offer.content_hash,
+        provider=output.provider,
+        model=output.model,
+        prompt_version=output.prompt_version,
+        computed_at=pair.at,
+    )
+
+
+def score_pair(
+    provider: ScoreProvider, profile: CareerProfile, offer: JobOffer, cv_text: str | None, now: datetime
+) -> ScoreRecord:
+    """Score one pair without storing anything (the CLI and calibration)."""
+    pair = make_pair(profile, offer, cv_text, now)
+    return build_record("cli", pair, provider.score(pair.request), inputs_key(profile, offer, provider))
 
 
 def inputs_key(profile: CareerProfile, offer: JobOffer, provider: ScoreProvider) -> str:

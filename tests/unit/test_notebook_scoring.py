@@ -16,6 +16,7 @@ from shared.domain.failures import FailureClass
 from shared.domain.matching.explanation import Audit, Component, Explanation, Gate
 from shared.domain.scoring.rubric import GATED_CAP, Quote, RubricReply, SubScore, check_reply, explanation_of
 from shared.messages import OffersChanged, ProfileVersionCreated, publish
+from shared.services.journey import JourneyService
 from tests.unit.notebook_world import OFFERS, UID, NotebookWorld, make_offer, with_budget, world
 
 __all__ = ["world"]  # the fixture, imported for pytest
@@ -336,3 +337,23 @@ class TestBudget:
 
         assert day is not None
         assert (day.data["calls"], day.data["by_provider"]) == (1, {"heuristic": 1})
+
+
+class TestJourney:
+    def _step(self, world: NotebookWorld) -> dict[str, object]:
+        journey = world.container.make(JourneyService).journey(UID)
+        [step] = [s for s in journey.steps if s.key == "notebook"]
+        return step.model_dump(mode="json")
+
+    def test_the_notebook_step_follows_the_first_save_and_the_first_score(self, world: NotebookWorld) -> None:
+        before = self._step(world)
+        entry_id = world.save(offer_id=OFFERS[0].id).get_json()["id"]
+        saved = self._step(world)
+        score(world, entry_id)
+        world.run_tasks()
+
+        done = self._step(world)
+
+        assert before["state"] == "blocked"  # no match run yet, nothing kept
+        assert (saved["state"], saved["detail"]) == ("in_progress", {"kept": 1, "scored": False})
+        assert (done["state"], done["detail"]["provider"]) == ("done", "heuristic")
