@@ -16,7 +16,7 @@ from typing import Literal, TypeVar
 TriggerKind = Literal["http", "push", "task"]
 # Heavy runtime dependencies that only some functions use: each function's requirements.txt
 # lists one of these only when its FunctionSpec.packages names it (smaller deploys).
-OPTIONAL_PACKAGES = frozenset({"pymupdf", "google-genai", "httpx"})
+OPTIONAL_PACKAGES = frozenset({"pymupdf", "google-genai", "httpx", "flask-swagger-ui"})
 IndexOrder = Literal["ASCENDING", "DESCENDING", "CONTAINS"]
 
 
@@ -250,6 +250,7 @@ TOPOLOGY = Topology(
             description="HTTPS API for job seekers (Firebase ID token on every route)",
             public=True,
             mount="/api",
+            packages=("flask-swagger-ui",),  # the /docs page's assets
             roles=(
                 "roles/datastore.user",
                 "roles/cloudtasks.enqueuer",
@@ -266,6 +267,7 @@ TOPOLOGY = Topology(
             description="HTTPS API for operators (operator claim) and scraper completion callbacks",
             public=True,
             mount="/ops",
+            packages=("flask-swagger-ui",),  # the /docs page's assets
             roles=("roles/datastore.user", "roles/cloudtasks.enqueuer", "roles/pubsub.publisher"),
             secrets=("callback-hmac-key",),
         ),

@@ -26,7 +26,7 @@ from shared.domain.failures import FailureClass
 from shared.edge import cors, logs
 from shared.edge.inputs import MAX_BODY_BYTES, parse_body, parse_query, read_body
 from shared.edge.problem import MethodNotAllowed, RouteNotFound, problem_response, status_for
-from shared.edge.routing import Auth, Call, Handler, Reply, Route, RouteGroup
+from shared.edge.routing import Auth, Call, Handler, Raw, Reply, Route, RouteGroup
 from shared.ports import Principal, Role
 
 if TYPE_CHECKING:
@@ -59,6 +59,9 @@ class HealthOut(BaseModel):
     function: str
 
 
+DOCS_ASSET = r"[a-z0-9][a-z0-9.-]{0,60}"  # Swagger UI's file names (shared/edge/docs.py)
+
+
 class HttpApp:
     """Dispatches requests of one HTTP function to its routes."""
 
@@ -78,6 +81,16 @@ class HttpApp:
         builtin = [
             Route("GET", "/healthz", self._health, auth="public", response=HealthOut, summary="Liveness"),
             Route("GET", "/openapi.json", self._openapi, auth="public", summary="OpenAPI 3.1 document"),
+            Route("GET", "/docs", self._docs, auth="public", summary="Interactive reference (Swagger UI)"),
+            Route(
+                "GET",
+                "/docs/{asset}",
+                self._docs_asset,
+                auth="public",
+                summary="Reference page assets",
+                params=(("asset", DOCS_ASSET),),
+                errors=(404,),
+            ),
         ]
         # Declared order is kept whatever order groups load in, so the OpenAPI document and
         # first-match precedence never depend on which request came first.
@@ -229,6 +242,19 @@ class HttpApp:
     def _health(self, call: Call) -> HealthOut:
         return HealthOut(function=self.name)
 
+    def _docs(self, call: Call) -> Raw:
+        from shared.edge import docs
+
+        page = docs.page(self.title)
+        return Raw(page.body, page.content_type)
+
+    def _docs_asset(self, call: Call) -> Raw:
+        from shared.edge import docs
+
+        name = call.params["asset"]
+        found = docs.start_script() if name == "start.js" else docs.asset(name)
+        return Raw(found.body, found.content_type, {"Cache-Control": docs.CACHE})
+
     def _openapi(self, call: Call) -> Reply:
         from shared.edge.openapi import openapi_document
 
@@ -270,6 +296,9 @@ def _compile(routes: Sequence[Route]) -> _Compiled:
 def _respond(result: Any, default_status: int, mount: str) -> flask.Response:
     import flask
 
+    if isinstance(result, Raw):
+        return flask.Response(result.body, status=result.status, headers=dict(result.headers),
+                              content_type=result.content_type)  # fmt: skip
     if isinstance(result, Reply):
         status, body, headers = result.status, result.body, dict(result.headers)
     else:

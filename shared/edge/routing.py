@@ -36,6 +36,16 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class Raw:
+    """Bytes of a given content type (the documentation page and its assets), not JSON."""
+
+    body: bytes
+    content_type: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+    status: int = 200
+
+
+@dataclass(frozen=True)
 class Call:
     """What a handler receives: the verified caller and the validated inputs."""
 
@@ -73,7 +83,7 @@ class Call:
         return self.query
 
 
-Handler = Callable[[Call], BaseModel | Reply | None]
+Handler = Callable[[Call], BaseModel | Reply | Raw | None]
 
 
 @dataclass(frozen=True)

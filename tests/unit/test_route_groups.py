@@ -101,7 +101,8 @@ class TestLazyLoading:
 
         paths = [r.path for r in app.routes]
 
-        assert paths == ["/healthz", "/openapi.json", "/things", "/things/{id}:poke", "/others", "/stray"]
+        builtin = ["/healthz", "/openapi.json", "/docs", "/docs/{asset}"]
+        assert paths == [*builtin, "/things", "/things/{id}:poke", "/others", "/stray"]
 
 
 class TestFunctionGroups:
