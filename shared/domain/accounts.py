@@ -19,12 +19,18 @@ MAX_LABEL_CHARS = 120
 
 
 class RemotePreference(StrEnum):
-    """Where the job seeker is willing to work."""
+    """Where the job seeker is willing to work: the words of an offer's ``remote_policy``
+    (remote, hybrid, onsite), plus ``any``. The old ``remote_only`` is read as ``remote``."""
 
-    REMOTE_ONLY = "remote_only"
+    REMOTE = "remote"
     HYBRID = "hybrid"
     ONSITE = "onsite"
     ANY = "any"
+
+    @classmethod
+    def _missing_(cls, value: object) -> RemotePreference | None:
+        # Inputs and profiles stored before the vocabulary was unified, and old clients.
+        return cls.REMOTE if value == "remote_only" else None
 
 
 class PayPeriod(StrEnum):

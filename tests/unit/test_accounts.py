@@ -12,7 +12,7 @@ from shared.adapters.local.clock import ManualClock
 from shared.adapters.local.sqlite_store import SqliteDocumentStore
 from shared.domain.accounts import ProfileInputs, RemotePreference, User, UserChanges
 from shared.domain.errors import NotFound
-from shared.ports import Principal
+from shared.ports import Principal, Query
 from shared.repositories.accounts import Accounts
 from shared.services.accounts import AccountsService
 
@@ -238,3 +238,34 @@ class TestUserRecord:
 
         assert snap is not None
         assert User.model_validate(snap.data).uid == "alice"
+
+
+class TestRemoteVocabulary:
+    def test_inputs_use_the_words_of_offers_and_match_filters(self) -> None:
+        from typing import get_args
+
+        from shared.api.matches import MatchesQuery
+        from shared.domain.offers import RemotePolicy
+
+        preferences = {p.value for p in RemotePreference}
+        policies = set(get_args(RemotePolicy))
+        filters = set(get_args(get_args(MatchesQuery.model_fields["remote"].annotation)[0]))
+
+        assert preferences - {"any"} == policies - {"unknown"} == filters - {"unknown"}
+
+    def test_the_old_remote_only_is_accepted_and_stored_as_remote(self, service: AccountsService) -> None:
+        inputs = ProfileInputs.model_validate(valid_inputs(remote_preference="remote_only"))
+
+        stored = service.put_inputs("alice", inputs)
+
+        assert stored.remote_preference == RemotePreference.REMOTE
+        assert service.get_inputs("alice").model_dump(mode="json")["remote_preference"] == "remote"
+
+    def test_inputs_stored_with_the_old_word_read_as_remote(
+        self, service: AccountsService, store: SqliteDocumentStore
+    ) -> None:
+        service.put_inputs("alice", ProfileInputs.model_validate(valid_inputs()))
+        [snap] = store.query(Query("users/alice/inputs"))
+        store.update(snap.path, {"remote_preference": "remote_only"})
+
+        assert service.get_inputs("alice").remote_preference == RemotePreference.REMOTE

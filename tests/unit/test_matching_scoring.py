@@ -187,13 +187,13 @@ class TestFeatureValues:
 
 class TestGates:
     def test_onsite_offer_elsewhere_is_excluded_for_remote_only(self) -> None:
-        p = _profile(remote=RemotePreference.REMOTE_ONLY, places=frozenset({"city:madrid"}))
+        p = _profile(remote=RemotePreference.REMOTE, places=frozenset({"city:madrid"}))
         b = score(p, _offer(remote_policy="onsite"), AS_OF.timestamp())
         assert b.excluded
         assert b.failed_gates[0][0] == "location"
 
     def test_remote_offer_passes_remote_only(self) -> None:
-        p = _profile(remote=RemotePreference.REMOTE_ONLY)
+        p = _profile(remote=RemotePreference.REMOTE)
         b = score(p, _offer(remote_policy="remote", places=frozenset()), AS_OF.timestamp())
         assert not b.excluded
         assert b.values[list(WEIGHTS).index("location")] == 1.0

@@ -121,7 +121,7 @@ def _title_weight(tokens: frozenset[str]) -> float:
 def _location(p: ProfileFeatures, o: OfferFeatures, gates: list[tuple[str, str]]) -> float:
     remote = o.remote_policy == "remote"
     place_match = bool(p.places and o.places and not p.places.isdisjoint(o.places))
-    if p.remote == RemotePreference.REMOTE_ONLY:
+    if p.remote == RemotePreference.REMOTE:
         if remote:
             return 1.0
         if o.remote_policy in ("onsite", "hybrid") and not place_match:
