@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
+from shared.messages import ExtractionTask, channel_of
 from tests.e2e.local_server import Server
 from tests.web.browser import Steps, serious_violations
 from tests.web.conftest import start_server
@@ -63,7 +64,8 @@ class TestDeadLetterReplay:
         try:
             use_dev_token(console, server, "ops-dlq", role="operator")
             console.goto(server.url + "/console/dead-letters")
-            letter = console.get_by_test_id("dead-letter").filter(has_text="extraction").first
+            queue = channel_of(ExtractionTask)
+            letter = console.get_by_test_id("dead-letter").filter(has_text=queue).first
             expect(letter).to_be_visible()
             expect(console.get_by_role("figure")).to_contain_text("INTERNAL")
             letter.get_by_role("button", name="View payload").click()
@@ -71,7 +73,7 @@ class TestDeadLetterReplay:
             steps.page = console
             steps.shot("dead letter with its payload")
             assert serious_violations(console) == [], "axe on dead letters"
-            letter.get_by_role("button", name="Replay extraction").click()
+            letter.get_by_role("button", name=f"Replay {queue}").click()
             expect(console.get_by_text("Replayed.")).to_be_visible()
         finally:
             steps.page = page
