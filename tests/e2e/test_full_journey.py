@@ -83,7 +83,21 @@ class TestFullJourney:
         detail = client.get(f"/api/matches/{top[0]['offer_id']}", headers=auth).json()
         assert detail["explanation"]["kind"] == "deterministic"
         assert {c["feature"] for c in detail["explanation"]["components"]} >= {"skills", "title"}
+        # the notebook: keep the best offer, score it (offline provider), read the score back
+        kept = client.post("/api/notebook", json={"offer_id": top[0]["offer_id"]}, headers=auth)
+        assert kept.status_code == 201, kept.text
+        entry_id = kept.json()["id"]
+        queued = client.post(f"/api/notebook/{entry_id}:score", headers=auth)
+        assert queued.status_code == 202, queued.text
+        scores = _poll(
+            lambda: client.get(f"/api/notebook/{entry_id}/scores", headers=auth).json(),
+            lambda page: bool(page["scores"]),
+        )
+        [record] = scores["scores"]
+        assert (record["llm"]["kind"], record["llm"]["audit"]["provider"]) == ("llm", "heuristic")
+        assert record["offer_content_hash"] == kept.json()["snapshot"]["content_hash"]
+        assert client.post(f"/api/notebook/{entry_id}:score", headers=auth).status_code == 200  # cached
         journey = client.get("/api/journey", headers=auth).json()
         states = {step["key"]: step["state"] for step in journey["steps"]}
         assert states == dict.fromkeys(states, "done"), states
-        assert {"profile_inputs", "documents", "career_profile", "matching"} <= set(states)
+        assert {"profile_inputs", "documents", "career_profile", "matching", "notebook"} <= set(states)
