@@ -1,9 +1,9 @@
 """Users on the Firebase Auth emulator, for ``career token --emulated`` (emulated mode only).
 
-Signs a user up (or in, when the e-mail exists) over the emulator's REST API and, for a role,
-sets the ``role`` custom claim through the emulator's admin endpoint, then signs in again so
-the ID token carries it. The emulator accepts any API key and ``Bearer owner`` as admin; none
-of this reaches a real project.
+Signs a user up (or in, when the e-mail exists) over the emulator's REST API, marks the
+e-mail verified and, for a role, sets the ``role`` custom claim through the emulator's admin
+endpoint, then signs in again so the ID token carries both. The emulator accepts any API
+key and ``Bearer owner`` as admin; none of this reaches a real project.
 """
 
 from __future__ import annotations
@@ -58,9 +58,11 @@ class EmulatedAuth:
                 raise
             reply = self._post("accounts:signUp", credentials)
         uid = str(reply["localId"])
+        # A developer's user on the emulator owns its address: mark it verified (the API asks
+        # for a verified e-mail before changes), and set the role claim when one is asked for.
+        update: dict[str, Any] = {"localId": uid, "emailVerified": True}
         if role is not None:
-            claims = json.dumps({"role": role})
-            update = {"localId": uid, "customAttributes": claims}
-            self._post(f"projects/{self.project}/accounts:update", update, admin=True)
-            reply = self._post("accounts:signInWithPassword", credentials)  # a token with the claim
+            update["customAttributes"] = json.dumps({"role": role})
+        self._post(f"projects/{self.project}/accounts:update", update, admin=True)
+        reply = self._post("accounts:signInWithPassword", credentials)  # a token that carries both
         return uid, str(reply["idToken"])

@@ -52,15 +52,18 @@ class EmulatedRun:
         announced = re.finditer(r"^(\S+)\s+http://\S+\s+\(pid (\d+)\)$", self.printed(), re.M)
         return {m[1]: int(m[2]) for m in announced}
 
-    def token(self, email: str, *, role: str = "user") -> str:
-        """`career token --emulated` in a shell that sourced the run's variables file."""
+    def career(self, *args: str) -> str:
+        """A `career` command in a shell that sourced the run's variables file; its stdout."""
         env = {**os.environ, **self.variables}
         done = subprocess.run(
-            [str(CAREER), "token", "--emulated", "--email", email, "--role", role],
-            env=env, capture_output=True, text=True, timeout=60, check=False,
-        )  # fmt: skip
+            [str(CAREER), *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=180, check=False
+        )
         assert done.returncode == 0, done.stderr
         return done.stdout.strip()
+
+    def token(self, email: str, *, role: str = "user") -> str:
+        """`career token --emulated`, as the README's emulated section gets one."""
+        return self.career("token", "--emulated", "--email", email, "--role", role)
 
 
 def eventually(probe: Callable[[], T | None], what: str, timeout_s: float = 120.0) -> T:
@@ -149,6 +152,9 @@ class TestEmulatedRun:
         profiles = eventually(
             lambda: client.get(f"{api}/career-profiles", headers=seeker).json()["items"], "a career profile"
         )
+        # The README's way: `career upload` against the emulated API, with the emulator's token.
+        token = seeker["Authorization"].removeprefix("Bearer ")
+        uploaded = emulated.career("upload", str(SAMPLE_CV), "--api", api, "--token", token)
         sources_as_operator = client.get(f"{ops}/job-sources", headers=operator)
         sources_as_seeker = client.get(f"{ops}/job-sources", headers=seeker)
         client.close()
@@ -158,6 +164,7 @@ class TestEmulatedRun:
         assert put.status_code == 200, put.text
         assert (document["state"], document["pages"]) == ("EXTRACTED", 1), document
         assert profiles[0]["headline"] == "Senior Backend Engineer"
+        assert re.fullmatch(r"[0-9a-f]{32}\tEXTRACTED\tpages=1 chars=\d+", uploaded)
         assert sources_as_operator.status_code == 200
         assert sources_as_seeker.status_code == 403
 
