@@ -138,10 +138,10 @@ class ScoringService:
     # ------------------------------------------------------------------ staleness
     def refresh_for_profile(self, uid: str, version: int) -> int:
         """Mark the user's scores made from an older profile version stale; returns how many."""
-        marked = 0
+        marked, allowance = 0, dict[str, int]()
         for entry in list(self._notebook.scored(uid)):
             if entry.score is not None and entry.score.profile_version < version:
-                self._mark_stale(entry, None)
+                self._mark_stale(entry, None, allowance)
                 marked += 1
         return marked
 
@@ -149,7 +149,7 @@ class ScoringService:
         """Refresh the snapshots of kept offers that changed; mark their scores stale."""
         refs = self._notebook.refs_for_offers(offer_ids)
         current = self._offers.find_many([r.offer_id for r in refs])
-        marked = 0
+        marked, allowance = 0, dict[str, int]()
         for ref in refs:
             stored = current.get(ref.offer_id)
             entry = self._notebook.find(ref.uid, ref.entry_id)
@@ -157,12 +157,17 @@ class ScoringService:
                 continue
             from shared.services.notebook import snapshot_of
 
-            self._mark_stale(entry, snapshot_of(stored.offer))
+            self._mark_stale(entry, snapshot_of(stored.offer), allowance)
             marked += 1
         return marked
 
     # ------------------------------------------------------------------ internals
-    def _mark_stale(self, entry: NotebookEntry, snapshot: Snapshot | None) -> None:
+    def _mark_stale(self, entry: NotebookEntry, snapshot: Snapshot | None, allowance: dict[str, int]) -> None:
+        """Mark stale (and refresh the snapshot); re-queue while the user's budget has room.
+
+        ``allowance`` counts what this pass may still queue per user, so one event never queues
+        more re-scores than the budget's remaining calls.
+        """
         at = self._clock.now()
 
         def change(e: NotebookEntry) -> NotebookEntry:
@@ -172,8 +177,19 @@ class ScoringService:
             return e.model_copy(update=update)
 
         fresh = self._notebook.update(entry.uid, entry.id, change)
-        if fresh.stale and self._auto and self._within_budget(fresh.uid):
-            self._enqueue(fresh, self._inputs(fresh).key, "refresh")
+        if not (fresh.stale and self._auto):
+            return
+        uid = fresh.uid
+        if uid not in allowance:
+            allowance[uid] = self._budget - self._usage.calls_on(uid, at.date())
+        if allowance[uid] <= 0:
+            return
+        try:
+            key = self._inputs(fresh).key
+        except Conflict:
+            return  # no profile any more: nothing to score against
+        allowance[uid] -= 1
+        self._enqueue(fresh, key, "refresh")
 
     def _inputs(self, entry: NotebookEntry) -> Inputs:
         try:
@@ -242,9 +258,6 @@ class ScoringService:
         )
         with contextlib.suppress(NotFound):
             self._notebook.update(entry.uid, entry.id, lambda e: e.model_copy(update={"score_state": state}))
-
-    def _within_budget(self, uid: str) -> bool:
-        return self._usage.calls_on(uid, self._clock.now().date()) < self._budget
 
     def _check_budget(self, uid: str) -> None:
         now = self._clock.now()

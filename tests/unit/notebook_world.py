@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -127,7 +126,6 @@ __all__ = [
     "CountingProvider",
     "NotebookWorld",
     "make_offer",
-    "replace",
     "with_budget",
     "world",
 ]

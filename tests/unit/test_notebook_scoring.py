@@ -328,6 +328,26 @@ class TestBudget:
 
         assert (cached, next_day) == (200, 202)
 
+    def test_automatic_rescoring_stops_at_the_remaining_budget(
+        self, tmp_path: Path, settings: Settings, clock: ManualClock
+    ) -> None:
+        w = NotebookWorld(tmp_path, with_budget(settings, 3), clock)
+        try:
+            ids = [w.save(offer_id=o.id).get_json()["id"] for o in OFFERS[:2]]
+            for entry_id in ids:
+                score(w, entry_id)
+            w.run_tasks()
+            w.put_profile(UID, 2)
+            w.clock.advance(minutes=5)
+
+            publish(w.queue, ProfileVersionCreated(uid=UID, version=2))
+            w.run_tasks()
+
+            stale = w.client.get("/notebook?stale=true", headers=w.auth()).get_json()["entries"]
+            assert (w.provider.calls, len(stale)) == (3, 1)
+        finally:
+            w.close()
+
     def test_calls_and_tokens_are_recorded_per_day(self, world: NotebookWorld) -> None:
         entry_id = world.save(offer_id=OFFERS[0].id).get_json()["id"]
         score(world, entry_id)
