@@ -177,6 +177,11 @@ def cases() -> dict[str, tuple[Case, ...]]:
             "sweep_runs push on an empty run ledger (two queries, acked)",
         ),
         local(
+            "run_migration",
+            Request("POST", "/", task(lambda run: {"migration_id": "0001_profile_claims_schema_version"})),
+            "migration task on an empty store (one group scan, checkpoint marked done)",
+        ),
+        local(
             "record_dead_letter",
             Request("POST", "/", push({"bench": True}, dead)),
             "dead-lettered uploads message (one idempotent create)",

@@ -25,6 +25,8 @@ Channel by channel (producer -> message -> consumer):
 - scoring (queue): POST /notebook/{id}:score and refresh_scores (stale scores, within the
   user's budget) -> ``ScoreTask`` -> score_offer.
 - profile-events and offer-events also feed refresh_scores, which marks notebook scores stale.
+- migrations (queue): ``career migrate run --enqueue`` (the deploy workflow) and
+  run_migration itself when its time budget ends -> ``MigrationTask`` -> run_migration.
 - maintenance: Cloud Scheduler -> ``MaintenanceTask`` -> maintenance (the stuck-run sweep).
 - mail (queue): the public /auth routes (AccountAuth) -> ``OtpMail`` -> send_mail.
 - every ``<topic>-dead-letter`` topic: Pub/Sub itself, after a subscription's last attempt
@@ -207,6 +209,13 @@ class ScoreTask(Message):
     reason: Literal["request", "refresh"] = "request"
 
 
+class MigrationTask(Message):
+    """migrations: run (or resume) data migration ``migration_id`` in batches of ``batch_size``."""
+
+    migration_id: str = Field(pattern=r"^\d{4}_[a-z0-9_]+$")
+    batch_size: int = Field(200, ge=1, le=400)
+
+
 # --------------------------------------------------------------------------- helpers
 MESSAGES: dict[str, type[Message]] = {
     m.__name__: m
@@ -222,6 +231,7 @@ MESSAGES: dict[str, type[Message]] = {
         CrawlTask,
         OtpMail,
         ScoreTask,
+        MigrationTask,
     )
 }
 

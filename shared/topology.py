@@ -366,6 +366,14 @@ TOPOLOGY = Topology(
             description="Records every dead-lettered message in the operator view",
             roles=("roles/datastore.user",),
         ),
+        FunctionSpec(
+            name="run_migration",
+            entry_point="run_migration",
+            trigger="task",
+            description="Runs one data migration (shared/migrations/) for a while, then re-queues itself",
+            timeout_s=540,
+            roles=("roles/datastore.user", "roles/cloudtasks.enqueuer"),
+        ),
     ),
     topics=_EVENT_TOPICS + tuple(Topic(_dlq(t), message=_FORWARDED, dead_letter=True) for t in _NAMES),
     subscriptions=(
@@ -440,6 +448,15 @@ TOPOLOGY = Topology(
             TaskRetry(max_attempts=5, min_backoff_s=10, max_backoff_s=600, max_doublings=5),
             dispatch_deadline_s=300,
             message="ScoreTask",
+        ),
+        TaskQueueSpec(
+            "migrations",
+            "run_migration",
+            # One batch transaction at a time: a migration never competes with itself.
+            RateLimits(max_dispatches_per_second=1, max_concurrent_dispatches=1),
+            TaskRetry(max_attempts=10, min_backoff_s=10, max_backoff_s=600, max_doublings=5),
+            dispatch_deadline_s=540,
+            message="MigrationTask",
         ),
     ),
     schedules=(

@@ -13,6 +13,7 @@ import click
 COMMANDS: dict[str, str] = {
     "extract": "shared.cli.extract:extract",
     "match": "shared.cli.match:match",
+    "migrate": "shared.cli.migrate:migrate",
     "matches": "shared.cli.matches:matches",
     "openapi": "shared.cli.openapi:openapi",
     "ops": "shared.cli.ops:ops",

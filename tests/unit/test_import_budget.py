@@ -173,6 +173,8 @@ _EVENT_REQUESTS = {
     "send_mail": _request("POST", "/", {"purpose": "PASSWORD_RESET", "sealed": "not-an-envelope"}),
     "score_offer": _request("POST", "/", ScoreTask(uid="u-1", entry_id="x", inputs_hash="0" * 64).wire()),
     "refresh_scores": _request("POST", "/", _push(ProfileVersionCreated(uid="u-1", version=2).wire())),
+    # An empty store: the migration scans one empty page and marks itself done.
+    "run_migration": _request("POST", "/", {"migration_id": "0001_profile_claims_schema_version"}),
     "record_dead_letter": _request(
         "POST",
         "/",

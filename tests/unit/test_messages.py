@@ -28,6 +28,7 @@ from shared.messages import (
     MaintenanceTask,
     MatchTrigger,
     Message,
+    MigrationTask,
     OffersChanged,
     OtpMail,
     ProfileTask,
@@ -40,6 +41,8 @@ from shared.messages import (
 )
 from shared.services.account_auth import AccountAuth
 from shared.services.crawl_requests import CrawlRequests
+from shared.services.migration_tasks import MigrationTasks
+from shared.services.migrations import MigrationRunner
 from shared.services.notebook import NotebookService, SaveRequest
 from shared.services.runs import RunService
 from shared.services.scoring import ScoringService
@@ -65,6 +68,7 @@ CONSUMES: dict[str, type[BaseModel]] = {
     "send_mail": OtpMail,
     "score_offer": ScoreTask,
     "refresh_scores": MatchTrigger,
+    "run_migration": MigrationTask,
 }
 
 
@@ -215,6 +219,11 @@ class TestProducersAndConsumers:
                 lambda d: recorder.seen.append((d.topic or "", d.data, d.attributes)),
             )
         world.queue.drain()
+        # migrations: the deploy workflow queues one task per pending migration
+        migrations = world.container.make(MigrationRunner)
+        world.container.make(MigrationTasks, runner=migrations).enqueue_all(
+            [m.id for m in migrations.plan()], 50
+        )
         # scheduler jobs
         for job in TOPOLOGY.schedules:
             recorder.seen.append((job.topic, dict(job.payload), {}))
@@ -232,7 +241,8 @@ class TestProducersAndConsumers:
 
 class TestNoChannelNameOutsideTheManifest:
     # Homonyms that are not channels: the API area and OpenAPI tag "profiles", the uploads
-    # bucket of infra/storage, a function and a bench case both named "maintenance".
+    # bucket of infra/storage, a function and a bench case both named "maintenance", the
+    # checkpoint collection of data migrations.
     ALLOWED: ClassVar[dict[str, set[str]]] = {
         "shared/api/routes.py": {"profiles"},
         "shared/api/profiles.py": {"profiles"},
@@ -242,6 +252,7 @@ class TestNoChannelNameOutsideTheManifest:
         "tests/infra/test_infra_policies.py": {"uploads"},
         "tests/infra/test_infra_bundle.py": {"maintenance"},
         "bench/_cold_cases.py": {"maintenance"},
+        "shared/repositories/migrations.py": {"migrations"},
     }
     ROOTS = ("shared", "functions", "tests", "bench", "infra", "scripts")
 
