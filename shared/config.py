@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     # Which request header carries the client address the front end saw (rate limits).
     client_ip_header: str = "X-Forwarded-For"
 
+    # `career smoke --identity firebase`: the project's web API key (public by design)
+    firebase_api_key: SecretStr | None = None
+
     # callbacks from external scrapers
     callback_hmac_key: SecretStr | None = None
 

@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "ops": "shared.cli.ops:ops",
     "profile": "shared.cli.profile:profile",
     "serve": "shared.cli.serve:serve",
+    "smoke": "shared.cli.smoke:smoke",
     "sources": "shared.cli.sources:sources",
     "status": "shared.cli.status:status",
     "crawl": "shared.cli.crawl:crawl",
