@@ -16,6 +16,7 @@ from shared.domain.otp import LimitCounter, OtpRecord
 from shared.domain.profiles import CareerProfile
 from shared.domain.runs import Run
 from shared.messages import MESSAGES
+from shared.repositories.migrations import COLLECTION as MIGRATIONS
 from shared.repositories.migrations import Checkpoint
 
 DOCUMENTS: dict[str, type[BaseModel]] = {
@@ -31,7 +32,7 @@ DOCUMENTS: dict[str, type[BaseModel]] = {
     "dead_letters": DeadLetter,
     "otp_codes": OtpRecord,
     "otp_limits": LimitCounter,
-    "migrations": Checkpoint,
+    MIGRATIONS: Checkpoint,  # the checkpoint collection (its name is also a queue's)
 }
 MESSAGE_MODELS: dict[str, type[BaseModel]] = dict(MESSAGES)
 
