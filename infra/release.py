@@ -148,9 +148,18 @@ def plan_shift(previous: Sequence[Target], candidate: str, percent: int) -> tupl
 
 
 def plan_rollback(previous: Sequence[Target], candidate: str) -> tuple[Target, ...]:
-    """Exactly the split from before the release; the candidate stays reachable by its tag."""
+    """The split from before the release; the candidate stays reachable by its tag.
+
+    Shares and foreign tags are restored exactly; an older revision's ``candidate`` tag is
+    dropped (a tag names one revision, and it now names this candidate).
+    """
     _check(previous)
-    kept = [t for t in previous if t.revision != candidate]
+    kept = [
+        Target(t.revision, t.percent, None if t.tag == CANDIDATE_TAG else t.tag)
+        for t in previous
+        if t.revision != candidate
+    ]
+    kept = [t for t in kept if t.percent > 0 or t.tag is not None]
     return _merge([*kept, Target(candidate, 0, CANDIDATE_TAG)])
 
 
@@ -163,7 +172,9 @@ def plan_revert(traffic: Sequence[Target]) -> tuple[Target, ...]:
     out = [Target(previous, 100, PREVIOUS_TAG)]
     if current and current != previous:
         out.append(Target(current, 0, CANDIDATE_TAG))
-    return tuple(out)
+    foreign = [t for t in traffic if t.tag and t.tag not in (CANDIDATE_TAG, PREVIOUS_TAG)]
+    out += [Target(t.revision, 0, t.tag) for t in foreign]  # others' tags keep their URLs
+    return _merge(out)
 
 
 def judge(health: Health, limit: float = API_ERROR_RATIO, min_requests: int = MIN_REQUESTS) -> Verdict:

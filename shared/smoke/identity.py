@@ -2,8 +2,9 @@
 
 ``local``: a dev token for a fresh uid, minted with the stack's dev-token secret (the local
 stack and ``career serve`` only). ``firebase``: a fresh e-mail/password account made through
-the Identity Toolkit REST API with the project's web API key (the Auth emulator when
-FIREBASE_AUTH_EMULATOR_HOST is set), deleted the same way at the end.
+the Identity port (Firebase Admin), verified, signed in over the Identity Toolkit REST API
+with the project's web API key (the Auth emulator when FIREBASE_AUTH_EMULATOR_HOST is set),
+deleted with the port at the end.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Literal, Protocol
 import httpx
 
 from shared.config import Settings
+from shared.domain.errors import CareerError
+from shared.ports import Identity
 
 IdentityKind = Literal["local", "firebase"]
 _TOOLKIT = "https://identitytoolkit.googleapis.com/v1"
@@ -72,12 +75,18 @@ class LocalIdentity:
         return "dev-token user: nothing to delete beyond its data"
 
 
-class FirebaseIdentity:
-    """E-mail/password accounts through the Identity Toolkit REST API."""
+class FirebaseSmokeIdentity:
+    """A verified e-mail/password account made with the Identity port (Firebase Admin), signed
+    in over the Identity Toolkit REST API like a browser, and deleted with the port.
+
+    Sign-up through the public API makes an unverified account, which may not change anything
+    (EMAIL_NOT_VERIFIED); the smoke user is verified by the admin side instead, so the deploy
+    identity needs Firebase Authentication admin rights.
+    """
 
     kind: IdentityKind = "firebase"
 
-    def __init__(self, settings: Settings, http: httpx.Client) -> None:
+    def __init__(self, settings: Settings, http: httpx.Client, admin: Identity | None = None) -> None:
         key = settings.firebase_api_key.get_secret_value() if settings.firebase_api_key else None
         emulator = settings.firebase_auth_emulator_host
         if not key and not emulator:
@@ -85,30 +94,35 @@ class FirebaseIdentity:
         self._key = key or "emulator"
         self._base = f"http://{emulator}/identitytoolkit.googleapis.com/v1" if emulator else _TOOLKIT
         self._http = http
+        if admin is None:
+            from shared.adapters.gcp.firebase_identity import FirebaseIdentity
 
-    def _call(self, method: str, body: dict[str, object]) -> dict[str, object]:
-        response = self._http.post(f"{self._base}/accounts:{method}", params={"key": self._key}, json=body)
-        if response.status_code != 200:
-            raise SmokeIdentityError(
-                f"accounts:{method} answered {response.status_code}: {response.text[:200]}"
-            )
-        data: dict[str, object] = response.json()
-        return data
+            admin = FirebaseIdentity(settings.project_id)
+        self._admin = admin
 
     def sign_in(self) -> SmokeUser:
-        """A new account with a random password; its ID token."""
-        email = _email(f"smoke-{secrets.token_hex(6)}")
-        data = self._call(
-            "signUp", {"email": email, "password": secrets.token_urlsafe(24), "returnSecureToken": True}
+        """A new verified account with a random password; its ID token."""
+        email, password = _email(f"smoke-{secrets.token_hex(6)}"), secrets.token_urlsafe(24)
+        try:
+            user = self._admin.create_user(email, password, display_name="Smoke test")
+            self._admin.mark_verified(user.uid)
+        except CareerError as err:
+            raise SmokeIdentityError(f"cannot make the smoke account: {err.message}") from None
+        body = {"email": email, "password": password, "returnSecureToken": True}
+        response = self._http.post(
+            f"{self._base}/accounts:signInWithPassword", params={"key": self._key}, json=body
         )
-        return SmokeUser(str(data["localId"]), email, str(data["idToken"]))
+        if response.status_code != 200:
+            self._admin.delete_user(user.uid)
+            raise SmokeIdentityError(f"sign-in answered {response.status_code}: {response.text[:200]}")
+        return SmokeUser(user.uid, email, str(response.json()["idToken"]))
 
     def delete(self, user: SmokeUser) -> str:
-        """Delete the account with its own ID token."""
-        self._call("delete", {"idToken": user.token})
+        """Delete the account (a no-op when the API's own account deletion removed it)."""
+        self._admin.delete_user(user.uid)
         return f"account {user.uid} deleted"
 
 
 def identity_for(kind: IdentityKind, settings: Settings, http: httpx.Client) -> SmokeIdentity:
     """The identity of ``kind``."""
-    return LocalIdentity(settings) if kind == "local" else FirebaseIdentity(settings, http)
+    return LocalIdentity(settings) if kind == "local" else FirebaseSmokeIdentity(settings, http)

@@ -1,14 +1,16 @@
-"""The smoke journey's Firebase identity on the Auth emulator: a throwaway account, then gone."""
+"""The smoke journey's Firebase identity on the Auth emulator: a verified throwaway account, then gone."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
 
 from shared.config import Settings
-from shared.smoke.identity import FirebaseIdentity, SmokeIdentityError
+from shared.smoke.identity import FirebaseSmokeIdentity, SmokeIdentityError
+from tests.emulators.catalog import PROJECT
 from tests.emulators.stack import EmulatorStack
 
 pytestmark = pytest.mark.emulator("auth")
@@ -20,38 +22,46 @@ def http() -> Iterator[httpx.Client]:
         yield client
 
 
-def lookup(http: httpx.Client, host: str, token: str) -> int:
+def identity(emulators: EmulatorStack, http: httpx.Client) -> FirebaseSmokeIdentity:
+    host = emulators.endpoint("auth").hostport
+    return FirebaseSmokeIdentity(Settings(firebase_auth_emulator_host=host, project_id=PROJECT), http)
+
+
+def lookup(http: httpx.Client, emulators: EmulatorStack, token: str) -> tuple[int, dict[str, Any]]:
+    host = emulators.endpoint("auth").hostport
     url = f"http://{host}/identitytoolkit.googleapis.com/v1/accounts:lookup"
-    return http.post(url, params={"key": "any"}, json={"idToken": token}).status_code
+    response = http.post(url, params={"key": "any"}, json={"idToken": token})
+    return response.status_code, response.json()
 
 
 class TestFirebaseSmokeIdentity:
-    def test_signs_up_a_fresh_account_and_deletes_it(
+    def test_makes_a_verified_account_signs_in_and_deletes_it(
         self, emulators: EmulatorStack, http: httpx.Client
     ) -> None:
-        host = emulators.endpoint("auth").hostport
-        identity = FirebaseIdentity(Settings(firebase_auth_emulator_host=host), http)
+        smoke = identity(emulators, http)
 
-        user = identity.sign_in()
+        user = smoke.sign_in()
+        status, found = lookup(http, emulators, user.token)
+
         assert user.email.endswith("@smoke.invalid")
-        assert lookup(http, host, user.token) == 200
+        assert status == 200
+        assert found["users"][0]["localId"] == user.uid
+        assert found["users"][0]["emailVerified"] is True
 
-        identity.delete(user)
+        smoke.delete(user)
 
-        assert lookup(http, host, user.token) == 400  # USER_NOT_FOUND
+        assert lookup(http, emulators, user.token)[0] == 400  # USER_NOT_FOUND
 
     def test_two_runs_get_two_accounts(self, emulators: EmulatorStack, http: httpx.Client) -> None:
-        identity = FirebaseIdentity(
-            Settings(firebase_auth_emulator_host=emulators.endpoint("auth").hostport), http
-        )
+        smoke = identity(emulators, http)
 
-        first, second = identity.sign_in(), identity.sign_in()
+        first, second = smoke.sign_in(), smoke.sign_in()
 
         assert first.uid != second.uid
-        identity.delete(first)
-        identity.delete(second)
+        smoke.delete(first)
+        smoke.delete(second)
 
 
 def test_without_an_api_key_or_emulator_it_says_what_is_missing() -> None:
     with httpx.Client() as http, pytest.raises(SmokeIdentityError, match="CAREER_FIREBASE_API_KEY"):
-        FirebaseIdentity(Settings(firebase_auth_emulator_host=None, firebase_api_key=None), http)
+        FirebaseSmokeIdentity(Settings(firebase_auth_emulator_host=None, firebase_api_key=None), http)

@@ -86,6 +86,12 @@ class TestDecisions:
         assert share(targets, "api-0002") == 0
         assert tag_of(targets, "api-0002") == CANDIDATE_TAG
 
+    def test_rollback_leaves_one_candidate_tag_when_an_older_candidate_was_tagged(self) -> None:
+        before = (Target("api-0002", 100, PREVIOUS_TAG), Target("api-0001", 0, CANDIDATE_TAG))
+        targets = plan_rollback(before, "api-0003")
+        assert [t.revision for t in targets if t.tag == CANDIDATE_TAG] == ["api-0003"]
+        assert share(targets, "api-0002") == 100
+
     def test_a_split_that_does_not_add_up_is_refused(self) -> None:
         with pytest.raises(ReleaseError, match="100%"):
             plan_tagging((Target("api-0001", 60),), "api-0002")
