@@ -11,6 +11,7 @@ from shared.domain.documents import Document
 from shared.domain.job_sources import JobSource
 from shared.domain.matching.results import MatchResult
 from shared.domain.matching.runs import MatchRun
+from shared.domain.notebook import NotebookEntry
 from shared.domain.offers import JobOffer
 from shared.domain.otp import LimitCounter, OtpRecord
 from shared.domain.profiles import CareerProfile
@@ -30,6 +31,7 @@ DOCUMENTS: dict[str, type[BaseModel]] = {
     "job_sources": JobSource,
     "runs": Run,
     "dead_letters": DeadLetter,
+    "notebook": NotebookEntry,
     "otp_codes": OtpRecord,
     "otp_limits": LimitCounter,
     MIGRATIONS: Checkpoint,  # the checkpoint collection (its name is also a queue's)

@@ -35,6 +35,7 @@ from shared.messages import (
     OtpMail,
     ProfileTask,
     ProfileVersionCreated,
+    ScoreTask,
     UploadFinalized,
     channel_of,
 )
@@ -75,6 +76,7 @@ def message_examples() -> dict[str, Json]:
         CrawlTask(source_id="greenhouse-acme", request_id="r-1", trigger="schedule"),
         OtpMail(purpose="EMAIL_REGISTER", sealed="sealed-envelope"),
         MigrationTask(migration_id="0001_profile_claims_schema_version", batch_size=200),
+        ScoreTask(uid=uid, entry_id="e-compat", inputs_hash="0" * 64, reason="request"),
     ]
     return {type(m).__name__: m.wire() for m in examples}
 
@@ -137,6 +139,9 @@ def _drive(stack: LocalStack, url: str, settings: Settings) -> None:
         )
         container.make(RunService).import_payload(source[0].id, BOARD.read_bytes(), "import-compat")
         _wait("matches", lambda: bool(http.get("/api/matches", headers=auth).json()["matches"]))
+        offer_id = http.get("/api/matches", headers=auth).json()["matches"][0]["offer_id"]
+        saved = http.post("/api/notebook", json={"offer_id": offer_id, "notes": "compat"}, headers=auth)
+        assert saved.status_code in (200, 201), saved.text
         container.tasks.enqueue(channel_of(ExtractionTask), {"not": "an extraction task"})
         ops = DevTokenIdentity(settings.dev_token_secret.get_secret_value(), environment="test")
         ops_auth = {"Authorization": f"Bearer {ops.mint('ops-compat', role=Role.OPERATOR)}"}
