@@ -21,8 +21,9 @@ import urllib.request
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from infra.canary import Release, describe, revert
 from infra.names import service_name
-from infra.release import Release, ReleaseError, SmokeResult, describe, revert
+from infra.release import ReleaseError, SmokeResult
 from shared.topology import TOPOLOGY
 
 JOURNEY_FUNCTION = "api"
@@ -76,10 +77,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--report", type=Path, default=None, help="write the release report here")
     args = parser.parse_args(argv)
 
+    functions = _functions(args.functions)  # a typo fails before any credentials are loaded
     from infra.cloudrun import MonitoringHealth, RestCloudRun
 
     run = RestCloudRun(args.project, args.region)
-    functions = _functions(args.functions)
     if args.action == "status":
         for fn in functions:
             state = run.state(service_name(fn))

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import shlex
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
+from infra.canary import Release, revert
 from infra.cloudrun import parse_state, traffic_body
+from infra.deploy import command_smoke, main
 from infra.release import (
     CANDIDATE_TAG,
     PREVIOUS_TAG,
     Health,
-    Release,
     ReleaseError,
     ServiceState,
     SmokeResult,
@@ -24,7 +28,6 @@ from infra.release import (
     plan_rollback,
     plan_shift,
     plan_tagging,
-    revert,
 )
 from infra.signals import API_ERROR_RATIO
 
@@ -286,3 +289,31 @@ class TestCloudRunJson:
         targets = (Target("api-0002", 10, CANDIDATE_TAG), Target("api-0001", 90, PREVIOUS_TAG))
         body = {"latestReadyRevision": "api-0002", "traffic": traffic_body(targets)}
         assert parse_state("api", body).traffic == targets
+
+
+class TestDeployCommand:
+    def test_the_smoke_command_gets_the_tagged_url_and_its_exit_status_is_the_verdict(
+        self, tmp_path: Path
+    ) -> None:
+        seen = tmp_path / "url.txt"
+        script = f"import sys, pathlib; pathlib.Path({str(seen)!r}).write_text(sys.argv[1]); sys.exit(0)"
+        passing = command_smoke(f"{sys.executable} -c {shlex.quote(script)} {{url}}", timeout_s=60)
+
+        result = passing("https://candidate---api.example")
+
+        assert result.ok
+        assert seen.read_text() == "https://candidate---api.example"
+
+    def test_a_failing_smoke_command_fails_with_its_last_line(self) -> None:
+        script = "import sys; print('upload_extracted failed'); sys.exit(1)"
+        failing = command_smoke(f"{sys.executable} -c {shlex.quote(script)}", timeout_s=60)
+
+        result = failing("https://x.example")
+
+        assert not result.ok
+        assert "exit 1" in result.detail
+        assert "upload_extracted failed" in result.detail
+
+    def test_unknown_function_names_are_refused(self) -> None:
+        with pytest.raises(SystemExit, match="unknown functions"):
+            main(["status", "--project", "p", "--region", "r", "--functions", "api,nope"])
