@@ -236,6 +236,14 @@ class TestProducersAndConsumers:
             assert channel in channels
             for function in consumers_of(channel):
                 consume(function, data, attributes)  # raises InvalidMessage on a mismatch
+        # Every document those producers stored carries its schema_version (the local store's
+        # own table, read directly: no port lists every collection).
+        rows = world.store._conn.execute("SELECT parent, id, data FROM documents").fetchall()
+        unversioned = [
+            f"{parent}/{doc}" for parent, doc, data in rows if "schema_version" not in json.loads(data)
+        ]
+        assert rows
+        assert unversioned == []
         world.queue.close()
 
 
