@@ -1,11 +1,13 @@
 """Profiles made by the Gemini provider, through the local Vertex stub, from the kit's CVs.
 
-The stub's canned drafts are built from what the heuristic provider reads in the same CV (so
-they carry real evidence quotes), plus skills a manipulated model might invent.
+The stub answers with replies written by hand for three CVs (tests/data/gemini_replies.json):
+real evidence quotes read from each PDF, plus skills a manipulated model might invent. None
+of it is derived from this repository's own CV reading.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,8 +15,6 @@ from typing import Any
 import pytest
 
 from shared.adapters.llm_profile import LlmProfileProvider
-from shared.adapters.local.clock import ManualClock
-from shared.adapters.local.heuristic_provider import HeuristicProfileProvider
 from shared.domain.profiles import CareerProfile
 from shared.domain.text import normalise_space, quote_occurs
 from tests.support.vertex_stub import VertexStub, stub_json, stub_llm
@@ -24,10 +24,14 @@ from tests.unit.profiles_world import profile_service, upload_cv
 
 __all__ = ["world"]  # the fixture, imported for pytest
 
-INVENTED = [
-    {"name": "Quantum computing", "category": "domain", "evidence": "Led quantum research at CERN"},
-    {"name": "Rust", "category": "language", "evidence": ""},
-]
+REPLIES: dict[str, Any] = {
+    stem: entry
+    for stem, entry in json.loads(
+        (Path(__file__).resolve().parents[1] / "data" / "gemini_replies.json").read_text(encoding="utf-8")
+    ).items()
+    if not stem.startswith("_")
+}
+INVENTED = {"Quantum computing", "Rust"}
 
 
 @pytest.fixture
@@ -43,21 +47,20 @@ def gemini(stub: VertexStub) -> Iterator[LlmProfileProvider]:
     llm.close()
 
 
-def canned_draft(text: str, clock: ManualClock) -> dict[str, Any]:
-    """What a well-behaved model would answer for ``text``, plus two invented skills."""
-    draft = HeuristicProfileProvider(clock).generate(text).draft.model_dump(mode="json")
-    draft["skills"] = draft["skills"] + INVENTED
-    return draft
+def canned_reply(stem: str) -> dict[str, Any]:
+    """The hand-written reply for one CV."""
+    reply: dict[str, Any] = REPLIES[stem]["reply"]
+    return reply
 
 
-class TestGeminiOnEveryCv:
-    @pytest.mark.parametrize("stem", READABLE)
+class TestGeminiOnKitCvs:
+    @pytest.mark.parametrize("stem", sorted(REPLIES))
     def test_makes_a_valid_profile_with_only_evidenced_skills(
         self, world: World, shared_data: Path, stub: VertexStub, gemini: LlmProfileProvider, stem: str
     ) -> None:
         document = upload_cv(world, shared_data, stem)
         text = cv_text(shared_data, stem)
-        stub.enqueue(stub_json(canned_draft(text, world.clock)))
+        stub.enqueue(stub_json(canned_reply(stem)))
 
         profile = profile_service(world, gemini).generate(UID, document.id).profile
 
@@ -66,14 +69,18 @@ class TestGeminiOnEveryCv:
         assert profile.provenance.token_usage.total_tokens > 0
         normalised = normalise_space(text)
         assert all(quote_occurs(s.evidence, normalised) for s in profile.skills)
-        assert {"Quantum computing", "Rust"}.isdisjoint(profile.skill_names)
+        assert sorted(profile.skill_names) == sorted(REPLIES[stem]["kept"])
+        assert INVENTED.isdisjoint(profile.skill_names)
+
+    def test_every_hand_written_reply_is_for_a_readable_kit_cv(self) -> None:
+        assert set(REPLIES) <= set(READABLE)
 
     def test_sends_the_extracted_cv_text_between_delimiters(
         self, world: World, shared_data: Path, stub: VertexStub, gemini: LlmProfileProvider
     ) -> None:
         stem = "senior-swe_two-column_chromium_1p"
         document = upload_cv(world, shared_data, stem)
-        stub.enqueue(stub_json(canned_draft(cv_text(shared_data, stem), world.clock)))
+        stub.enqueue(stub_json(canned_reply(stem)))
 
         profile_service(world, gemini).generate(UID, document.id)
 
@@ -86,7 +93,7 @@ class TestGeminiCache:
     ) -> None:
         stem = "fullstack-dev_john-doe_latex_2p"
         document = upload_cv(world, shared_data, stem)
-        stub.enqueue(stub_json(canned_draft(cv_text(shared_data, stem), world.clock)))
+        stub.enqueue(stub_json(canned_reply(stem)))
         service = profile_service(world, gemini)
         first = service.generate(UID, document.id)
 

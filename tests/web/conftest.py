@@ -7,7 +7,6 @@ the test fails.
 
 from __future__ import annotations
 
-import os
 import secrets
 import shutil
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
+from tests.conftest import require
 from tests.e2e.local_server import CAREER, URL_LINE, Server, environment
 from tests.emulators.process import ManagedProcess
 from tests.web.browser import ARTIFACTS, CHROMIUM_ARGS, WEB_DIST, Steps, chromium_path
@@ -24,12 +24,8 @@ from tests.web.browser import ARTIFACTS, CHROMIUM_ARGS, WEB_DIST, Steps, chromiu
 pytestmark = pytest.mark.web
 
 
-def _require(condition: bool, reason: str) -> None:
-    # Locally a missing piece skips with the fix; CI builds everything, so there it fails.
-    if not condition:
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+# Locally a missing piece skips with the fix; CI builds everything, so there it fails.
+_require = require
 
 
 def start_server(root: Path, extra_env: dict[str, str] | None = None) -> tuple[ManagedProcess, Server]:
