@@ -1,18 +1,15 @@
-"""The journey: a registry of step providers, one module per step.
+"""The journey: step providers, one module per step.
 
 Each area adds its step as one module in ``shared.services.journey_steps`` defining
-``STEP = StepProvider(...)``; the modules are discovered, so adding a step edits no other
-step and no list. A provider reads only the caller's own ``users/{uid}`` subtree and does a
+``STEP = StepProvider(...)`` and names it in that package's ``STEPS``. A provider reads only
+the caller's own data, through repositories, and does a
 bounded number of reads (one get, or one limited query).
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 
 from shared.domain.journey import Journey, JourneyStep, StepState, StepStatus, blocked_unless
 from shared.ports import Clock, DocumentStore
@@ -50,7 +47,7 @@ class JourneyService:
     ) -> None:
         self._store = store
         self._clock = clock
-        chosen = discovered_steps() if providers is None else tuple(providers)
+        chosen = journey_steps() if providers is None else tuple(providers)
         self._providers = tuple(sorted(chosen, key=lambda p: (p.order, p.key)))
         _check_requirements(self._providers)
 
@@ -73,18 +70,11 @@ class JourneyService:
         return Journey.of(steps)
 
 
-@cache
-def discovered_steps() -> tuple[StepProvider, ...]:
-    """Every ``STEP`` defined by a module of ``shared.services.journey_steps``."""
-    from shared.services import journey_steps
+def journey_steps() -> tuple[StepProvider, ...]:
+    """The journey's steps (imported on first use: only GET /journey needs them)."""
+    from shared.services.journey_steps import STEPS
 
-    found: list[StepProvider] = []
-    for info in pkgutil.iter_modules(journey_steps.__path__):
-        module = importlib.import_module(f"{journey_steps.__name__}.{info.name}")
-        step = getattr(module, "STEP", None)
-        if isinstance(step, StepProvider):
-            found.append(step)
-    return tuple(found)
+    return STEPS
 
 
 def _check_requirements(providers: Sequence[StepProvider]) -> None:

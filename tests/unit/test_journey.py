@@ -13,7 +13,7 @@ from shared.domain.failures import FailureClass
 from shared.domain.journey import StepState, StepStatus
 from shared.repositories.accounts import Accounts
 from shared.services.accounts import AccountsService
-from shared.services.journey import JourneyService, StepContext, StepProvider, discovered_steps
+from shared.services.journey import JourneyService, StepContext, StepProvider, journey_steps
 
 
 @pytest.fixture
@@ -37,9 +37,11 @@ def _flag_step(key: str, order: int, requires: tuple[str, ...] = ()) -> StepProv
     return StepProvider(key=key, title=key.title(), order=order, evaluate=evaluate, requires=requires)
 
 
-class TestDiscoveredSteps:
-    def test_profile_inputs_step_is_registered(self) -> None:
-        assert "profile_inputs" in [s.key for s in discovered_steps()]
+class TestJourneySteps:
+    def test_the_journey_names_its_four_steps_in_order(self) -> None:
+        keys = [s.key for s in journey_steps()]
+
+        assert keys == ["profile_inputs", "documents", "career_profile", "matching"]
 
     def test_profile_inputs_not_started_then_done(
         self, store: SqliteDocumentStore, clock: ManualClock

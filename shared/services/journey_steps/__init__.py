@@ -1,1 +1,10 @@
-"""Journey steps, one module each; every module defines ``STEP = StepProvider(...)``."""
+"""Journey steps, one module each defining ``STEP = StepProvider(...)``.
+
+``STEPS`` is the journey: add a step by writing its module and naming it here.
+"""
+
+from __future__ import annotations
+
+from shared.services.journey_steps import career_profile, documents, matching, profile_inputs
+
+STEPS = (profile_inputs.STEP, documents.STEP, career_profile.STEP, matching.STEP)
