@@ -256,14 +256,6 @@ def channel_of(model: type[Message], topology: Topology | None = None) -> str:
         raise KeyError(f"the manifest names no channel for {model.__name__}") from None
 
 
-def model_of(channel: str, topology: Topology | None = None) -> type[Message]:
-    """The message model the manifest names for topic or queue ``channel``."""
-    for name, found in _channels(topology).items():
-        if found == channel:
-            return MESSAGES[name]
-    raise KeyError(f"no message model for channel {channel!r}")
-
-
 def publish(
     publisher: Publisher,
     message: Message,

@@ -373,12 +373,6 @@ class TextExtractor(Protocol):
     ) -> ExtractedText: ...
 
 
-class Closeable(Protocol):
-    """Adapters that hold resources."""
-
-    def close(self) -> None: ...
-
-
 _INEQUALITY = frozenset({Op.NE, Op.LT, Op.LE, Op.GT, Op.GE})
 
 

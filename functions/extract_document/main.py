@@ -13,7 +13,7 @@ from shared.edge.events import Task, run_task
 from shared.edge.framework import harden
 from shared.edge.logs import configure
 from shared.messages import ExtractionTask, channel_of, decode
-from shared.services.document_extraction import DocumentExtraction
+from shared.services.extraction_task import DocumentExtraction
 
 if TYPE_CHECKING:
     import flask

@@ -24,7 +24,7 @@ def extract(path: Path, password: str | None, as_json: bool, as_text: bool) -> N
         raise click.UsageError("choose exactly one of --json or --text")
     from shared.bootstrap import Container
     from shared.config import get_settings
-    from shared.services.extraction import ExtractionLimits, extract_pdf
+    from shared.services.pdf_reading import ExtractionLimits, extract_pdf
 
     settings = get_settings()
     outcome = extract_pdf(

@@ -26,7 +26,7 @@ def profile(path: Path, provider: str | None, password: str | None, as_json: boo
     from shared.bootstrap import Container
     from shared.config import get_settings
     from shared.domain.errors import CareerError
-    from shared.services.extraction import ExtractionLimits, extract_pdf
+    from shared.services.pdf_reading import ExtractionLimits, extract_pdf
     from shared.services.profiles import inputs_hash, profile_from_result
 
     settings = get_settings()

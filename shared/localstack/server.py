@@ -31,7 +31,7 @@ from shared.adapters.local.file_blobs import FileBlobStore
 from shared.domain.errors import CareerError
 from shared.domain.failures import FailureClass
 from shared.edge.problem import PROBLEM_MIMETYPE, class_for_status, problem_json, problem_response, status_for
-from shared.localstack.delivery import SignatureType, function_source
+from shared.localstack.function_feed import SignatureType, function_source
 from shared.localstack.static import StaticSite
 from shared.topology import FunctionSpec, Topology
 

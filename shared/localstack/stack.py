@@ -12,7 +12,7 @@ from pathlib import Path
 import shared
 from shared import bootstrap
 from shared.config import Settings
-from shared.localstack.delivery import create_function_app, register_functions
+from shared.localstack.function_feed import create_function_app, register_functions
 from shared.localstack.scheduler import Scheduler
 from shared.localstack.server import HttpServer, RootApp, mount_http_functions
 from shared.localstack.static import StaticSite

@@ -1,7 +1,8 @@
 """Documents: create an upload, list, read, read the text, delete. Confirmation and extraction
-live in upload_confirmation.py and document_extraction.py; all three share the helpers here.
+live in upload_confirmation.py and extraction_task.py; all three store through the Documents
+repository.
 
-Every operation takes the caller's uid and reads only ``users/{uid}/documents``, so another
+Every operation takes the caller's uid and reads only that user's documents, so another
 user's document id answers NotFound (404), never Forbidden.
 """
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
-from shared.adapters.gcp.cloud_tasks import CloudTasksQueue, decode_body
+from shared.adapters.gcp.cloud_tasks import CloudTasksQueue
 from shared.config import Settings
 from shared.domain.errors import InvalidInput
 from shared.messages import ProfileTask, channel_of
@@ -23,6 +24,12 @@ from tests.emulators.receiver import receiving
 pytestmark = pytest.mark.emulator("tasks")
 QUEUE = channel_of(ProfileTask)
 INVOKER = "tasks-invoker@demo-career.iam.gserviceaccount.com"
+
+
+def decode_body(task: Any) -> dict[str, Any]:
+    """The JSON payload of a stored Task resource."""
+    body: dict[str, Any] = json.loads(bytes(task.http_request.body) or b"{}")
+    return body
 
 
 def _queue(settings: Settings, base_url: str) -> CloudTasksQueue:

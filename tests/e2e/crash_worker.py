@@ -17,7 +17,7 @@ import pymupdf
 
 from shared import bootstrap
 from shared.config import get_settings
-from shared.localstack.delivery import register_functions
+from shared.localstack.function_feed import register_functions
 from shared.localstack.stack import FUNCTIONS_DIR
 from shared.ports import ExtractedText
 from shared.services.documents import DocumentService

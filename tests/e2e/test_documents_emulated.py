@@ -25,7 +25,7 @@ from shared.adapters.local.sqlite_queue import SqliteDeliveryQueue
 from shared.bootstrap import Container
 from shared.config import Settings
 from shared.domain.documents import DocumentState
-from shared.localstack.delivery import create_function_app
+from shared.localstack.function_feed import create_function_app
 from shared.messages import ExtractionTask, UploadFinalized, channel_of
 from shared.services.documents import DocumentService
 from shared.topology import TOPOLOGY

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from shared import bootstrap
-from shared.localstack.delivery import create_function_app
+from shared.localstack.function_feed import create_function_app
 from shared.localstack.server import RootApp, mount_http_functions
 from shared.localstack.stack import FUNCTIONS_DIR
 from shared.ports import Role

@@ -18,7 +18,7 @@ from shared.adapters.local.outbox_mailer import OutboxMailer
 from shared.api.routes import api_routes
 from shared.bootstrap import Container
 from shared.config import Settings
-from shared.localstack.delivery import register_functions
+from shared.localstack.function_feed import register_functions
 from shared.topology import TOPOLOGY
 from tests.support.http import client_for
 

@@ -18,8 +18,8 @@ from shared.config import Settings
 from shared.domain.documents import Document
 from shared.messages import ExtractionTask, UploadFinalized, channel_of
 from shared.ports import BlobInfo
-from shared.services.document_extraction import DocumentExtraction
 from shared.services.documents import DocumentService
+from shared.services.extraction_task import DocumentExtraction
 from shared.services.upload_confirmation import UploadConfirmation
 from shared.topology import TOPOLOGY
 

@@ -13,13 +13,13 @@ import pytest
 from shared import bootstrap
 from shared.adapters.http_fetcher import HttpxFetcher
 from shared.adapters.local.clock import ManualClock
-from shared.adapters.local.delivery import Delivery
+from shared.adapters.local.queue_rules import Delivery
 from shared.adapters.local.sqlite_queue import SqliteDeliveryQueue
 from shared.adapters.local.sqlite_store import SqliteDocumentStore
 from shared.bootstrap import Container
 from shared.config import Settings
 from shared.domain.runs import RunStatus
-from shared.localstack.delivery import FunctionDeliverer, create_function_app, register_functions
+from shared.localstack.function_feed import FunctionDeliverer, create_function_app, register_functions
 from shared.messages import CrawlRequest, CrawlTask, MaintenanceTask, channel_of, publish
 from shared.repositories.runs import RunLedger
 from shared.services.sources import SourceService, SourceSpec

@@ -8,7 +8,7 @@ from shared.domain.documents import DocumentState
 from shared.domain.failures import FailureClass
 from shared.messages import ExtractionTask, channel_of
 from shared.ports import ExtractedText
-from shared.services.document_extraction import DocumentExtraction
+from shared.services.extraction_task import DocumentExtraction
 from shared.topology import TOPOLOGY
 from tests.unit.documents_world import UID, World, make_pdf, world
 

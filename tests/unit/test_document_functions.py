@@ -19,7 +19,7 @@ from shared.adapters.local.clock import ManualClock
 from shared.adapters.local.file_blobs import gcs_notification
 from shared.config import Settings
 from shared.domain.documents import DocumentState
-from shared.localstack.delivery import create_function_app, register_functions
+from shared.localstack.function_feed import create_function_app, register_functions
 from shared.messages import ExtractionTask, channel_of
 from shared.services.operations import DeadLetterService
 from shared.topology import TOPOLOGY

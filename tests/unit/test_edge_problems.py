@@ -242,7 +242,7 @@ class TestDocumentedStatuses:
 
 class TestTaskBodies:
     def test_a_task_payload_nested_too_deep_is_acknowledged_not_retried(self, stack: StackApp) -> None:
-        from shared.localstack.delivery import create_function_app
+        from shared.localstack.function_feed import create_function_app
         from shared.localstack.stack import FUNCTIONS_DIR
         from shared.topology import TOPOLOGY
 

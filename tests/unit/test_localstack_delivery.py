@@ -14,7 +14,7 @@ from shared.adapters.local.sqlite_queue import SqliteDeliveryQueue
 from shared.adapters.local.sqlite_store import SqliteDocumentStore
 from shared.config import Settings
 from shared.domain.failures import FailureClass
-from shared.localstack.delivery import register_functions
+from shared.localstack.function_feed import register_functions
 from shared.topology import (
     FunctionSpec,
     PushSubscription,

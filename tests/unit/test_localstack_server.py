@@ -11,7 +11,7 @@ import pytest
 from werkzeug.test import Client, TestResponse
 
 from shared.adapters.local.clock import ManualClock
-from shared.adapters.local.delivery import Delivery, DeliveryFailed
+from shared.adapters.local.queue_rules import Delivery, DeliveryFailed
 from shared.adapters.local.sqlite_queue import SqliteDeliveryQueue
 from shared.bootstrap import Container
 from shared.config import Settings

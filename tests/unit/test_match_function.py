@@ -16,7 +16,7 @@ from shared.bootstrap import Container
 from shared.config import Settings
 from shared.domain.failures import FailureClass
 from shared.domain.offers import JobOffer
-from shared.localstack.delivery import register_functions
+from shared.localstack.function_feed import register_functions
 from shared.messages import OffersChanged, ProfileVersionCreated, channel_of, publish
 from shared.repositories.matches import Matches
 from shared.services.operations import DeadLetterService

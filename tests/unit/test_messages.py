@@ -37,7 +37,6 @@ from shared.messages import (
     UploadFinalized,
     channel_of,
     decode,
-    model_of,
 )
 from shared.services.account_auth import AccountAuth
 from shared.services.crawl_requests import CrawlRequests
@@ -70,6 +69,14 @@ CONSUMES: dict[str, type[BaseModel]] = {
     "refresh_scores": MatchTrigger,
     "run_migration": MigrationTask,
 }
+
+
+def model_of(channel: str) -> type[Message]:
+    """The model the manifest names for topic or queue ``channel``."""
+    named = [t.message for t in TOPOLOGY.topics if t.name == channel]
+    named += [q.message for q in TOPOLOGY.queues if q.name == channel]
+    [name] = named
+    return MESSAGES[name]
 
 
 def consumers_of(channel: str) -> list[str]:

@@ -18,7 +18,7 @@ from shared.config import Settings
 from shared.domain.errors import PermanentError
 from shared.domain.failures import FailureClass
 from shared.ports import ExtractedText
-from shared.services.extraction import ExtractionLimits, extract_pdf, sha256_text
+from shared.services.pdf_reading import ExtractionLimits, extract_pdf, sha256_text
 
 REPO = Path(__file__).resolve().parents[2]
 LIMITS = ExtractionLimits.from_settings(Settings())

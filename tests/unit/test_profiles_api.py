@@ -17,7 +17,7 @@ from shared.config import Settings
 from shared.domain.errors import NotFound
 from shared.domain.profiles import CareerProfile
 from shared.edge.http import HttpApp
-from shared.localstack.delivery import create_function_app, register_functions
+from shared.localstack.function_feed import create_function_app, register_functions
 from shared.messages import ProfileTask, channel_of
 from shared.repositories.career_profiles import CareerProfiles
 from shared.topology import TOPOLOGY

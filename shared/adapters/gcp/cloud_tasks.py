@@ -9,14 +9,13 @@ which is success here. CLOUD_TASKS_EMULATOR_HOST switches to an insecure gRPC ch
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from shared.adapters.gcp.lazy import LazyClient
-from shared.adapters.local.delivery import encode_payload
-from shared.adapters.local.delivery_sql import check_task_name
+from shared.adapters.local.queue_rules import encode_payload
+from shared.adapters.local.queue_sql import check_task_name
 from shared.config import Settings
 from shared.domain.errors import InvalidInput, TransientError
 from shared.topology import TOPOLOGY, Topology
@@ -133,9 +132,3 @@ class CloudTasksQueue:
         ) as err:
             raise TransientError(f"Cloud Tasks unavailable: {err.message}") from err
         return str(created.name).rsplit("/", 1)[-1]
-
-
-def decode_body(task: Any) -> dict[str, Any]:
-    """The JSON payload of a Task resource (for inspection tools and tests)."""
-    body: dict[str, Any] = json.loads(bytes(task.http_request.body) or b"{}")
-    return body

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from shared.adapters.local.delivery import check_attributes, encode_payload
+from shared.adapters.local.queue_rules import check_attributes, encode_payload
 from shared.domain.errors import InvalidInput, TransientError
 from shared.topology import TOPOLOGY, Topology
 

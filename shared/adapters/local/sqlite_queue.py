@@ -23,9 +23,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from shared.adapters.local import delivery_sql as sql
 from shared.adapters.local import lease_holders
-from shared.adapters.local.delivery import (
+from shared.adapters.local import queue_sql as sql
+from shared.adapters.local.queue_rules import (
     Channel,
     Delivery,
     DeliveryFailed,

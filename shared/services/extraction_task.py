@@ -17,7 +17,7 @@ from shared.domain.errors import NotFound, PermanentError
 from shared.domain.failures import FailureClass
 from shared.messages import ExtractionTask, ProfileTask, enqueue
 from shared.repositories.documents import Documents
-from shared.services.extraction import ExtractionLimits, ExtractionOutcome, extract_pdf, sha256_text
+from shared.services.pdf_reading import ExtractionLimits, ExtractionOutcome, extract_pdf, sha256_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from shared.adapters.local.delivery import Delivery, DeliveryFailed
+from shared.adapters.local.queue_rules import Delivery, DeliveryFailed
 from shared.domain.failures import FailureClass
 from shared.topology import FunctionSpec, Topology
 

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from shared.adapters.local.delivery import Channel, Delivery
+from shared.adapters.local.queue_rules import Channel, Delivery
 from shared.domain.dead_letters import DeadLetter
 from shared.domain.errors import InvalidInput
 from shared.domain.failures import FailureClass
