@@ -19,7 +19,7 @@ from shared.api.notebook import ROUTES
 from shared.bootstrap import Container
 from shared.config import Settings
 from shared.domain.offers import JobOffer
-from shared.localstack.delivery import register_functions
+from shared.localstack.function_feed import register_functions
 from shared.ports import ScoreInput, ScoreOutput, ScoreProvider
 from shared.topology import TOPOLOGY
 from tests.support.http import client_for

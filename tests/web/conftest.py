@@ -7,6 +7,7 @@ the test fails.
 
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
 from collections.abc import Iterator
