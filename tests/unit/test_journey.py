@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pkgutil
 from collections.abc import Iterator
 
 import pytest
@@ -38,10 +39,14 @@ def _flag_step(key: str, order: int, requires: tuple[str, ...] = ()) -> StepProv
 
 
 class TestJourneySteps:
-    def test_the_journey_names_its_four_steps_in_order(self) -> None:
-        keys = [s.key for s in journey_steps()]
+    def test_the_journey_names_every_step_module_in_order(self) -> None:
+        from shared.services import journey_steps as package
 
-        assert keys == ["profile_inputs", "documents", "career_profile", "matching"]
+        keys = [s.key for s in journey_steps()]
+        modules = {info.name for info in pkgutil.iter_modules(package.__path__)}
+
+        assert keys == ["profile_inputs", "documents", "career_profile", "matching", "notebook"]
+        assert {s.evaluate.__module__.rsplit(".", 1)[-1] for s in journey_steps()} == modules
 
     def test_profile_inputs_not_started_then_done(
         self, store: SqliteDocumentStore, clock: ManualClock

@@ -5,6 +5,6 @@
 
 from __future__ import annotations
 
-from shared.services.journey_steps import career_profile, documents, matching, profile_inputs
+from shared.services.journey_steps import career_profile, documents, matching, notebook, profile_inputs
 
-STEPS = (profile_inputs.STEP, documents.STEP, career_profile.STEP, matching.STEP)
+STEPS = (profile_inputs.STEP, documents.STEP, career_profile.STEP, matching.STEP, notebook.STEP)
