@@ -20,8 +20,8 @@ Channel by channel (producer -> message -> consumer):
   generate_profile.
 - profile-events: generate_profile / refinement (a new career profile version) ->
   ``ProfileVersionCreated`` -> match_offers (re-ranks that user).
-- offer-events: crawl_source and scraper callbacks (offers created or changed by a run) ->
-  ``OffersChanged`` -> match_offers (scores those offers for every user).
+- offer-events: crawl_source and scraper callbacks (offers created, changed or closed by a run)
+  -> ``OffersChanged`` -> match_offers (scores those offers for every user) and refresh_scores.
 - scoring (queue): POST /notebook/{id}:score and refresh_scores (stale scores, within the
   user's budget) -> ``ScoreTask`` -> score_offer.
 - profile-events and offer-events also feed refresh_scores, which marks notebook scores stale.
@@ -93,7 +93,11 @@ class CrawlRequest(Message):
 
 
 class ProfileVersionCreated(Message):
-    """profile-events: user ``uid`` has a new career profile ``version``; match_offers re-ranks them."""
+    """profile-events: user ``uid`` has a new career profile ``version``.
+
+    Published by generate_profile and refinement (ProfileVersions). Read by match_offers (re-ranks
+    that user) and refresh_scores (marks the user's notebook scores stale).
+    """
 
     kind: Literal["profile_version_created"] = "profile_version_created"
     uid: str = Field(min_length=1, max_length=128)
@@ -101,8 +105,12 @@ class ProfileVersionCreated(Message):
 
 
 class OffersChanged(Message):
-    """offer-events: run ``run_id`` of source ``source_id`` created or changed ``offer_ids``;
-    match_offers scores those offers for every user with a profile."""
+    """offer-events: run ``run_id`` of source ``source_id`` created, changed or closed ``offer_ids``.
+
+    Published by crawl_source and the scraper callbacks (RunRecorder), once per run that changed
+    offers. Read by match_offers (scores those offers for every user with a profile) and
+    refresh_scores (marks notebook scores of those offers stale).
+    """
 
     kind: Literal["offers_changed"] = "offers_changed"
     run_id: str
