@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from shared.cli.stack_data import data_dir_option, open_stack, progress
+from shared.cli.stack_data import data_dir_option, open_stack, progress, run_line
 
 
 @click.command()
@@ -19,7 +19,6 @@ def crawl(source_ids: tuple[str, ...], crawl_all: bool, data_dir: Path | None) -
     if bool(source_ids) == crawl_all:
         raise click.UsageError("give --source ID (repeatable) or --all")
     from shared.domain.errors import CareerError
-    from shared.domain.runs import RunStatus
     from shared.services.runs import RunService
 
     service = open_stack(data_dir).make(RunService)
@@ -38,12 +37,9 @@ def crawl(source_ids: tuple[str, ...], crawl_all: bool, data_dir: Path | None) -
                 lines.append(f"{source_id}\tERROR\t{err.failure_class}: {err.message}")
                 failed = True
                 continue
-            s = run.stats
-            detail = f"fetched={s.fetched} new={s.new} updated={s.updated} "
-            detail += f"unchanged={s.unchanged} closed={s.closed}"
-            if run.status == RunStatus.FAILED:
-                detail, failed = f"{run.failure_class}: {run.error}", True
-            lines.append(f"{source_id}\t{run.status}\t{run.id}\t{detail}")
+            line, run_failed = run_line(run)
+            lines.append(line)
+            failed = failed or run_failed
     for line in lines:
         click.echo(line)
     if failed:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from shared.cli.stack_data import data_dir_option, open_stack, progress, wait_for_matching
+from shared.cli.stack_data import data_dir_option, open_stack, progress, run_line, wait_for_matching
 from shared.domain.errors import CareerError
 from shared.sources.registry import KINDS
 
@@ -152,12 +152,9 @@ def import_payloads(
                 lines.append(f"{path}\tERROR\t{err.failure_class}: {err.message}")
                 failed = True
                 continue
-            s = run.stats
-            detail = f"offers={s.fetched} new={s.new} updated={s.updated} "
-            detail += f"unchanged={s.unchanged} closed={s.closed}"
-            if run.failure_class is not None:
-                detail, failed = f"{run.failure_class}: {run.error}", True
-            lines.append(f"{run.source_id}\t{run.status}\t{run.id}\t{detail}")
+            line, run_failed = run_line(run)
+            lines.append(line)
+            failed = failed or run_failed
     for line in lines:
         click.echo(line)
     if wait and not wait_for_matching(stack, timeout_s=wait):

@@ -20,6 +20,7 @@ import click
 if TYPE_CHECKING:
     from shared.bootstrap import Container
     from shared.config import Settings
+    from shared.domain.runs import Run
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -96,3 +97,13 @@ def wait_for_matching(stack: Container, *, timeout_s: float) -> bool:
     if shown:
         click.echo("\rmatching: done" + " " * 20, err=True)
     return True
+
+
+def run_line(run: Run) -> tuple[str, bool]:
+    """One tab-separated line for a crawl or import run, and whether it failed."""
+    s = run.stats
+    detail = f"fetched={s.fetched} new={s.new} updated={s.updated} unchanged={s.unchanged} closed={s.closed}"
+    failed = run.failure_class is not None
+    if failed:
+        detail = f"{run.failure_class}: {run.error}"
+    return f"{run.source_id}\t{run.status}\t{run.id}\t{detail}", failed

@@ -8,10 +8,8 @@ back from the Firestore emulator.
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Callable, Iterator
-from typing import TypeVar
+from collections.abc import Iterator
 
 import pytest
 
@@ -27,24 +25,13 @@ from tests.emulators import functions as fns
 from tests.emulators import provision
 from tests.emulators.catalog import PROJECT
 from tests.emulators.stack import EmulatorStack
+from tests.support.polling import eventually
 
 MAINTENANCE = channel_of(MaintenanceTask)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.emulator("pubsub", "firestore")]
-T = TypeVar("T")
 SUBSCRIPTION = TOPOLOGY.subscription("maintenance-run")
 RECORDER = TOPOLOGY.subscription("maintenance-dead-letter-record")
-
-
-def eventually(probe: Callable[[], T | None], timeout_s: float = 60.0) -> T:
-    """Poll ``probe`` until it returns something (the chain is asynchronous)."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        found = probe()
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"nothing arrived within {timeout_s:.0f} s")
 
 
 @pytest.fixture

@@ -16,22 +16,21 @@ import re
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import pytest
 
 from tests.emulators.process import STATE_DIR
+from tests.support.polling import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.emulator(own_stack=True)]
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_CV = REPO / "samples" / "cv" / "mara-quinn-backend.pdf"
 CAREER = Path(sys.executable).with_name("career")
-T = TypeVar("T")
 
 
 @dataclass
@@ -66,17 +65,6 @@ class EmulatedRun:
         return self.career("token", "--emulated", "--email", email, "--role", role)
 
 
-def eventually(probe: Callable[[], T | None], what: str, timeout_s: float = 120.0) -> T:
-    """Poll ``probe`` until it returns something truthy (the chain is asynchronous)."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        found = probe()
-        if found:
-            return found
-        time.sleep(0.25)
-    raise AssertionError(f"{what}: nothing within {timeout_s:.0f} s")
-
-
 def _variables(path: Path) -> dict[str, str]:
     lines = [line.removeprefix("export ") for line in path.read_text().splitlines() if line]
     return dict(line.split("=", 1) for line in lines)
@@ -95,7 +83,7 @@ def emulated(tmp_path: Path) -> Iterator[EmulatedRun]:
         )  # fmt: skip
     run = EmulatedRun(process, output, env_file)
     try:
-        eventually(lambda: env_file.exists() or process.poll() is not None, "the run's variables", 240)
+        eventually(lambda: env_file.exists() or process.poll() is not None, 240, "no variables from the run")
         assert process.poll() is None, f"the emulated run exited early:\n{run.printed()}"
         run.variables = _variables(env_file)
         yield run
@@ -148,9 +136,9 @@ class TestEmulatedRun:
             doc: dict[str, Any] = client.get(f"{api}/documents/{document_id}", headers=seeker).json()
             return doc if doc.get("state") in ("EXTRACTED", "FAILED") else None
 
-        document = eventually(document_settled, "EXTRACTED")
+        document = eventually(document_settled, 120, "no EXTRACTED")
         profiles = eventually(
-            lambda: client.get(f"{api}/career-profiles", headers=seeker).json()["items"], "a career profile"
+            lambda: client.get(f"{api}/career-profiles", headers=seeker).json()["items"], 120, "no profile"
         )
         # The README's way: `career upload` against the emulated API, with the emulator's token.
         token = seeker["Authorization"].removeprefix("Bearer ")

@@ -90,7 +90,7 @@ class TestImport:
         )  # fmt: skip
         assert (imported.trigger, imported.status, imported.stats.new) == ("import", RunStatus.COMPLETED, 5)
         assert pending_events == 1
-        assert f"{source.id}\tCOMPLETED\t{imported.id}\toffers=5 new=5" in output
+        assert f"{source.id}\tCOMPLETED\t{imported.id}\tfetched=5 new=5" in output
 
     def test_the_same_payload_again_writes_nothing(self, data_dir: Path) -> None:
         args = [
@@ -109,7 +109,7 @@ class TestImport:
         code, output = run(*args)
 
         assert code == 0
-        assert "offers=4 new=0 updated=0 unchanged=4 closed=0" in output
+        assert "fetched=4 new=0 updated=0 unchanged=4 closed=0" in output
 
     def test_a_payload_that_does_not_parse_fails_its_run_with_the_class(
         self, data_dir: Path, tmp_path: Path
