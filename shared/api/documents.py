@@ -9,11 +9,15 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.domain.documents import Document, DocumentState
+from shared.config import Settings
+from shared.domain.documents import PDF_CONTENT_TYPE, Document, DocumentState
 from shared.domain.failures import FailureClass
 from shared.edge.http import Call, Reply, Route
+from shared.repositories.pagination import CURSOR_PATTERN
 from shared.services.documents import DocumentService
 from shared.services.upload_confirmation import UploadConfirmation
+
+DEFAULT_MAX_UPLOAD_BYTES: int = Settings.model_fields["max_upload_bytes"].default
 
 
 class CreateDocumentIn(BaseModel):
@@ -22,8 +26,18 @@ class CreateDocumentIn(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     filename: str = Field(min_length=1, max_length=255)
-    size: int = Field(gt=0, description="Exact size of the file in bytes")
-    content_type: str = Field(min_length=1, max_length=100, description="Must be application/pdf")
+    size: int = Field(
+        gt=0,
+        description="Exact size of the file in bytes (larger than the configured maximum: 413)",
+        json_schema_extra={"maximum": DEFAULT_MAX_UPLOAD_BYTES},
+    )
+    # The schema names the one accepted type; anything else is answered 415 by the handler.
+    content_type: str = Field(
+        min_length=1,
+        max_length=100,
+        description="Must be application/pdf (anything else: 415)",
+        json_schema_extra={"enum": [PDF_CONTENT_TYPE]},
+    )
 
 
 class DocumentOut(BaseModel):
@@ -77,7 +91,7 @@ class ListQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     limit: int = Field(20, ge=1, le=100)
-    cursor: str | None = Field(None, max_length=500)
+    cursor: str | None = Field(None, max_length=500, pattern=CURSOR_PATTERN)
 
 
 class DocumentListOut(BaseModel):

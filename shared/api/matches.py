@@ -12,6 +12,7 @@ from shared.domain.matching.results import MatchResult
 from shared.domain.matching.runs import MatchRun
 from shared.domain.places import parse_location
 from shared.edge.http import Call, Route
+from shared.repositories.pagination import CURSOR_PATTERN
 from shared.services.matching import MatchingService
 
 
@@ -25,7 +26,7 @@ class MatchesQuery(BaseModel):
     location: str | None = Field(None, max_length=120, description="a city or country, e.g. Berlin or DE")
     excluded: bool = Field(False, description="true lists the offers a hard gate excluded")
     limit: int = Field(20, ge=1, le=100)
-    cursor: str | None = Field(None, max_length=500)
+    cursor: str | None = Field(None, max_length=500, pattern=CURSOR_PATTERN)
 
 
 class PageQuery(BaseModel):
@@ -34,7 +35,7 @@ class PageQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     limit: int = Field(20, ge=1, le=100)
-    cursor: str | None = Field(None, max_length=500)
+    cursor: str | None = Field(None, max_length=500, pattern=CURSOR_PATTERN)
 
 
 class MatchOut(BaseModel):

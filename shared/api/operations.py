@@ -15,6 +15,7 @@ from shared.domain.dead_letters import DeadLetter
 from shared.domain.failures import FailureClass
 from shared.edge.http import Call, Route
 from shared.repositories.dead_letters import MAX_PAGE
+from shared.repositories.pagination import CURSOR_PATTERN
 from shared.services.operations import DeadLetterService
 
 _TAGS = ("dead-letters",)
@@ -62,7 +63,7 @@ class DeadLetterQuery(BaseModel):
     failure_class: FailureClass | None = None
     origin: str | None = Field(None, min_length=1, max_length=200)
     limit: int = Field(50, ge=1, le=MAX_PAGE)
-    cursor: str | None = Field(None, max_length=1000)
+    cursor: str | None = Field(None, max_length=1000, pattern=CURSOR_PATTERN)
 
 
 class BulkReplayIn(BaseModel):

@@ -19,6 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.domain.errors import InvalidInput
 from shared.domain.profiles import CareerProfile, Corrections, Seniority
 from shared.edge.http import Call, Reply, Route
+from shared.edge.routing import ID_PATTERN
+from shared.repositories.pagination import CURSOR_PATTERN
 from shared.services.profiles import Generated, ProfileService
 
 
@@ -27,7 +29,7 @@ class GenerateIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    document_id: str | None = Field(None, min_length=1, max_length=64)
+    document_id: str | None = Field(None, min_length=1, max_length=64, pattern=f"^{ID_PATTERN}$")
 
 
 class QueuedOut(BaseModel):
@@ -71,7 +73,7 @@ class HistoryQuery(BaseModel):
     """Pagination of the history."""
 
     limit: int = Field(20, ge=1, le=100)
-    cursor: str | None = Field(None, max_length=500)
+    cursor: str | None = Field(None, max_length=500, pattern=CURSOR_PATTERN)
 
 
 class HistoryOut(BaseModel):
@@ -162,6 +164,7 @@ ROUTES = [
         body=GenerateIn,
         response=CareerProfile,
         also=((202, QueuedOut),),
+        errors=(404, 409),
         summary="Generate (or return the cached) career profile",
         tags=("profiles",),
     ),
@@ -201,7 +204,7 @@ ROUTES = [
         response=CareerProfile,
         status=201,
         also=((200, CareerProfile),),
-        params=_VERSION,
+        params=(("version", r"[1-9][0-9]{0,8}"),),
         summary="Refine a version with corrections",
         tags=("profiles",),
     ),

@@ -22,7 +22,7 @@ from shared.domain.job_sources import JobSource, SourceTerms, Validators
 from shared.domain.runs import Run, RunStats, RunStatus, Trigger
 from shared.edge.http import Call, Reply, Route
 from shared.ports import Role
-from shared.repositories.pagination import MAX_PAGE
+from shared.repositories.pagination import CURSOR_PATTERN, MAX_PAGE
 from shared.repositories.runs import RunLedger
 from shared.services.crawl_requests import CrawlRequests
 from shared.services.run_callbacks import CallbackIn, RunCallbacks
@@ -105,7 +105,7 @@ class PageQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     limit: int = Field(50, ge=1, le=MAX_PAGE)
-    cursor: str | None = Field(None, max_length=1000)
+    cursor: str | None = Field(None, max_length=1000, pattern=CURSOR_PATTERN)
 
 
 class RunQuery(PageQuery):

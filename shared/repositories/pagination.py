@@ -14,6 +14,8 @@ from shared.domain.errors import InvalidInput
 from shared.ports import Cursor, DocumentStore, Query, Snapshot, effective_order
 
 MAX_PAGE = 100
+# What encode_cursor produces (unpadded base64url), for the query models' schemas.
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
 
 
 def encode_cursor(cursor: Cursor) -> str:

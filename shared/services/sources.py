@@ -28,7 +28,10 @@ class SourceSpec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     id: str | None = Field(default=None, pattern=SOURCE_ID, description="defaults to '<kind>-<board>'")
-    kind: str = Field(description="adapter kind, or 'external' for a scraper that calls back")
+    kind: str = Field(
+        description="adapter kind, or 'external' for a scraper that calls back",
+        json_schema_extra={"enum": [*KINDS, EXTERNAL]},
+    )
     board: str = Field(min_length=1, max_length=200, pattern=r"^[^/?#\s]+$")
     company: str | None = Field(default=None, max_length=200)
     base_url: str | None = Field(default=None, max_length=300, pattern=r"^https?://[^\s]+$")
