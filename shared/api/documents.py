@@ -172,6 +172,7 @@ ROUTES: list[Route] = [
         body=CreateDocumentIn,
         response=CreatedDocumentOut,
         status=201,
+        errors=(429,),
         summary="Start a PDF upload: a document and a signed PUT URL",
         tags=_TAGS,
     ),

@@ -166,6 +166,7 @@ ROUTES: list[Route] = [
         body=SaveRequest,
         response=NotebookEntry,
         status=201,
+        errors=(404,),
         summary="Keep an offer or a posting",
         tags=_TAGS,
         also=((200, NotebookEntry),),

@@ -23,6 +23,15 @@ from shared.localstack.stack import FUNCTIONS_DIR
 from shared.topology import TOPOLOGY
 from tests.support.stack_app import StackApp, stack_app
 
+# Cross-field rules JSON Schema cannot state (one of three fields, a sort a filter needs, a
+# salary minimum not above its maximum): a schema-valid body may still be refused with 422.
+# Every other check still runs on these operations; the list only names known exceptions.
+CROSS_FIELD_RULES = {
+    "POST /notebook": "exactly one of offer_id, posting or url; an absolute http(s) url",
+    "GET /notebook": "min_score needs sort=score",
+    "POST /job-sources/runs/{run_id}/complete": "an offer's salary minimum is not above its maximum",
+}
+
 # Bounded: a few examples per operation and role keep the whole run well under two minutes.
 EXAMPLES = 12
 SEED = 20261203
@@ -63,7 +72,8 @@ def _fuzz(operation: Any, headers: dict[str, str]) -> list[str]:
             response = case.call(headers=headers)
             # A cursor is opaque: the schema gives its alphabet, but only the server mints
             # valid ones, so a generated cursor is rightly refused (422, documented).
-            excluded = [positive_data_acceptance] if (case.query or {}).get("cursor") else []
+            loose = (case.query or {}).get("cursor") or operation.label in CROSS_FIELD_RULES
+            excluded = [positive_data_acceptance] if loose else []
             case.validate_response(response, headers=headers, excluded_checks=excluded)
         except (Exception, BaseExceptionGroup) as err:  # collected: one report names every failure
             text = _describe(operation.label, err, response)
