@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from shared.config import Settings
-from shared.localstack.delivery import create_function_app
+from shared.localstack.function_feed import create_function_app
 from shared.localstack.stack import FUNCTIONS_DIR
 from shared.topology import TOPOLOGY
 from tests.support.stack_app import StackApp, stack_app
