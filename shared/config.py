@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     tasks_service_account: str | None = None  # OIDC identity Cloud Tasks presents
     function_base_url: str | None = None  # https://REGION-PROJECT.cloudfunctions.net
 
+    # matching: results kept per user (the best K, plus offers in the user's notebook)
+    match_top_k: int = Field(200, ge=1, le=5000)
+
     # extraction limits
     max_pdf_pages: int = 50
     max_text_chars: int = 200_000

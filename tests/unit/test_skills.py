@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from shared.domain.skills import canonical, evidence_for, find_skills, skill_names, taxonomy_entries
+from shared.domain.skills import (
+    canonical,
+    default_index,
+    default_matcher,
+    evidence_for,
+    find_skills,
+    skill_names,
+    taxonomy_entries,
+)
+from shared.sources.registry import adapter
+from tests.support.match_quality import label_doc
 
 
 class TestTaxonomy:
@@ -106,3 +118,42 @@ class TestEvidence:
 
         assert "Terraform" in quote
         assert len(quote) <= 80
+
+
+class TestSkillIndex:
+    """The word automaton of offer features reads the same skills as the regex trie."""
+
+    @pytest.mark.parametrize(
+        ("text", "names"),
+        [
+            ("We use Python, Go and SQL.", {"Python", "Go", "SQL"}),
+            ("Machine-learning with PyTorch; CI/CD on GitHub Actions.", None),
+            ("React Native apps", {"React Native"}),
+            ("Node.js and Vue.js. Also .NET", None),
+            ("Let's go to the office", set()),  # "go" as a verb: not a list
+            ("Kenntnisse in Java – Spring Boot • Docker", None),
+            ("Experience with C++ and C#.", None),
+        ],
+    )
+    def test_same_skills_as_the_trie(self, text: str, names: set[str] | None) -> None:
+        trie = set(default_matcher().skill_names(text))
+        index = set(default_index().scan(text))
+
+        assert index == trie
+        if names is not None:
+            assert index == names
+
+    def test_agrees_with_the_trie_on_the_kit_postings(self, shared_data: Path) -> None:
+        texts = []
+        for rel in label_doc()["payloads"]:
+            kind = rel.split("/", 1)[0]
+            texts += [
+                o.description_text
+                for o in adapter(kind).parse((shared_data / "job-sources" / rel).read_bytes(), board=kind)
+            ]
+        differ = [
+            t[:60] for t in texts if set(default_index().scan(t)) != set(default_matcher().skill_names(t))
+        ]
+        # A few postings differ: the trie reads "React" inside "React Native" on another line, or
+        # misses a two-word skill split by a line break, that the word automaton reads.
+        assert len(differ) <= len(texts) // 50, differ

@@ -17,10 +17,10 @@ from shared.domain.accounts import ProfileInputs, RemotePreference
 from shared.domain.offers import JobOffer
 from shared.domain.places import Location, parse_location
 from shared.domain.profiles import CareerProfile, Preferences
-from shared.domain.skills import default_matcher
+from shared.domain.skills import default_index, default_matcher
 from shared.domain.titles import ALL_FAMILIES, family_closeness, fold_title, role_families, title_level
 
-FEATURES_VERSION = 2  # 2: role families, folded titles (KI, Entwickler, gender tags)
+FEATURES_VERSION = 3  # 2: role families and folded titles; 3: skills read by the word automaton
 
 # Skills outside core engineering count less: "Agile" in an animator's posting says little.
 CATEGORY_WEIGHT = {
@@ -38,15 +38,27 @@ GENERIC_ROLE_WORDS = frozenset(
     "coordinator assistant advisor partner expert".split()
 )
 # Section headers that start "nice to have" text; other headers start required or neutral text.
-_NICE_HEADER = re.compile(
-    r"(?i)(nice[- ]to[- ]haves?|bonus( points)?|(is|are|would be) a plus|preferred qualifications|"
-    r"would be (great|nice)|wünschenswert|von vorteil|idealerweise|pluspunkte|deseable|valorable)"
-)
-_SECTION_HEADER = re.compile(
-    r"(?i)^\W*(what you|you (will|have|bring)|requirements|qualifications|"
-    r"must[- ]haves?|about (you|the role|us)|your profile|dein profil|ihr profil|"
-    r"anforderungen|aufgaben|benefits|what we offer|wir bieten|responsibilities)"
-)
+# Header phrases, found as plain substrings of the lower-cased UTF-8 description (fast string
+# search, not a regex pass). A nice-to-have phrase anywhere on a line makes it a nice-to-have
+# header; another header phrase counts only at the start of its line (after bullets or marks).
+_NICE_PHRASES = tuple(
+    p.encode()
+    for p in (
+        "nice to have", "nice-to-have", "bonus", "is a plus", "are a plus", "would be a plus",
+        "preferred qualifications", "would be great", "would be nice", "wünschenswert",
+        "von vorteil", "idealerweise", "pluspunkte", "deseable", "valorable",
+    )
+)  # fmt: skip
+_SECTION_PHRASES = tuple(
+    p.encode()
+    for p in (
+        "what you", "you will", "you have", "you bring", "requirements", "qualifications",
+        "must have", "must-have", "about you", "about the role", "about us", "your profile",
+        "dein profil", "ihr profil", "anforderungen", "aufgaben", "benefits", "what we offer",
+        "wir bieten", "responsibilities",
+    )
+)  # fmt: skip
+_LEAD = re.compile(rb"[^\w\n]*")
 _TOKEN = re.compile(r"[a-z0-9+#]+")
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     # A developer and an engineer are the same job in titles ("Frontend Developer/Engineer").
@@ -207,9 +219,44 @@ class OfferFeatures:
         return cls(**kwargs)
 
 
+def description_parts(text: str) -> list[tuple[bytes, bool]]:
+    """The description (as UTF-8) cut at its section headers: (part, is nice-to-have), in order.
+
+    A line naming a nice-to-have header ("Nice to have", "Von Vorteil") starts nice-to-have
+    text; a line starting another known header ("Requirements", "Dein Profil") ends it. Headers
+    are found with one pass of each pattern over the whole text, not line by line.
+    """
+    data = text.encode("utf-8", "replace")
+    folded = data.lower()
+    events: dict[int, bool] = {}
+    for phrase in _SECTION_PHRASES:
+        at = folded.find(phrase)
+        while at != -1:
+            line = folded.rfind(b"\n", 0, at) + 1
+            if _LEAD.fullmatch(folded, line, at):
+                events.setdefault(line, False)
+            at = folded.find(phrase, at + 1)
+    for phrase in _NICE_PHRASES:
+        at = folded.find(phrase)
+        while at != -1:
+            events[folded.rfind(b"\n", 0, at) + 1] = True  # a nice header wins on its line
+            at = folded.find(phrase, at + 1)
+    if not events:
+        return [(data, False)]
+    parts: list[tuple[bytes, bool]] = []
+    start, nice = 0, False
+    for at in sorted(events):
+        if at > start:
+            parts.append((data[start:at], nice))
+        start, nice = at, events[at]
+    parts.append((data[start:], nice))
+    return parts
+
+
 def offer_features(offer: JobOffer) -> OfferFeatures:
     """Read skills (required vs nice to have), title words, seniority, places, pay and date."""
     matcher = default_matcher()
+    index = default_index()
     required: dict[str, str] = {}
     nice: dict[str, str] = {}
     categories: dict[str, str] = {}
@@ -221,16 +268,11 @@ def offer_features(offer: JobOffer) -> OfferFeatures:
             into.setdefault(name.casefold(), name)
             categories.setdefault(name.casefold(), category)
 
-    for hit in matcher.find_skills(offer.title):
-        add(required, hit.name, hit.category)
-    in_nice = False
-    for line in offer.description_text.splitlines():
-        if _NICE_HEADER.search(line):
-            in_nice = True
-        elif _SECTION_HEADER.search(line):
-            in_nice = False
-        for hit in matcher.find_skills(line):
-            add(nice if in_nice else required, hit.name, hit.category)
+    for skill in index.scan(offer.title).values():
+        add(required, skill.name, skill.category)
+    for part, is_nice in description_parts(offer.description_text):
+        for skill in index.scan_utf8(part).values():
+            add(nice if is_nice else required, skill.name, skill.category)
     for tag in offer.tags:
         skill = matcher.canonical(tag)
         if skill is not None:
