@@ -110,6 +110,18 @@ class Container:
         self.make(DeadLetterService).record(dead_letter)
 
     @cached_property
+    def kept_offers(self) -> Any:
+        """Offers each user keeps whatever their rank: those in their notebook (matching keeps
+        their results beside the top K). Until the notebook repository exists, none."""
+        try:
+            from shared.repositories.notebook import NotebookRepository  # type: ignore[import-not-found]
+        except ImportError:
+            from shared.repositories.matches import NothingKept
+
+            return NothingKept()
+        return self.make(NotebookRepository)
+
+    @cached_property
     def publisher(self) -> Publisher:
         """Pub/Sub on gcp; the local delivery queue otherwise."""
         if self.settings.backend == "gcp":

@@ -63,6 +63,8 @@ class Settings(BaseSettings):
 
     # matching: results kept per user (the best K, plus offers in the user's notebook)
     match_top_k: int = Field(200, ge=1, le=5000)
+    # subscribers scored per offers-event delivery (the next batch is a new message)
+    match_users_per_batch: int = Field(500, ge=1, le=10_000)
 
     # extraction limits
     max_pdf_pages: int = 50

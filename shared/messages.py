@@ -93,15 +93,18 @@ class CrawlRequest(Message):
 
 
 class ProfileVersionCreated(Message):
-    """profile-events: user ``uid`` has a new career profile ``version``.
+    """profile-events: user ``uid`` has a new career profile ``version``, or (``reason``
+    ``inputs_changed``) new profile inputs for the version they are matched with.
 
-    Published by generate_profile and refinement (ProfileVersions). Read by match_offers (re-ranks
-    that user) and refresh_scores (marks the user's notebook scores stale).
+    Published by generate_profile and refinement (ProfileVersions), and by matching when profile
+    inputs change (MatchingService.inputs_changed). Read by match_offers (re-ranks that user)
+    and refresh_scores (marks the user's notebook scores stale).
     """
 
     kind: Literal["profile_version_created"] = "profile_version_created"
     uid: str = Field(min_length=1, max_length=128)
     version: int = Field(ge=1)
+    reason: Literal["new_version", "inputs_changed"] = "new_version"
 
 
 class OffersChanged(Message):
@@ -116,6 +119,9 @@ class OffersChanged(Message):
     run_id: str
     source_id: str
     offer_ids: list[str] = Field(min_length=1)
+    # Fan-out: one delivery scores one batch of subscribers and re-publishes itself with the
+    # cursor of the next batch (None: the first batch).
+    users_cursor: str | None = None
 
 
 class MatchTrigger(RootModel[ProfileVersionCreated | OffersChanged]):

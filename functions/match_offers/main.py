@@ -22,7 +22,7 @@ def handle(event: Event, container: Container) -> None:
     message = decode(MatchTrigger, event.data).root
     service = container.make(MatchingService)
     if isinstance(message, OffersChanged):
-        service.match_offers(message.offer_ids)
+        service.match_offers(message.offer_ids, message)  # one batch of users per delivery
     else:
         service.match_profile(message.uid, message.version)
 

@@ -70,8 +70,12 @@ def get_profile_inputs(call: Call) -> StoredProfileInputs:
 
 
 def put_profile_inputs(call: Call) -> StoredProfileInputs:
-    """Replace the caller's profile inputs."""
-    return call.container.make(AccountsService).put_inputs(call.uid, call.body_as(ProfileInputs))
+    """Replace the caller's profile inputs; the caller's matches are re-ranked with them."""
+    stored = call.container.make(AccountsService).put_inputs(call.uid, call.body_as(ProfileInputs))
+    from shared.services.matching import MatchingService  # loaded only on this route
+
+    call.container.make(MatchingService).inputs_changed(call.uid)
+    return stored
 
 
 def get_journey(call: Call) -> Journey:

@@ -5,8 +5,10 @@
 - ``match_subscribers/{uid}``: who has a profile version to match new offers against.
 
 A run compares against ``stamps`` (offer id, score, result hash), not whole results, so
-re-ranking reads no explanation it does not need. Whatever is kept per user (every result
-today) is decided here and only here.
+re-ranking reads no explanation it does not need. What is kept per user is the best ``top_k``
+results plus the offers the user keeps (their notebook's, given as ``pinned``): ``keep``
+decides it, and each subscriber document carries how many results are kept and the lowest
+kept score, so an offers event decides without reading the user's results.
 """
 
 from __future__ import annotations
@@ -49,6 +51,23 @@ class Subscriber:
 
     uid: str
     profile_version: int
+    kept: int = 0  # results stored for the user
+    floor: float | None = None  # the lowest stored score once ``kept`` reached top K
+
+
+class NothingKept:
+    """No offer is kept beyond the top K (the container's choice while there is no notebook)."""
+
+    def offer_ids(self, uid: str) -> list[str]:
+        """No offer ids."""
+        return []
+
+
+def keep(ranked: Sequence[str], pinned: Iterable[str], top_k: int) -> set[str]:
+    """The offer ids to store: the first ``top_k`` of ``ranked`` (best first) and every pinned one
+    that was ranked."""
+    pins = set(pinned)
+    return set(ranked[:top_k]) | (pins & set(ranked))
 
 
 class Matches:
@@ -141,6 +160,7 @@ class Matches:
             tx.set(
                 path,
                 {
+                    **(snap.data if snap is not None else {}),  # keeps the kept/floor watermark
                     "uid": uid,
                     "profile_version": version,
                     "updated_at": now,
@@ -154,7 +174,46 @@ class Matches:
     def subscribers(self) -> Iterator[Subscriber]:
         """Every subscriber (paged reads)."""
         for snap in iter_pages(self._store, Query(SUBSCRIBERS)):
-            yield Subscriber(str(snap.data["uid"]), int(snap.data["profile_version"]))
+            d = snap.data
+            floor = d.get("floor")
+            yield Subscriber(
+                str(d["uid"]),
+                int(d["profile_version"]),
+                int(d.get("kept", 0)),
+                None if floor is None else float(floor),
+            )
+
+    def subscriber_page(self, cursor: str | None, limit: int) -> Page[Subscriber]:
+        """One batch of subscribers, in a stable order, and the cursor of the next."""
+        found = page(self._store, Query(SUBSCRIBERS), limit=limit, cursor=cursor, max_page=limit)
+        return found.map(lambda snap: _subscriber(snap.data))
+
+    def subscribed_version(self, uid: str) -> int | None:
+        """The profile version ``uid`` is matched with, None when not subscribed."""
+        snap = self._store.get(f"{SUBSCRIBERS}/{uid}")
+        return int(snap.data["profile_version"]) if snap is not None else None
+
+    def set_watermark(self, uid: str, kept: int, floor: float | None) -> None:
+        """Record how many results the user has and the lowest kept score (None below top K);
+        written only when it changed."""
+        path = f"{SUBSCRIBERS}/{uid}"
+        snap = self._store.get(path)
+        if snap is not None and snap.data.get("kept") == kept and snap.data.get("floor") == floor:
+            return
+        self._store.update(path, {"kept": kept, "floor": floor})
+
+    def lowest(self, uid: str, n: int) -> list[MatchStamp]:
+        """The user's ``n`` lowest-scored results (to trim back to top K)."""
+        query = Query(_matches(uid), order_by=(Order("score", descending=False),), limit=n)
+        return [
+            MatchStamp(s.id, s.data.get("score"), s.data.get("result_hash")) for s in self._store.query(query)
+        ]
+
+
+def _subscriber(d: dict[str, Any]) -> Subscriber:
+    floor = d.get("floor")
+    kept = int(d.get("kept", 0))
+    return Subscriber(str(d["uid"]), int(d["profile_version"]), kept, None if floor is None else float(floor))
 
 
 def _result_doc(result: MatchResult) -> dict[str, Any]:

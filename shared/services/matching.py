@@ -6,7 +6,13 @@ Storage lives in repositories: results, runs and subscribers in ``Matches``
 
 Cost grows with change: a result is written only when its score, gates or evidence changed
 (``result_hash`` ignores computed_at), features are recomputed only when an offer's content
-hash changed, and an offers event scores only the offers it names.
+hash changed, and an offers event scores only the offers it names. Per user only the best
+``match_top_k`` results are stored, plus the offers the user keeps in their notebook
+(``KeptOffers``); see docs/decisions/0111-top-k-results-and-fan-out.md.
+
+Ranking reads the user's current profile inputs (target roles, locations, remote preference,
+salary floor), not the copy in the profile version: ``inputs_changed`` re-ranks after an edit
+without a new profile version.
 """
 
 from __future__ import annotations
@@ -14,19 +20,31 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Literal
+from typing import Literal, Protocol
 
+from shared.config import Settings
 from shared.domain.errors import NotFound
-from shared.domain.matching.features import OfferFeatures, offer_features, profile_features
+from shared.domain.matching.features import OfferFeatures, ProfileFeatures, offer_features, profile_features
 from shared.domain.matching.ranking import Ranked, rank
 from shared.domain.matching.results import MatchResult
 from shared.domain.matching.runs import MatchRun, RunDelta
 from shared.domain.offers import JobOffer
-from shared.ports import Clock
+from shared.domain.profiles import CareerProfile
+from shared.messages import OffersChanged, ProfileVersionCreated, publish
+from shared.ports import Clock, Publisher
+from shared.repositories.accounts import Accounts
 from shared.repositories.career_profiles import CareerProfiles
-from shared.repositories.matches import Matches, MatchStamp
+from shared.repositories.matches import Matches, MatchStamp, Subscriber
 from shared.repositories.offers import OfferFeatureCache, Offers
 from shared.repositories.pagination import Page
+
+
+class KeptOffers(Protocol):
+    """Offers a user keeps whatever their rank (those in their notebook)."""
+
+    def offer_ids(self, uid: str) -> list[str]:
+        """The offer ids ``uid`` keeps."""
+        ...
 
 
 class MatchingService:
@@ -38,13 +56,39 @@ class MatchingService:
         profiles: CareerProfiles,
         offers: Offers,
         features: OfferFeatureCache,
+        accounts: Accounts,
+        kept_offers: KeptOffers,
+        publisher: Publisher,
         clock: Clock,
+        settings: Settings,
     ) -> None:
         self._matches = matches
         self._profiles = profiles
         self._offers = offers
         self._features = features
+        self._accounts = accounts
+        self._kept = kept_offers
+        self._publisher = publisher
         self._clock = clock
+        self._top_k = settings.match_top_k
+        self._users_per_batch = settings.match_users_per_batch
+
+    def inputs_changed(self, uid: str) -> bool:
+        """Ask for a re-rank of ``uid`` after their profile inputs changed (same profile version).
+
+        Publishes the subscribed version again on profile-events, marked ``inputs_changed``;
+        False when the user has no profile to match yet (nothing to re-rank).
+        """
+        version = self._matches.subscribed_version(uid)
+        if version is None:
+            return False
+        message = ProfileVersionCreated(uid=uid, version=version, reason="inputs_changed")
+        publish(self._publisher, message, attributes={"uid": uid})
+        return True
+
+    def _profile_features(self, profile: CareerProfile) -> ProfileFeatures:
+        """Features of ``profile`` with the user's current inputs (when they have any)."""
+        return profile_features(profile, self._accounts.inputs(profile.uid))
 
     # ------------------------------------------------------------------ triggers
     def match_profile(self, uid: str, version: int | None = None) -> MatchRun:
@@ -60,13 +104,29 @@ class MatchingService:
             profile = self._profiles.get(uid, subscribed)
         features = self.features_for(self._offers.open_offers())
         existing = self._matches.stamps(uid)
-        ranked = rank(profile_features(profile), features, as_of=now)
-        open_ids = {r.offer.offer_id for r in ranked}
+        pf = self._profile_features(profile)
+        ranked = rank(pf, features, as_of=now, top=self._top_k)
+        top_ids = {r.offer.offer_id for r in ranked}
+        pinned = set(self._kept.offer_ids(uid)) - top_ids
+        if pinned:
+            ranked += rank(pf, [f for f in features if f.offer_id in pinned], as_of=now)
+        open_ids = {f.offer_id for f in features}
         closed = sorted(set(existing) - open_ids)
-        return self._apply(uid, profile.version, "profile", ranked, existing, closed, now)
+        dropped = sorted(set(existing) - set(closed) - {r.offer.offer_id for r in ranked})
+        run = self._apply(uid, profile.version, "profile", ranked, existing, closed, now, dropped)
+        kept = len(ranked)
+        floor = min((r.score for r in ranked[: self._top_k]), default=None) if kept >= self._top_k else None
+        self._matches.set_watermark(uid, kept, floor)
+        return run
 
-    def match_offers(self, offer_ids: Sequence[str]) -> list[MatchRun]:
-        """Score only these (new, changed or closed) offers for every subscribed user."""
+    def match_offers(self, offer_ids: Sequence[str], trigger: OffersChanged | None = None) -> list[MatchRun]:
+        """Score only these (new, changed or closed) offers for subscribed users.
+
+        With the ``trigger`` message (the offers-event path), one call scores one batch of
+        ``match_users_per_batch`` subscribers from ``trigger.users_cursor`` and re-publishes the
+        message with the next batch's cursor: every invocation is bounded whatever the number of
+        users. Without it (tools, tests), every batch is scored in this call.
+        """
         ids = sorted(set(offer_ids))
         if not ids:
             return []
@@ -74,18 +134,63 @@ class MatchingService:
         gone = sorted(set(ids) - {f.offer_id for f in features})
         now = self._clock.now()
         runs: list[MatchRun] = []
-        for sub in self._matches.subscribers():
-            try:
-                profile = self._profiles.get(sub.uid, sub.profile_version)
-            except NotFound:
-                continue
-            existing = self._matches.stamps(sub.uid, ids)
-            ranked = rank(profile_features(profile), features, as_of=now)
-            closed = [i for i in gone if i in existing]
-            run = self._apply(sub.uid, sub.profile_version, "offers", ranked, existing, closed, now)
-            if run.delta.changed:
-                runs.append(run)
-        return runs
+        cursor = trigger.users_cursor if trigger is not None else None
+        while True:
+            batch = self._matches.subscriber_page(cursor, self._users_per_batch)
+            for sub in batch.items:
+                try:
+                    profile = self._profiles.get(sub.uid, sub.profile_version)
+                except NotFound:
+                    continue
+                run = self._offers_run(sub, profile, features, gone, now)
+                if run.delta.changed:
+                    runs.append(run)
+            cursor = batch.next_cursor
+            if cursor is None:
+                return runs
+            if trigger is not None:
+                publish(self._publisher, trigger.model_copy(update={"users_cursor": cursor}))
+                return runs
+
+    def _offers_run(
+        self,
+        sub: Subscriber,
+        profile: CareerProfile,
+        features: list[OfferFeatures],
+        gone: Sequence[str],
+        now: datetime,
+    ) -> MatchRun:
+        """One subscriber's share of an offers event: keep what beats their top K (or is pinned)."""
+        ids = [f.offer_id for f in features] + list(gone)
+        existing = self._matches.stamps(sub.uid, ids)
+        scored = rank(self._profile_features(profile), features, as_of=now)
+        pinned = set(self._kept.offer_ids(sub.uid)) if scored else set()
+        full = sub.kept >= self._top_k and sub.floor is not None
+        kept = [r for r in scored if not full or r.offer.offer_id in pinned or r.score > (sub.floor or 0.0)]
+        kept_ids = {r.offer.offer_id for r in kept}
+        closed = [i for i in gone if i in existing]
+        dropped = sorted(i for i in existing if i not in kept_ids and i not in closed)
+        run = self._apply(sub.uid, sub.profile_version, "offers", kept, existing, closed, now, dropped)
+        count = sub.kept + len(run.delta.new) - len(closed) - len(dropped)
+        count -= self._trim(sub.uid, count, pinned)
+        floor = sub.floor
+        if count >= self._top_k:
+            lowest = self._matches.lowest(sub.uid, 1)
+            floor = lowest[0].score if lowest else floor
+        self._matches.set_watermark(sub.uid, count, floor if count >= self._top_k else None)
+        return run
+
+    def _trim(self, uid: str, count: int, pinned: set[str]) -> int:
+        """Delete the lowest results above top K (pinned ones stay); how many were deleted."""
+        extra = count - self._top_k
+        if extra <= 0:
+            return 0
+        lowest = [
+            s.offer_id for s in self._matches.lowest(uid, extra + len(pinned)) if s.offer_id not in pinned
+        ]
+        removed = lowest[:extra]
+        self._matches.save_run(uid, [], removed, None)
+        return len(removed)
 
     # ------------------------------------------------------------------ reads
     def list_matches(
@@ -147,6 +252,7 @@ class MatchingService:
         existing: dict[str, MatchStamp],
         closed: Sequence[str],
         now: datetime,
+        dropped: Sequence[str] = (),
     ) -> MatchRun:
         delta = RunDelta()
         changed: list[MatchResult] = []
@@ -164,6 +270,7 @@ class MatchingService:
                 delta.updated += 1
             changed.append(result)
         delta.closed.extend(closed)
+        delta.dropped.extend(dropped)
         run = MatchRun(
             id=f"{now.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}",
             uid=uid,
@@ -174,5 +281,5 @@ class MatchingService:
             delta=delta,
         )
         recorded = run if delta.changed or trigger == "profile" else None
-        self._matches.save_run(uid, changed, closed, recorded)
+        self._matches.save_run(uid, changed, [*closed, *dropped], recorded)
         return run

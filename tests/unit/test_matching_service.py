@@ -15,9 +15,6 @@ from shared.api import matches
 from shared.bootstrap import Container
 from shared.config import Settings
 from shared.domain.errors import NotFound
-from shared.repositories.career_profiles import CareerProfiles
-from shared.repositories.matches import Matches
-from shared.repositories.offers import OfferFeatureCache, Offers
 from shared.services.matching import MatchingService
 from shared.topology import TOPOLOGY
 from tests.support.http import bearer, client_for
@@ -36,9 +33,7 @@ def store() -> Iterator[SqliteDocumentStore]:
 @pytest.fixture
 def service(store: SqliteDocumentStore) -> MatchingService:
     clock = ManualClock(datetime(2026, 3, 20, tzinfo=UTC))
-    return MatchingService(
-        Matches(store), CareerProfiles(store), Offers(store), OfferFeatureCache(store), clock
-    )
+    return Container(Settings(), store=store, clock=clock).make(MatchingService)
 
 
 class TestMatchProfile:

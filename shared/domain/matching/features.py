@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -203,20 +203,32 @@ class OfferFeatures:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> OfferFeatures:
-        """Inverse of to_dict."""
-        kwargs: dict[str, Any] = {}
-        for name in cls.__slots__:
-            value = data.get(name)
-            if name in ("required", "nice", "title_tokens", "families", "places"):
-                value = frozenset(value or ())
-            elif name == "skill_names":
-                value = tuple(sorted((str(a), str(b)) for a, b in (value or {}).items()))
-            elif name == "weights":
-                value = {str(k): float(v) for k, v in (value or {}).items()}
-            elif name == "place_labels":
-                value = tuple(value or ())
-            kwargs[name] = value
-        return cls(**kwargs)
+        """Inverse of to_dict (on the hot path of every ranking: no per-field dispatch)."""
+        d = data
+        return cls(
+            offer_id=d["offer_id"],
+            content_hash=d["content_hash"],
+            title=d["title"],
+            company=d["company"],
+            url=d["url"],
+            required=frozenset(d["required"] or ()),
+            nice=frozenset(d["nice"] or ()),
+            skill_names=tuple(sorted((d["skill_names"] or {}).items())),
+            weights=dict(d["weights"] or {}),
+            skill_total=d["skill_total"],
+            title_tokens=frozenset(d["title_tokens"] or ()),
+            families=frozenset(d["families"] or ()),
+            seniority=d["seniority"],
+            remote_policy=d["remote_policy"],
+            places=frozenset(d["places"] or ()),
+            place_labels=tuple(d["place_labels"] or ()),
+            salary_min=d["salary_min"],
+            salary_max=d["salary_max"],
+            salary_currency=d["salary_currency"],
+            salary_source=d["salary_source"],
+            language=d["language"],
+            posted_ts=d["posted_ts"],
+        )
 
 
 def description_parts(text: str) -> list[tuple[bytes, bool]]:
@@ -274,9 +286,9 @@ def offer_features(offer: JobOffer) -> OfferFeatures:
         for skill in index.scan_utf8(part).values():
             add(nice if is_nice else required, skill.name, skill.category)
     for tag in offer.tags:
-        skill = matcher.canonical(tag)
-        if skill is not None:
-            add(required, skill.name, skill.category)
+        tagged = matcher.canonical(tag)
+        if tagged is not None:
+            add(required, tagged.name, tagged.category)
     nice = {k: v for k, v in nice.items() if k not in required}
     weights = {k: CATEGORY_WEIGHT.get(c, 1.0) for k, c in categories.items()}
     salary = offer.salary
@@ -318,6 +330,7 @@ class Role:
     families: frozenset[str]
     source: str  # "target_role" (a profile input), "headline", "current_role" or "past_role"
     closeness: dict[str, float]  # offer family -> closeness to this role's families (0-1)
+    by_families: dict[frozenset[str], float] = field(default_factory=dict)  # memo of the best
 
 
 # Past roles count less the longer ago they ended: 0.8 when just ended, 0.05 less a year, never
@@ -344,6 +357,7 @@ class ProfileFeatures:
     salary_currency: str | None
     languages: frozenset[str]
     families: frozenset[str] = frozenset()  # the role families of the roles that count in full
+    from_inputs: bool = False  # preferences read from the user's current profile inputs
 
 
 def _year(value: str | None) -> float | None:
@@ -439,4 +453,5 @@ def profile_features(profile: CareerProfile, inputs: ProfileInputs | None = None
         # A CV that lists no language is read as English-only: the language it is written in.
         languages=frozenset(languages or {"en"}),
         families=frozenset(f for r in roles if r.weight >= 1.0 for f in r.families),
+        from_inputs=inputs is not None,
     )

@@ -19,13 +19,14 @@ class RunDelta(DomainModel):
     new: list[str] = Field(default_factory=list)
     moved: list[dict[str, Any]] = Field(default_factory=list)  # {offer_id, from, to}
     closed: list[str] = Field(default_factory=list)
+    dropped: list[str] = Field(default_factory=list)  # fell out of the kept top K
     updated: int = 0  # same score, different evidence
     unchanged: int = 0
 
     @property
     def changed(self) -> bool:
         """True when the run wrote any result."""
-        return bool(self.new or self.moved or self.closed or self.updated)
+        return bool(self.new or self.moved or self.closed or self.dropped or self.updated)
 
 
 class MatchRun(DomainModel):

@@ -79,7 +79,11 @@ def score(p: ProfileFeatures, o: OfferFeatures, as_of: float) -> Breakdown:
     for r in p.roles:
         common = tokens & r.tokens
         dice = 2 * _title_weight(common) / (size + _title_weight(r.tokens)) if common else 0.0
-        family = max([r.closeness.get(f, 0.0) for f in o.families], default=0.0)
+        family = r.by_families.get(o.families)
+        if family is None:
+            family = r.by_families[o.families] = max(
+                [r.closeness.get(f, 0.0) for f in o.families], default=0.0
+            )
         value = r.weight * (
             FAMILY_SHARE * family + (1 - FAMILY_SHARE) * dice if family else WORDS_ONLY * dice
         )
@@ -185,6 +189,7 @@ def explain(p: ProfileFeatures, o: OfferFeatures, b: Breakdown, computed_at: dat
             "offer_places": list(o.place_labels),
             "preferred": list(p.place_labels),
             "preference": str(p.remote),
+            "preferences_from": _source(p),
         },
         "salary": {
             "offer_annual_min": o.salary_min,
@@ -192,6 +197,7 @@ def explain(p: ProfileFeatures, o: OfferFeatures, b: Breakdown, computed_at: dat
             "currency": o.salary_currency,
             "source": o.salary_source,
             "floor_annual": p.salary_floor,
+            "floor_from": _source(p),
         },
         "language": {"offer": o.language, "profile": sorted(p.languages)},
         "recency": {
@@ -231,6 +237,10 @@ def explain(p: ProfileFeatures, o: OfferFeatures, b: Breakdown, computed_at: dat
     )
 
 
+def _source(p: ProfileFeatures) -> str:
+    return "profile_inputs" if p.from_inputs else "profile_version"
+
+
 def _summary(b: Breakdown, matched: list[str], missing: list[str], failed: dict[str, str]) -> str:
     if failed:
         return "Excluded: " + "; ".join(failed.values()) + "."
@@ -239,5 +249,10 @@ def _summary(b: Breakdown, matched: list[str], missing: list[str], failed: dict[
     skills = f"{len(matched)} of {total} listed skills" if total else "no recognised skills listed"
     if matched:
         skills += " (" + ", ".join(matched[:3]) + (", ..." if len(matched) > 3 else "") + ")"
-    role = f", title close to '{b.role}'" if b.role else ", title unlike your target roles"
+    if b.role is None:
+        role = ", title unlike your roles"
+    elif b.role_source == "target_role":
+        role = f", title close to your target role '{b.role}'"
+    else:
+        role = f", title close to '{b.role}'"
     return f"{verdict} ({b.total:.0f}/100): {skills}{role}."
