@@ -112,13 +112,9 @@ class Container:
     @cached_property
     def kept_offers(self) -> Any:
         """Offers each user keeps whatever their rank: those in their notebook (matching keeps
-        their results beside the top K). Until the notebook repository exists, none."""
-        try:
-            from shared.repositories.notebook import NotebookRepository  # type: ignore[import-not-found]
-        except ImportError:
-            from shared.repositories.matches import NothingKept
+        their results beside the top K)."""
+        from shared.repositories.notebook import NotebookRepository
 
-            return NothingKept()
         return self.make(NotebookRepository)
 
     @cached_property

@@ -5,10 +5,11 @@
 - ``match_subscribers/{uid}``: who has a profile version to match new offers against.
 
 A run compares against ``stamps`` (offer id, score, result hash), not whole results, so
-re-ranking reads no explanation it does not need. What is kept per user is the best ``top_k``
-results plus the offers the user keeps (their notebook's, given as ``pinned``): ``keep``
-decides it, and each subscriber document carries how many results are kept and the lowest
-kept score, so an offers event decides without reading the user's results.
+re-ranking reads no explanation it does not need. Per user the matching service keeps the best
+``match_top_k`` results plus the offers in the user's notebook; each subscriber document
+carries which offers have a result and the lowest kept score (``set_watermark``), so an offers
+event reads results only of the changed offers the user holds, and ``lowest`` finds what to
+trim.
 """
 
 from __future__ import annotations
@@ -53,21 +54,7 @@ class Subscriber:
     profile_version: int
     kept: int = 0  # results stored for the user
     floor: float | None = None  # the lowest stored score once ``kept`` reached top K
-
-
-class NothingKept:
-    """No offer is kept beyond the top K (the container's choice while there is no notebook)."""
-
-    def offer_ids(self, uid: str) -> list[str]:
-        """No offer ids."""
-        return []
-
-
-def keep(ranked: Sequence[str], pinned: Iterable[str], top_k: int) -> set[str]:
-    """The offer ids to store: the first ``top_k`` of ``ranked`` (best first) and every pinned one
-    that was ranked."""
-    pins = set(pinned)
-    return set(ranked[:top_k]) | (pins & set(ranked))
+    held: frozenset[str] | None = None  # offer ids with a stored result (None: not recorded yet)
 
 
 class Matches:
@@ -174,14 +161,7 @@ class Matches:
     def subscribers(self) -> Iterator[Subscriber]:
         """Every subscriber (paged reads)."""
         for snap in iter_pages(self._store, Query(SUBSCRIBERS)):
-            d = snap.data
-            floor = d.get("floor")
-            yield Subscriber(
-                str(d["uid"]),
-                int(d["profile_version"]),
-                int(d.get("kept", 0)),
-                None if floor is None else float(floor),
-            )
+            yield _subscriber(snap.data)
 
     def subscriber_page(self, cursor: str | None, limit: int) -> Page[Subscriber]:
         """One batch of subscribers, in a stable order, and the cursor of the next."""
@@ -193,14 +173,15 @@ class Matches:
         snap = self._store.get(f"{SUBSCRIBERS}/{uid}")
         return int(snap.data["profile_version"]) if snap is not None else None
 
-    def set_watermark(self, uid: str, kept: int, floor: float | None) -> None:
-        """Record how many results the user has and the lowest kept score (None below top K);
-        written only when it changed."""
+    def set_watermark(self, uid: str, held: Iterable[str], floor: float | None) -> None:
+        """Record which offers the user has results for and the lowest kept score (None below
+        top K); written only when it changed. A few hundred ids: one small document."""
         path = f"{SUBSCRIBERS}/{uid}"
+        ids = sorted(held)
         snap = self._store.get(path)
-        if snap is not None and snap.data.get("kept") == kept and snap.data.get("floor") == floor:
+        if snap is not None and snap.data.get("held") == ids and snap.data.get("floor") == floor:
             return
-        self._store.update(path, {"kept": kept, "floor": floor})
+        self._store.update(path, {"held": ids, "kept": len(ids), "floor": floor})
 
     def lowest(self, uid: str, n: int) -> list[MatchStamp]:
         """The user's ``n`` lowest-scored results (to trim back to top K)."""
@@ -212,8 +193,14 @@ class Matches:
 
 def _subscriber(d: dict[str, Any]) -> Subscriber:
     floor = d.get("floor")
-    kept = int(d.get("kept", 0))
-    return Subscriber(str(d["uid"]), int(d["profile_version"]), kept, None if floor is None else float(floor))
+    held = d.get("held")
+    return Subscriber(
+        str(d["uid"]),
+        int(d["profile_version"]),
+        int(d.get("kept", 0)),
+        None if floor is None else float(floor),
+        None if held is None else frozenset(held),
+    )
 
 
 def _result_doc(result: MatchResult) -> dict[str, Any]:

@@ -8,7 +8,7 @@ Cost grows with change: a result is written only when its score, gates or eviden
 (``result_hash`` ignores computed_at), features are recomputed only when an offer's content
 hash changed, and an offers event scores only the offers it names. Per user only the best
 ``match_top_k`` results are stored, plus the offers the user keeps in their notebook
-(``KeptOffers``); see docs/decisions/0111-top-k-results-and-fan-out.md.
+(``KeptOffers``, the notebook repository); see docs/decisions/0111-top-k-results-and-fan-out.md.
 
 Ranking reads the user's current profile inputs (target roles, locations, remote preference,
 salary floor), not the copy in the profile version: ``inputs_changed`` re-ranks after an edit
@@ -114,9 +114,9 @@ class MatchingService:
         closed = sorted(set(existing) - open_ids)
         dropped = sorted(set(existing) - set(closed) - {r.offer.offer_id for r in ranked})
         run = self._apply(uid, profile.version, "profile", ranked, existing, closed, now, dropped)
-        kept = len(ranked)
-        floor = min((r.score for r in ranked[: self._top_k]), default=None) if kept >= self._top_k else None
-        self._matches.set_watermark(uid, kept, floor)
+        full = len(ranked) >= self._top_k
+        floor = min((r.score for r in ranked[: self._top_k]), default=None) if full else None
+        self._matches.set_watermark(uid, {r.offer.offer_id for r in ranked}, floor)
         return run
 
     def match_offers(self, offer_ids: Sequence[str], trigger: OffersChanged | None = None) -> list[MatchRun]:
@@ -162,7 +162,9 @@ class MatchingService:
     ) -> MatchRun:
         """One subscriber's share of an offers event: keep what beats their top K (or is pinned)."""
         ids = [f.offer_id for f in features] + list(gone)
-        existing = self._matches.stamps(sub.uid, ids)
+        # Only changed offers the user holds a result for can need an update or a delete.
+        held_ids = ids if sub.held is None else [i for i in ids if i in sub.held]
+        existing = self._matches.stamps(sub.uid, held_ids) if held_ids else {}
         scored = rank(self._profile_features(profile), features, as_of=now)
         pinned = set(self._kept.offer_ids(sub.uid)) if scored else set()
         full = sub.kept >= self._top_k and sub.floor is not None
@@ -170,27 +172,36 @@ class MatchingService:
         kept_ids = {r.offer.offer_id for r in kept}
         closed = [i for i in gone if i in existing]
         dropped = sorted(i for i in existing if i not in kept_ids and i not in closed)
+        if not kept and not existing:
+            return MatchRun(
+                id="",
+                uid=sub.uid,
+                trigger="offers",
+                profile_version=sub.profile_version,
+                created_at=now,
+                scored=len(scored),
+                delta=RunDelta(),
+            )  # nothing to write: the offers are below this user's top K
         run = self._apply(sub.uid, sub.profile_version, "offers", kept, existing, closed, now, dropped)
-        count = sub.kept + len(run.delta.new) - len(closed) - len(dropped)
-        count -= self._trim(sub.uid, count, pinned)
+        held = set(sub.held if sub.held is not None else self._matches.stamps(sub.uid))
+        held = (held - set(closed) - set(dropped)) | kept_ids
+        held -= self._trim(sub.uid, len(held), pinned)
         floor = sub.floor
-        if count >= self._top_k:
+        if len(held) >= self._top_k:
             lowest = self._matches.lowest(sub.uid, 1)
             floor = lowest[0].score if lowest else floor
-        self._matches.set_watermark(sub.uid, count, floor if count >= self._top_k else None)
+        self._matches.set_watermark(sub.uid, held, floor if len(held) >= self._top_k else None)
         return run
 
-    def _trim(self, uid: str, count: int, pinned: set[str]) -> int:
-        """Delete the lowest results above top K (pinned ones stay); how many were deleted."""
+    def _trim(self, uid: str, count: int, pinned: set[str]) -> set[str]:
+        """Delete the lowest results above top K (pinned ones stay); the ids deleted."""
         extra = count - self._top_k
         if extra <= 0:
-            return 0
-        lowest = [
-            s.offer_id for s in self._matches.lowest(uid, extra + len(pinned)) if s.offer_id not in pinned
-        ]
-        removed = lowest[:extra]
+            return set()
+        lowest = self._matches.lowest(uid, extra + len(pinned))
+        removed = [s.offer_id for s in lowest if s.offer_id not in pinned][:extra]
         self._matches.save_run(uid, [], removed, None)
-        return len(removed)
+        return set(removed)
 
     # ------------------------------------------------------------------ reads
     def list_matches(
