@@ -21,6 +21,8 @@ def handle(event: Event, container: Container) -> None:
     message = decode(MatchTrigger, event.data).root
     service = container.make(ScoringService)
     if isinstance(message, OffersChanged):
+        if message.users_cursor is not None:
+            return  # matching's hand-on of the next batch of users: the first delivery refreshed
         service.refresh_for_offers(message.offer_ids)
     else:
         service.refresh_for_profile(message.uid, message.version)
