@@ -51,7 +51,7 @@ def serve(port: int | None, data_dir: Path | None, no_scheduler: bool, no_defaul
     if data_dir is not None:
         updates["data_dir"] = data_dir
     settings = settings.model_copy(update=updates)
-    logs.configure(settings.log_level)
+    logs.capture_process(settings.log_level)  # crashes and werkzeug's lines are JSON too
     # werkzeug's access lines are plain text; the JSON logs already say what matters.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     try:

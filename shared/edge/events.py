@@ -24,6 +24,7 @@ import base64
 import binascii
 import json
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -136,8 +137,10 @@ def run_event(
         if age > c.settings.max_event_age_s:
             logs.log(_log, logging.WARNING, f"dropping event older than max age ({int(age)} s)")
             return
+    started = time.monotonic()
     try:
         handler(event, c)
+        _handled(f"event {function}", event.id, "done", started)
     except InvalidMessage as err:
         _record_message_dead_letter(c, event, err, function)
         logs.log(
@@ -179,7 +182,9 @@ def run_task(
         payload = loads(raw or b"{}")
         if not isinstance(payload, dict):
             raise InvalidInput("task payload must be a JSON object")
+        started = time.monotonic()
         result = handler(Task(name, queue, retry_count, payload, final), c) or {}
+        _handled(f"task {queue}", name, "done", started)
         return _json({"status": "done", **result}, 200)
     except InvalidMessage as err:
         _record_task_dead_letter(c, queue, name, raw, retry_count + 1, err, err.failure_class)
@@ -257,6 +262,20 @@ def _record_message_dead_letter(c: Container, event: Event, err: InvalidMessage,
             failure_class=err.failure_class,
             at=c.clock.now(),
         )
+    )
+
+
+def _handled(what: str, item: str, outcome: str, started: float) -> None:
+    # One INFO line per handled event or task, so a person watching `career serve` sees work move.
+    duration_ms = round((time.monotonic() - started) * 1000)
+    logs.log(
+        _log,
+        logging.INFO,
+        f"{what} {item}: {outcome} in {duration_ms} ms",
+        what=what,
+        id=item,
+        outcome=outcome,
+        duration_ms=duration_ms,
     )
 
 

@@ -116,6 +116,48 @@ def configure(level: str = "INFO") -> None:
     _configured = True
 
 
+def capture_process(level: str = "INFO") -> None:
+    """For a long-running process (``career serve``): every log line and crash is JSON.
+
+    werkzeug's own records (its "Error on request" tracebacks included) go through the same
+    JSON handler, and an exception that escapes any thread becomes one ERROR line with its
+    stack trace instead of a raw traceback on stderr.
+    """
+    import threading
+
+    configure(level)
+    handler = logging.getLogger("career").handlers[0]
+    server = logging.getLogger("werkzeug")
+    server.handlers[:] = [handler]
+    server.propagate = False
+    threading.excepthook = uncaught_in_thread
+    sys.excepthook = uncaught
+
+
+def uncaught(kind: type[BaseException], err: BaseException, tb: Any) -> None:
+    """Log an exception nobody caught as one JSON ERROR line."""
+    logging.getLogger("career.uncaught").error(
+        "uncaught %s",
+        kind.__name__,
+        exc_info=(kind, err, tb),
+        extra={"fields": {"failure_class": "INTERNAL"}},
+    )
+
+
+def uncaught_in_thread(args: Any) -> None:
+    """``threading.excepthook``: the same JSON line, naming the thread."""
+    if args.exc_type is SystemExit or args.exc_value is None:
+        return
+    name = args.thread.name if args.thread is not None else "?"
+    logging.getLogger("career.uncaught").error(
+        "uncaught %s in thread %s",
+        args.exc_type.__name__,
+        name,
+        exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+        extra={"fields": {"failure_class": "INTERNAL"}},
+    )
+
+
 def get_logger(name: str) -> logging.Logger:
     """A logger under the ``career`` hierarchy."""
     return logging.getLogger(f"career.{name}")

@@ -253,3 +253,53 @@ class TestTaskBodies:
 
         assert response.status_code == 200
         assert response.get_json()["failure_class"] == "INVALID_INPUT"
+
+
+class TestUncaughtErrors:
+    def test_an_exception_escaping_a_thread_is_one_json_error_line(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        from shared.edge.logs import CloudLoggingFormatter, uncaught_in_thread
+
+        def boom() -> None:
+            raise RuntimeError("a bug in a worker")
+
+        errors: list[Any] = []
+        thread = threading.Thread(target=boom, name="career-delivery")
+        previous = threading.excepthook
+        threading.excepthook = lambda args: (errors.append(args), uncaught_in_thread(args))  # type: ignore[assignment]
+        try:
+            thread.start()
+            thread.join(60)
+        finally:
+            threading.excepthook = previous
+
+        record = next(r for r in caplog.records if r.name == "career.uncaught")
+        line = json.loads(CloudLoggingFormatter().format(record))
+        assert line["severity"] == "ERROR"
+        assert "career-delivery" in line["message"]
+        assert "RuntimeError" in line["stack_trace"]
+        assert len(errors) == 1
+
+
+class TestWorkLog:
+    def test_a_handled_task_logs_one_info_line_with_what_id_outcome_and_duration(
+        self, stack: StackApp, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        from shared.localstack.function_feed import create_function_app
+        from shared.localstack.stack import FUNCTIONS_DIR
+        from shared.topology import TOPOLOGY
+
+        app = create_function_app(FUNCTIONS_DIR, TOPOLOGY.function("extract_document"), "http")
+        caplog.set_level("INFO", logger="career")
+
+        response = app.test_client().post(
+            "/", json={"uid": UID, "document_id": "gone"}, headers={"X-CloudTasks-TaskName": "t-log"}
+        )
+
+        assert response.status_code == 200
+        lines = [r for r in caplog.records if getattr(r, "fields", {}).get("outcome") == "done"]
+        assert len(lines) == 1
+        fields = lines[0].fields  # type: ignore[attr-defined]
+        assert (lines[0].levelname, fields["id"], fields["what"]) == ("INFO", "t-log", "task extraction")
+        assert fields["duration_ms"] >= 0
