@@ -27,7 +27,9 @@ import pytest
 from tests.emulators.process import STATE_DIR
 from tests.support.polling import eventually
 
-pytestmark = [pytest.mark.e2e, pytest.mark.emulator(own_stack=True)]
+# Its own five emulators and ten function processes start inside the test: on a busy 2-core
+# machine that alone can take minutes (the harness retries a start up to three times).
+pytestmark = [pytest.mark.e2e, pytest.mark.emulator(own_stack=True), pytest.mark.timeout(900)]
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_CV = REPO / "samples" / "cv" / "mara-quinn-backend.pdf"
 CAREER = Path(sys.executable).with_name("career")
@@ -83,7 +85,7 @@ def emulated(tmp_path: Path) -> Iterator[EmulatedRun]:
         )  # fmt: skip
     run = EmulatedRun(process, output, env_file)
     try:
-        eventually(lambda: env_file.exists() or process.poll() is not None, 240, "no variables from the run")
+        eventually(lambda: env_file.exists() or process.poll() is not None, 600, "no variables from the run")
         assert process.poll() is None, f"the emulated run exited early:\n{run.printed()}"
         run.variables = _variables(env_file)
         yield run
