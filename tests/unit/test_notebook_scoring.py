@@ -217,6 +217,15 @@ class TestOfflineLoop:
             "done",
         )
 
+    def test_scoring_before_any_profile_is_a_conflict_and_calls_nothing(self, world: NotebookWorld) -> None:
+        entry_id = world.save("nb-user-3", offer_id=OFFERS[0].id).get_json()["id"]
+
+        response = world.client.post(f"/notebook/{entry_id}:score", headers=world.auth("nb-user-3"))
+
+        assert response.status_code == 409
+        assert "no career profile" in response.get_json()["detail"]
+        assert world.provider.calls == 0
+
     def test_unchanged_inputs_are_answered_from_the_cache_with_no_call(self, world: NotebookWorld) -> None:
         entry_id = world.save(offer_id=OFFERS[0].id).get_json()["id"]
         score(world, entry_id)
