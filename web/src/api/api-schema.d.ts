@@ -1629,6 +1629,8 @@ export interface components {
             }[];
             /** Closed */
             closed?: string[];
+            /** Dropped */
+            dropped?: string[];
             /**
              * Updated
              * @default 0
