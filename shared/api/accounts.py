@@ -101,6 +101,7 @@ ROUTES: list[Route] = [
         "/me/profile-inputs",
         get_profile_inputs,
         response=StoredProfileInputs,
+        errors=(404,),
         summary="The caller's profile inputs",
         tags=_TAGS,
     ),

@@ -17,6 +17,7 @@ import schemathesis
 from hypothesis import HealthCheck, given
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from shared import bootstrap
 from shared.config import Settings
 from shared.localstack.function_feed import create_function_app
 from shared.localstack.stack import FUNCTIONS_DIR
@@ -30,6 +31,9 @@ CROSS_FIELD_RULES = {
     "POST /notebook": "exactly one of offer_id, posting or url; an absolute http(s) url",
     "GET /notebook": "min_score needs sort=score",
     "POST /job-sources/runs/{run_id}/complete": "an offer's salary minimum is not above its maximum",
+    # Values only the server can make or judge: a one-time code, a password's strength.
+    "POST /auth/email:verify": "the code must be one the server sent",
+    "POST /auth/sign-up": "password strength rules beyond the schema's length",
 }
 
 # Bounded: a few examples per operation and role keep the whole run well under two minutes.
@@ -43,6 +47,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackApp]:
     settings = Settings(backend="local", environment="test", data_dir=root / "data")
     with stack_app(settings) as s:
         yield s
+
+
+@pytest.fixture(autouse=True)
+def _installed(stack: StackApp) -> None:
+    """The module's stack as the process container in every test (the root conftest clears it)."""
+    bootstrap.install(stack.container)
 
 
 def _describe(label: str, err: BaseException, response: Any) -> str:
