@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         Publisher,
         ScoreProvider,
         Sealer,
+        StoreWalk,
         TaskQueue,
         TextExtractor,
     )
@@ -77,6 +78,12 @@ class Container:
         path = self.settings.data_dir / "store.sqlite3"
         path.parent.mkdir(parents=True, exist_ok=True)
         return SqliteDocumentStore(path, indexes=self.topology.indexes)
+
+    @property
+    def walker(self) -> StoreWalk:
+        """Whole-store traversal (data rights): both document stores implement it."""
+        walker: StoreWalk = self.store  # type: ignore[assignment]
+        return walker
 
     @cached_property
     def uploads(self) -> BlobStore:

@@ -29,6 +29,8 @@ Channel by channel (producer -> message -> consumer):
   run_migration itself when its time budget ends -> ``MigrationTask`` -> run_migration.
 - maintenance: Cloud Scheduler -> ``MaintenanceTask`` -> maintenance (the stuck-run sweep).
 - mail (queue): the public /auth routes (AccountAuth) -> ``OtpMail`` -> send_mail.
+- account-deletion (queue): DELETE /me and ``career users delete`` (DataRights) ->
+  ``AccountDeletion`` -> delete_account.
 - every ``<topic>-dead-letter`` topic: Pub/Sub itself, after a subscription's last attempt
   -> ``DeadLetterForward`` -> record_dead_letter (the operator view).
 
@@ -230,6 +232,14 @@ class MigrationTask(Message):
     batch_size: int = Field(200, ge=1, le=400)
 
 
+class AccountDeletion(Message):
+    """account-deletion: erase everything stored for user ``uid``, the identity last; a first
+    pass queues one ``follow_up`` sweep for what queued work may write in between."""
+
+    uid: str = Field(min_length=1, max_length=128)
+    follow_up: bool = True
+
+
 # --------------------------------------------------------------------------- helpers
 MESSAGES: dict[str, type[Message]] = {
     m.__name__: m
@@ -246,6 +256,7 @@ MESSAGES: dict[str, type[Message]] = {
         OtpMail,
         ScoreTask,
         MigrationTask,
+        AccountDeletion,
     )
 }
 

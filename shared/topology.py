@@ -360,6 +360,15 @@ TOPOLOGY = Topology(
             secrets=("otp-pepper", "smtp-password"),
         ),
         FunctionSpec(
+            name="delete_account",
+            entry_point="delete_account",
+            trigger="task",
+            description="Erases one user: documents, blobs, codes, queued work, then the identity",
+            timeout_s=540,
+            roles=("roles/datastore.user", "roles/storage.objectAdmin", "roles/firebaseauth.admin"),
+            secrets=("otp-pepper",),
+        ),
+        FunctionSpec(
             name="record_dead_letter",
             entry_point="record_dead_letter",
             trigger="push",
@@ -458,6 +467,14 @@ TOPOLOGY = Topology(
             TaskRetry(max_attempts=10, min_backoff_s=10, max_backoff_s=600, max_doublings=5),
             dispatch_deadline_s=540,
             message="MigrationTask",
+        ),
+        TaskQueueSpec(
+            "account-deletion",
+            "delete_account",
+            RateLimits(max_dispatches_per_second=1, max_concurrent_dispatches=2),
+            TaskRetry(max_attempts=10, min_backoff_s=30, max_backoff_s=1800, max_doublings=5),
+            dispatch_deadline_s=540,
+            message="AccountDeletion",
         ),
     ),
     schedules=(

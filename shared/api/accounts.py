@@ -6,14 +6,16 @@ Every handler works on ``call.uid`` only, so a user can reach nothing but ``user
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from shared.domain.accounts import ProfileInputs, StoredProfileInputs, User, UserChanges
 from shared.domain.journey import Journey
-from shared.edge.http import Call, Route
+from shared.edge.http import Call, Reply, Route
 from shared.ports import Principal, Role
 from shared.services.accounts import AccountsService
+from shared.services.data_rights import AccountExport, DataRights
 from shared.services.journey import JourneyService
 
 
@@ -83,10 +85,57 @@ def get_journey(call: Call) -> Journey:
     return call.container.make(JourneyService).journey(call.uid)
 
 
+class DeleteMeIn(BaseModel):
+    """The confirmation an account deletion needs."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    confirm: Literal["DELETE"]
+
+
+class DeletionScheduled(BaseModel):
+    """The erasure is queued; the caller's sessions have ended."""
+
+    model_config = ConfigDict(frozen=True)
+
+    status: Literal["scheduled"] = "scheduled"
+
+
+def export_me(call: Call) -> AccountExport:
+    """Everything stored for the caller, with short-lived signed URLs to their PDFs."""
+    return call.container.make(DataRights).export(call.uid)
+
+
+def delete_me(call: Call) -> Reply:
+    """Schedule the erasure of the caller's account and data (confirmed with "DELETE")."""
+    call.body_as(DeleteMeIn)
+    call.container.make(DataRights).request_erasure(call.uid)
+    return Reply(202, DeletionScheduled())
+
+
 _TAGS = ("accounts",)
 
 ROUTES: list[Route] = [
     Route("GET", "/me", get_me, response=MeOut, summary="The caller's account", tags=_TAGS),
+    Route(
+        "GET",
+        "/me/export",
+        export_me,
+        response=AccountExport,
+        summary="Everything stored for the caller (one JSON document, signed URLs to the PDFs)",
+        tags=_TAGS,
+    ),
+    Route(
+        "DELETE",
+        "/me",
+        delete_me,
+        body=DeleteMeIn,
+        response=DeletionScheduled,
+        status=202,
+        summary='Erase the caller\'s account and every stored document and file ({"confirm": "DELETE"})',
+        tags=_TAGS,
+        unverified_ok=True,
+    ),
     Route(
         "PUT",
         "/me",

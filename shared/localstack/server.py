@@ -48,7 +48,8 @@ _log = logging.getLogger("career.localstack")
 
 
 class RootApp:
-    """``/healthz``, ``PUT /_uploads/<bucket>/<name>`` and the web app; else a 404 problem."""
+    """``/healthz``, ``PUT /_uploads/<bucket>/<name>``, ``GET /_downloads/<bucket>/<name>``
+    (signed) and the web app; else a 404 problem."""
 
     def __init__(self, container: Container, site: StaticSite | None = None) -> None:
         self._container = container
@@ -57,6 +58,7 @@ class RootApp:
             [
                 Rule("/healthz", endpoint="health", methods=["GET"]),
                 Rule("/_uploads/<bucket>/<path:name>", endpoint="upload", methods=["PUT"]),
+                Rule("/_downloads/<bucket>/<path:name>", endpoint="download", methods=["GET"]),
             ],
             # "//" is a path of its own (a 404 problem), never an HTML redirect.
             merge_slashes=False,
@@ -96,7 +98,21 @@ class RootApp:
             return Response(
                 json.dumps({"status": "ok", "function": "localstack"}), mimetype="application/json"
             )
+        if endpoint == "download":
+            return self._download(request, str(args["bucket"]), str(args["name"]))
         return self._upload(request, str(args["bucket"]), str(args["name"]))
+
+    def _download(self, request: Request, bucket: str, name: str) -> Response:
+        """A signed GET of one object (the local twin of a V4 GET URL)."""
+        stores = [self._container.uploads, self._container.texts]
+        store = next((s for s in stores if isinstance(s, FileBlobStore) and s.bucket == bucket), None)
+        if store is None:
+            return problem_response(404, FailureClass.NOT_FOUND, "no such bucket", request.path)
+        try:
+            data, content_type = store.read_signed(name, dict(request.args))
+        except CareerError as err:
+            return problem_response(status_for(err), err.failure_class, err.message, request.path)
+        return Response(data, status=200, mimetype=content_type or "application/octet-stream")
 
     def _upload(self, request: Request, bucket: str, name: str) -> Response:
         uploads = self._container.uploads

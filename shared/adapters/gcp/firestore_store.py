@@ -9,7 +9,7 @@ emulator, read by the SDK itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from shared.adapters.gcp.firestore_query import build_query, to_data, translate
@@ -190,6 +190,24 @@ class FirestoreDocumentStore:
         self.reads += len(docs)
         return [Snapshot(d.reference.path, to_data(d)) for d in docs]
 
+    # ------------------------------------------------------------------ StoreWalk
+    def root_collections(self) -> list[str]:
+        """Every top-level collection."""
+        return sorted(c.id for c in self._call(lambda: list(self.client.collections())))
+
+    def walk(self, path: str) -> Iterator[Snapshot]:
+        """The document at ``path`` (when it exists) and every document below it, depth first."""
+        ref = self.client.document(_checked(path))
+        snap = self._call(ref.get)
+        self.reads += 1
+        if snap.exists:
+            yield Snapshot(ref.path, to_data(snap))
+        for collection in self._call(lambda: list(ref.collections())):
+            # show_missing: a document with no fields can still hold subcollections.
+            children: list[Any] = self._call(_lister(collection))
+            for child in children:
+                yield from self.walk(child.path)
+
     # ------------------------------------------------------------------ writes
     def create(self, path: str, data: Data) -> None:
         """Create a document; AlreadyExists when present."""
@@ -255,3 +273,7 @@ class FirestoreDocumentStore:
             if mapped is None:
                 raise
             raise mapped from err
+
+
+def _lister(collection: Any) -> Callable[[], list[Any]]:
+    return lambda: list(collection.list_documents(show_missing=True))

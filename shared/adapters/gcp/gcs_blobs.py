@@ -19,7 +19,7 @@ from typing import Any
 from shared.adapters.gcp.lazy import LazyClient
 from shared.adapters.local.upload_signing import check_object_name, check_upload_terms
 from shared.config import Settings
-from shared.domain.errors import NotFound, TransientError
+from shared.domain.errors import InvalidInput, NotFound, TransientError
 from shared.ports import BlobInfo, SignedUpload
 
 LENGTH_RANGE = "x-goog-content-length-range"
@@ -90,6 +90,19 @@ class GcsBlobStore:
             **self._signer(),
         )
         return SignedUpload(url=url, method="PUT", headers=headers, expires_at=issued + expires_in)
+
+    def signed_download_url(self, name: str, *, expires_in: timedelta) -> str:
+        """A V4 GET URL for ``name`` valid for ``expires_in`` (at most 7 days)."""
+        if not timedelta(0) < expires_in <= timedelta(days=7):
+            raise InvalidInput("a signed URL lives between 1 second and 7 days")
+        url: str = self._blob(name).generate_signed_url(
+            version="v4",
+            method="GET",
+            expiration=expires_in,
+            api_access_endpoint=self._settings.storage_emulator_host or "https://storage.googleapis.com",
+            **self._signer(),
+        )
+        return url
 
     def _signer(self) -> dict[str, Any]:
         """Keyword arguments that make generate_signed_url sign with a key or through IAM."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -91,6 +92,35 @@ class FileBlobStore:
             "x-goog-if-generation-match": "0",
         }
         return SignedUpload(url, "PUT", headers, datetime.fromtimestamp(expires, UTC))
+
+    def signed_download_url(self, name: str, *, expires_in: timedelta) -> str:
+        """A GET URL for ``name`` served by the local stack until ``expires_in`` from now."""
+        check_object_name(name)
+        if not timedelta(0) < expires_in <= timedelta(days=7):
+            raise InvalidInput("a signed URL lives between 1 second and 7 days")
+        expires = int((self._clock.now() + expires_in).timestamp())
+        query = {
+            "expires": str(expires),
+            "signature": download_signature(self._secret, self.bucket, name, expires),
+        }
+        return f"{self._base_url}/_downloads/{self.bucket}/{quote(name)}?{urlencode(query)}"
+
+    def read_signed(self, name: str, query: Mapping[str, str]) -> tuple[bytes, str | None]:
+        """The bytes and content type of a signed GET; Forbidden for a bad or expired URL."""
+        check_object_name(name, error=Forbidden)
+        try:
+            expires, presented = int(query["expires"]), query["signature"]
+        except (KeyError, ValueError):
+            raise Forbidden("download URL is missing its signature") from None
+        expected = download_signature(self._secret, self.bucket, name, expires)
+        if not hmac.compare_digest(presented.encode(), expected.encode()):
+            raise Forbidden("download URL signature does not match")
+        if self._clock.now().timestamp() >= expires:
+            raise Forbidden("download URL expired")
+        info = self.stat(name)
+        if info is None:
+            raise NotFound("no such object")
+        return self.read(name), info.content_type
 
     def accept_signed_upload(
         self, name: str, query: Mapping[str, str], content_type: str | None, body: bytes
@@ -235,3 +265,9 @@ def _crc32c(data: bytes) -> str | None:
     except ImportError:
         return None
     return base64.b64encode(int(google_crc32c.value(data)).to_bytes(4, "big")).decode()
+
+
+def download_signature(secret: bytes, bucket: str, name: str, expires: int) -> str:
+    """HMAC-SHA256 of one GET of ``bucket/name`` until ``expires``."""
+    canonical = "\n".join(("GET", bucket, name, str(expires)))
+    return hmac.new(secret, canonical.encode(), hashlib.sha256).hexdigest()

@@ -118,7 +118,8 @@ class LocalIdentity:
             email=row["email"],
             role=Role(row["role"]),
             ttl_s=self._ttl,
-            now=now.timestamp(),
+            # iat/exp follow the wall clock the verifier checks them against; revocation
+            # compares iat_ms with the injected clock, which revoke() reads as well.
             extra={
                 "src": SOURCE,
                 "iat_ms": int(now.timestamp() * 1000),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -243,6 +243,30 @@ class SqliteDocumentStore:
             rows = self._conn.execute(sql, params).fetchall()
             self.reads += len(rows)
         return [Snapshot(f"{parent}/{doc_id}", loads(text)) for parent, doc_id, text in rows]
+
+    # ------------------------------------------------------------------ StoreWalk
+    def root_collections(self) -> list[str]:
+        """Every top-level collection holding a document."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT DISTINCT parent FROM documents WHERE parent NOT LIKE '%/%' ORDER BY parent"
+            ).fetchall()
+        return [parent for (parent,) in rows]
+
+    def walk(self, path: str) -> Iterator[Snapshot]:
+        """The document at ``path`` (when present) and every document below it."""
+        parent, doc_id = split_document_path(path)
+        sql = (
+            "SELECT parent, id, data FROM documents WHERE (parent = :parent AND id = :id) "
+            "OR parent LIKE :below ESCAPE '!' ORDER BY parent, id"
+        )
+        with self._lock:
+            rows = self._conn.execute(
+                sql, {"parent": parent, "id": doc_id, "below": _like(path) + "/%"}
+            ).fetchall()
+            self.reads += len(rows)
+        for row_parent, row_id, text in rows:
+            yield Snapshot(f"{row_parent}/{row_id}", loads(text))
 
     # ------------------------------------------------------------------ writes
     def create(self, path: str, data: Data) -> None:
