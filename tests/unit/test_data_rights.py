@@ -19,6 +19,7 @@ from shared.adapters.local.file_blobs import FileBlobStore
 from shared.config import Settings
 from shared.domain.dead_letters import DeadLetter
 from shared.domain.failures import FailureClass
+from shared.messages import ExtractionTask, channel_of
 from shared.services.data_rights import DataRights, relative_collection
 from shared.services.operations import DeadLetterService
 from tests.unit.accounts_world import AccountsWorld
@@ -92,7 +93,7 @@ def populate(world: AccountsWorld) -> tuple[str, str, str]:
     world.clock.advance(seconds=31)
     world.post("/auth/password:forgot", {"email": email})  # a live code
     letter = DeadLetter.for_task(
-        queue="extraction",
+        queue=channel_of(ExtractionTask),
         task_name="t-1",
         payload=json.dumps({"uid": uid, "document_id": "gone"}),
         attempts=5,

@@ -170,6 +170,8 @@ _EVENT_REQUESTS = {
     "match_offers": _request("POST", "/", _push(ProfileVersionCreated(uid="u-1", version=1).wire())),
     "maintenance": _request("POST", "/", _push({"task": "sweep_runs"})),
     # An envelope that does not open: a permanent failure, answered 200 without any mail client.
+    # Erasing a user nobody knows: walks the store, deletes nothing, queues the follow-up sweep.
+    "delete_account": _request("POST", "/", {"uid": "u-unknown"}),
     "send_mail": _request("POST", "/", {"purpose": "PASSWORD_RESET", "sealed": "not-an-envelope"}),
     "score_offer": _request("POST", "/", ScoreTask(uid="u-1", entry_id="x", inputs_hash="0" * 64).wire()),
     "refresh_scores": _request("POST", "/", _push(ProfileVersionCreated(uid="u-1", version=2).wire())),

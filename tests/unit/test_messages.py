@@ -20,6 +20,7 @@ from shared.domain.offers import offer_id
 from shared.domain.runs import RunStatus
 from shared.messages import (
     MESSAGES,
+    AccountDeletion,
     CrawlRequest,
     CrawlTask,
     DeadLetterForward,
@@ -40,6 +41,7 @@ from shared.messages import (
 )
 from shared.services.account_auth import AccountAuth
 from shared.services.crawl_requests import CrawlRequests
+from shared.services.data_rights import DataRights
 from shared.services.migration_tasks import MigrationTasks
 from shared.services.migrations import MigrationRunner
 from shared.services.notebook import NotebookService, SaveRequest
@@ -68,6 +70,7 @@ CONSUMES: dict[str, type[BaseModel]] = {
     "score_offer": ScoreTask,
     "refresh_scores": MatchTrigger,
     "run_migration": MigrationTask,
+    "delete_account": AccountDeletion,
 }
 
 
@@ -213,6 +216,8 @@ class TestProducersAndConsumers:
             UID, SaveRequest(offer_id=offer_id("greenhouse", "acme", "1"))
         )
         world.container.make(ScoringService).request(UID, kept.entry.id)
+        # account-deletion: DELETE /me queues the erasure
+        world.container.make(DataRights).request_erasure("someone-else")
         # a subscription that gives up forwards to its dead-letter topic
         [confirm] = TOPOLOGY.subscriptions_of(channel_of(UploadFinalized))
 
