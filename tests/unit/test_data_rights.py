@@ -21,7 +21,9 @@ from shared.domain.dead_letters import DeadLetter
 from shared.domain.failures import FailureClass
 from shared.messages import ExtractionTask, channel_of
 from shared.services.data_rights import DataRights, relative_collection
+from shared.services.notebook import NotebookService, SaveRequest
 from shared.services.operations import DeadLetterService
+from shared.services.scoring import ScoringService
 from tests.unit.accounts_world import AccountsWorld
 from tests.unit.documents_world import make_pdf
 from tests.unit.matching_world import OFFERS, save
@@ -90,6 +92,9 @@ def populate(world: AccountsWorld) -> tuple[str, str, str]:
     assert isinstance(uploads, FileBlobStore)
     uploads.accept_signed_upload(name, dict(parse_qsl(url.query)), "application/pdf", pdf)
     world.deliver()  # confirm -> extract -> profile -> matching
+    kept = world.container.make(NotebookService).save(uid, SaveRequest(offer_id=OFFERS[0].id, tags=["keep"]))
+    world.container.make(ScoringService).request(uid, kept.entry.id)
+    world.deliver()  # notebook -> scoring (scores, LLM usage)
     world.clock.advance(seconds=31)
     world.post("/auth/password:forgot", {"email": email})  # a live code
     letter = DeadLetter.for_task(
