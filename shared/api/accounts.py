@@ -29,6 +29,7 @@ class MeOut(BaseModel):
     display_name: str | None
     locale: str | None
     role: Role
+    email_verified: bool
     created_at: datetime
     updated_at: datetime
 
@@ -41,6 +42,7 @@ class MeOut(BaseModel):
             display_name=user.display_name,
             locale=user.locale,
             role=principal.role,
+            email_verified=principal.email_verified or user.email_verified,
             created_at=user.created_at,
             updated_at=user.updated_at,
         )
@@ -82,6 +84,8 @@ def put_profile_inputs(call: Call) -> StoredProfileInputs:
 
 def get_journey(call: Call) -> Journey:
     """Every step of the caller's journey with its state."""
+    # The account record carries the verified flag the first step reads: create or sync it.
+    call.container.make(AccountsService).get_me(_principal(call))
     return call.container.make(JourneyService).journey(call.uid)
 
 

@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "score": "shared.cli.score:score",
     "token": "shared.cli.token:token",
     "upload": "shared.cli.upload:upload",
+    "users": "shared.cli.users:users",
 }
 
 

@@ -109,6 +109,8 @@ class User(DomainModel):
     email: str | None = Field(None, repr=False)
     display_name: str | None = None
     locale: str | None = None
+    # Mirrors the identity provider's flag (set by POST /auth/email:verify, synced on GET /me).
+    email_verified: bool = False
     created_at: datetime
     updated_at: datetime
     schema_version: int = SCHEMA_VERSION

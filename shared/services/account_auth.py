@@ -64,6 +64,7 @@ class AccountAuth:
         if user is None:
             raise CodeInvalid()
         self._identity.mark_verified(user.uid)
+        self._accounts.mark_verified(user.uid)
 
     def forgot_password(self, email: str) -> None:
         """Queue a PASSWORD_RESET code (the mail task skips addresses without an account)."""
@@ -81,6 +82,7 @@ class AccountAuth:
         self._identity.revoke(user.uid)
         if not user.email_verified:
             self._identity.mark_verified(user.uid)  # the code proved the mailbox
+            self._accounts.mark_verified(user.uid)
 
     def resend(self, email: str, purpose: OtpPurpose) -> None:
         """Queue a new code for ``purpose``, superseding the previous one."""

@@ -25,11 +25,16 @@ class AccountsService:
         """The caller's account, created on first call (idempotent under concurrent first calls)."""
         found = self._accounts.user(principal.uid)
         if found is not None:
+            if principal.email_verified and not found.email_verified:
+                synced = found.model_copy(update={"email_verified": True, "updated_at": self._clock.now()})
+                self._accounts.update_user(synced, {"email_verified"})
+                return synced
             return found
         now = self._clock.now()
         user = User(
             uid=principal.uid,
             email=principal.email,
+            email_verified=principal.email_verified,
             created_at=now,
             updated_at=now,
         )
@@ -51,6 +56,15 @@ class AccountsService:
             self._accounts.create_user(user)
         except AlreadyExists:
             return
+
+    def mark_verified(self, uid: str) -> None:
+        """Record that the account's e-mail is verified (no-op without an account record)."""
+        found = self._accounts.user(uid)
+        if found is not None and not found.email_verified:
+            self._accounts.update_user(
+                found.model_copy(update={"email_verified": True, "updated_at": self._clock.now()}),
+                {"email_verified"},
+            )
 
     def update_me(self, principal: Principal, changes: UserChanges) -> User:
         """Set the editable fields present in ``changes``; returns the updated account."""

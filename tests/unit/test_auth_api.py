@@ -301,3 +301,24 @@ class TestMailQueue:
             assert "sealed" in text
         finally:
             world.close()
+
+
+class TestJourney:
+    def test_the_account_step_is_done_once_the_email_is_verified(self, world: AccountsWorld) -> None:
+        email = new_email()
+        world.sign_up(email)
+        token = world.sign_in(email)
+
+        def account_step(token: str) -> dict[str, object]:
+            steps = world.get("/journey", token).get_json()["steps"]
+            assert steps[0]["key"] == "account"
+            step: dict[str, object] = steps[0]
+            return step
+
+        assert account_step(token)["state"] == "in_progress"
+        assert world.get("/journey", token).get_json()["current_step"] == "account"
+        code = world.code_for(email, "EMAIL_REGISTER")
+        assert world.post("/auth/email:verify", {"email": email, "code": code}).status_code == 200
+
+        assert account_step(token)["state"] == "done"  # even before the token is refreshed
+        assert world.get("/me", token).get_json()["email_verified"] is True

@@ -84,6 +84,24 @@ export interface paths {
         /** Update the caller's account */
         put: operations["put_me"];
         post?: never;
+        /** Erase the caller's account and every stored document and file ({"confirm": "DELETE"}) */
+        delete: operations["delete_me"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything stored for the caller (one JSON document, signed URLs to the PDFs) */
+        get: operations["get_me_export"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -560,6 +578,33 @@ export interface components {
             message: string;
         };
         /**
+         * AccountExport
+         * @description GET /me/export: everything stored for the caller.
+         */
+        AccountExport: {
+            /**
+             * Schema Version
+             * @default 1
+             */
+            schema_version: number;
+            /** Uid */
+            uid: string;
+            /**
+             * Exported At
+             * Format: date-time
+             */
+            exported_at: string;
+            identity: components["schemas"]["IdentityRecord"] | null;
+            /** Collections */
+            collections: {
+                [key: string]: components["schemas"]["StoredItem"][];
+            };
+            /** Elsewhere */
+            elsewhere: components["schemas"]["StoredItem"][];
+            /** Files */
+            files: components["schemas"]["ExportedFile"][];
+        };
+        /**
          * Audit
          * @description What the score was computed from, to reproduce it.
          */
@@ -741,6 +786,29 @@ export interface components {
         CreatedDocumentOut: {
             document: components["schemas"]["DocumentOut"];
             upload: components["schemas"]["SignedUploadOut"];
+        };
+        /**
+         * DeleteMeIn
+         * @description The confirmation an account deletion needs.
+         */
+        DeleteMeIn: {
+            /**
+             * Confirm
+             * @constant
+             */
+            confirm: "DELETE";
+        };
+        /**
+         * DeletionScheduled
+         * @description The erasure is queued; the caller's sessions have ended.
+         */
+        DeletionScheduled: {
+            /**
+             * Status
+             * @default scheduled
+             * @constant
+             */
+            status: "scheduled";
         };
         /**
          * DiffOut
@@ -960,6 +1028,24 @@ export interface components {
             cap: components["schemas"]["ScoreCap"] | null;
         };
         /**
+         * ExportedFile
+         * @description One uploaded CV: a signed URL to the PDF and its extracted text.
+         */
+        ExportedFile: {
+            /** Document Id */
+            document_id: string;
+            /** Filename */
+            filename: string | null;
+            /** State */
+            state: string | null;
+            /** Pdf Url */
+            pdf_url: string | null;
+            /** Pdf Url Expires At */
+            pdf_url_expires_at: string | null;
+            /** Extracted Text */
+            extracted_text: string | null;
+        };
+        /**
          * FailureClass
          * @description Every failure the system records belongs to exactly one of these classes.
          * @enum {string}
@@ -1027,6 +1113,20 @@ export interface components {
              * @default null
              */
             cursor: string | null;
+        };
+        /**
+         * IdentityRecord
+         * @description What the identity provider holds.
+         */
+        IdentityRecord: {
+            /** Email */
+            email: string | null;
+            /** Email Verified */
+            email_verified: boolean;
+            /** Role */
+            role: string;
+            /** Display Name */
+            display_name: string | null;
         };
         /**
          * Journey
@@ -1278,6 +1378,8 @@ export interface components {
             /** Locale */
             locale: string | null;
             role: components["schemas"]["Role"];
+            /** Email Verified */
+            email_verified: boolean;
             /**
              * Created At
              * Format: date-time
@@ -1979,6 +2081,18 @@ export interface components {
          */
         StepState: "not_started" | "in_progress" | "done" | "failed" | "blocked";
         /**
+         * StoredItem
+         * @description One stored document, as stored.
+         */
+        StoredItem: {
+            /** Path */
+            path: string;
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        /**
          * StoredProfileInputs
          * @description Profile inputs as stored under ``users/{uid}/inputs/current``.
          */
@@ -2474,6 +2588,140 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after the Retry-After delay */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeleteMeIn"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletionScheduled"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after the Retry-After delay */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_me_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountExport"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

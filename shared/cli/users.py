@@ -1,0 +1,64 @@
+"""``career users``: roles and erasure of accounts (Firebase custom claims on gcp, the local
+identity store on the local backend)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from shared.cli.stack_data import data_dir_option, open_stack
+from shared.ports import Role
+
+_ROLES = click.Choice([r.value for r in Role if r is not Role.USER])
+
+
+@click.group()
+def users() -> None:
+    """Accounts: roles and erasure."""
+
+
+@users.command()
+@click.option("--uid", required=True, help="The account.")
+@click.option("--role", type=_ROLES, required=True, help="The role to give.")
+@data_dir_option
+def grant(uid: str, role: str, data_dir: Path | None) -> None:
+    """Give an account a role (its next token carries it)."""
+    from shared.domain.errors import CareerError
+    from shared.services.user_admin import UserAdmin
+
+    try:
+        user = open_stack(data_dir).make(UserAdmin).grant(uid, Role(role))
+    except CareerError as err:
+        raise click.ClickException(err.message) from None
+    click.echo(f"{user.uid}\t{user.role.value}")
+
+
+@users.command()
+@click.option("--uid", required=True, help="The account.")
+@click.option("--role", type=_ROLES, required=True, help="The role to take back.")
+@data_dir_option
+def revoke(uid: str, role: str, data_dir: Path | None) -> None:
+    """Take a role back and end the account's sessions."""
+    from shared.domain.errors import CareerError
+    from shared.services.user_admin import UserAdmin
+
+    try:
+        user = open_stack(data_dir).make(UserAdmin).revoke(uid, Role(role))
+    except CareerError as err:
+        raise click.ClickException(err.message) from None
+    click.echo(f"{user.uid}\t{user.role.value}")
+
+
+@users.command()
+@click.option("--uid", required=True, help="The account to erase.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@data_dir_option
+def delete(uid: str, yes: bool, data_dir: Path | None) -> None:
+    """Erase an account: every stored document and file about it, then the identity."""
+    from shared.services.user_admin import UserAdmin
+
+    if not yes:
+        click.confirm(f"Erase account {uid} and all its data?", abort=True)
+    report = open_stack(data_dir).make(UserAdmin).delete(uid)
+    click.echo(report.model_dump_json())
