@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,22 +23,12 @@ from pydantic import BaseModel, ConfigDict
 
 from shared.domain.documents import object_name, text_object_name
 from shared.messages import AccountDeletion, enqueue
-from shared.ports import (
-    BlobStore,
-    Clock,
-    DocumentStore,
-    Identity,
-    Query,
-    Snapshot,
-    StoreWalk,
-    TaskQueue,
-    iter_pages,
-)
+from shared.ports import BlobStore, Clock, Identity, Snapshot, TaskQueue
+from shared.repositories.user_data import UserData, relative_collection
 from shared.services.otp import OneTimeCodes
 
 EXPORT_URL_TTL = timedelta(minutes=15)
 FOLLOW_UP_SWEEP = timedelta(minutes=30)
-USERS = "users"
 _DOCUMENTS = "documents"
 
 
@@ -86,7 +74,7 @@ class AccountExport(BaseModel):
     uid: str
     exported_at: datetime
     identity: IdentityRecord | None
-    # Relative collection path ("account" for users/{uid} itself, "documents",
+    # Relative collection path ("root" for users/{uid} itself, "documents",
     # "notebook/scores", ...) -> its documents.
     collections: dict[str, list[StoredItem]]
     # Documents outside users/{uid} that name the user.
@@ -105,25 +93,12 @@ class ErasureReport(BaseModel):
     identity_deleted: bool
 
 
-def names_user(snapshot: Snapshot, uid: str) -> bool:
-    """Whether a document's path or data holds ``uid`` as a whole token."""
-    pattern = re.compile(rf"(?<![A-Za-z0-9_\-]){re.escape(uid)}(?![A-Za-z0-9_\-])")
-    return bool(pattern.search(snapshot.path) or pattern.search(json.dumps(snapshot.data, default=str)))
-
-
-def relative_collection(uid: str, path: str) -> str:
-    """``users/u/notebook/e1/scores/h`` -> ``notebook/scores``; ``users/u`` -> ``account``."""
-    parts = path.split("/")[2:]
-    return "/".join(parts[0::2]) or "account"
-
-
 class DataRights:
     """Export and erasure of one user's data."""
 
     def __init__(
         self,
-        store: DocumentStore,
-        walker: StoreWalk,
+        user_data: UserData,
         uploads: BlobStore,
         texts: BlobStore,
         identity: Identity,
@@ -131,8 +106,7 @@ class DataRights:
         tasks: TaskQueue,
         clock: Clock,
     ) -> None:
-        self._store = store
-        self._walker = walker
+        self._data = user_data
         self._uploads = uploads
         self._texts = texts
         self._identity = identity
@@ -140,24 +114,10 @@ class DataRights:
         self._tasks = tasks
         self._clock = clock
 
-    # ------------------------------------------------------------------ finding
-    def subtree(self, uid: str) -> list[Snapshot]:
-        """Every document at or below ``users/{uid}``."""
-        return list(self._walker.walk(f"{USERS}/{uid}"))
-
-    def elsewhere(self, uid: str) -> Iterator[Snapshot]:
-        """Every document of another root collection that names ``uid``."""
-        for root in self._walker.root_collections():
-            if root == USERS:
-                continue
-            for snap in iter_pages(self._store, Query(root)):
-                if names_user(snap, uid):
-                    yield snap
-
     # ------------------------------------------------------------------ export
     def export(self, uid: str) -> AccountExport:
         """One document with everything stored for ``uid``."""
-        stored = self.subtree(uid)
+        stored = self._data.subtree(uid)
         collections: dict[str, list[StoredItem]] = {}
         for snap in stored:
             collections.setdefault(relative_collection(uid, snap.path), []).append(_item(snap))
@@ -180,7 +140,7 @@ class DataRights:
             exported_at=self._clock.now(),
             identity=identity,
             collections=collections,
-            elsewhere=[_item(s) for s in self.elsewhere(uid)],
+            elsewhere=[_item(s) for s in self._data.elsewhere(uid)],
             files=files,
         )
 
@@ -211,7 +171,7 @@ class DataRights:
     def erase(self, uid: str, *, follow_up: bool = True) -> ErasureReport:
         """Delete every blob, every document under and about ``uid``, the codes, then the identity."""
         user = self._identity.user(uid)
-        stored = self.subtree(uid)
+        stored = self._data.subtree(uid)
         email = user.email if user is not None else _account_email(stored)
         blobs = 0
         for snap in stored:
@@ -223,8 +183,8 @@ class DataRights:
                     if bucket.exists(name):
                         bucket.delete(name)
                         blobs += 1
-        about = list(self.elsewhere(uid))
-        _delete_all(self._store, [s.path for s in stored] + [s.path for s in about])
+        about = list(self._data.elsewhere(uid))
+        self._data.delete([s.path for s in stored] + [s.path for s in about])
         if email:
             self._codes.forget(email)
         if user is not None:
@@ -256,16 +216,6 @@ def _account_email(stored: list[Snapshot]) -> str | None:
             email = snap.data.get("email")
             return email if isinstance(email, str) else None
     return None
-
-
-def _delete_all(store: DocumentStore, paths: list[str]) -> None:
-    # Deepest first, in batches under Firestore's 500 writes per commit.
-    ordered = sorted(set(paths), key=lambda p: p.count("/"), reverse=True)
-    for start in range(0, len(ordered), 400):
-        batch = store.batch()
-        for path in ordered[start : start + 400]:
-            batch.delete(path)
-        batch.commit()
 
 
 def _task_name(uid: str, step: str) -> str:

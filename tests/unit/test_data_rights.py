@@ -20,7 +20,8 @@ from shared.config import Settings
 from shared.domain.dead_letters import DeadLetter
 from shared.domain.failures import FailureClass
 from shared.messages import ExtractionTask, channel_of
-from shared.services.data_rights import DataRights, relative_collection
+from shared.repositories.user_data import relative_collection
+from shared.services.data_rights import DataRights
 from shared.services.notebook import NotebookService, SaveRequest
 from shared.services.operations import DeadLetterService
 from shared.services.scoring import ScoringService
@@ -254,6 +255,6 @@ class TestDelete:
 
 
 def test_relative_collections() -> None:
-    assert relative_collection("u", "users/u") == "account"
+    assert relative_collection("u", "users/u") == "root"
     assert relative_collection("u", "users/u/documents/d1") == "documents"
     assert relative_collection("u", "users/u/notebook/e1/scores/h") == "notebook/scores"

@@ -45,7 +45,7 @@ class TestJourneySteps:
         keys = [s.key for s in journey_steps()]
         modules = {info.name for info in pkgutil.iter_modules(package.__path__)}
 
-        assert keys == ["profile_inputs", "documents", "career_profile", "matching", "notebook"]
+        assert keys == ["account", "profile_inputs", "documents", "career_profile", "matching", "notebook"]
         assert {s.evaluate.__module__.rsplit(".", 1)[-1] for s in journey_steps()} == modules
 
     def test_profile_inputs_not_started_then_done(

@@ -5,6 +5,13 @@
 
 from __future__ import annotations
 
-from shared.services.journey_steps import career_profile, documents, matching, notebook, profile_inputs
+from shared.services.journey_steps import (
+    account,
+    career_profile,
+    documents,
+    matching,
+    notebook,
+    profile_inputs,
+)
 
-STEPS = (profile_inputs.STEP, documents.STEP, career_profile.STEP, matching.STEP, notebook.STEP)
+STEPS = (account.STEP, profile_inputs.STEP, documents.STEP, career_profile.STEP, matching.STEP, notebook.STEP)
