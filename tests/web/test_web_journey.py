@@ -131,6 +131,10 @@ class TestUserJourney:
         steps.shot("matches with an explanation")
         accessible(page, "matches")
 
+        saved_title = first.get_by_role("link").first.inner_text()
+        first.get_by_role("button", name="Save to notebook").click()
+        expect(first.get_by_role("button", name="Saved to notebook")).to_be_disabled()
+
         everything = page.get_by_test_id("match").count()
         page.get_by_label("Minimum score (0-100)").fill("50")
         page.get_by_role("button", name="Apply filters").click()
@@ -139,3 +143,31 @@ class TestUserJourney:
         assert scores, "no offer scores 50 or more"
         assert all(score >= 50 for score in scores)
         steps.shot("matches filtered")
+
+        page.get_by_role("link", name="Notebook", exact=True).click()
+        board = page.get_by_role("tabpanel", name="Board")
+        saved = board.get_by_role("region", name=re.compile(r"^Saved \(1\)"))
+        expect(saved.get_by_test_id("entry")).to_contain_text(saved_title)
+        saved.get_by_label(f"Status of {saved_title}").select_option("applied")
+        applied = board.get_by_role("region", name=re.compile(r"^Applied \(1\)"))
+        expect(applied.get_by_test_id("entry")).to_contain_text(saved_title)
+        accessible(page, "notebook board")
+
+        applied.get_by_role("button", name=saved_title).click()
+        detail = page.get_by_role("region", name=f"Entry {saved_title}")
+        detail.get_by_label("Notes").fill("Asked Sam for a referral.")
+        detail.get_by_label("Tags").fill("Referral, remote")
+        detail.get_by_role("button", name="Save notes").click()
+        expect(detail.get_by_text("Saved.")).to_be_visible()
+        detail.get_by_role("button", name="Score this posting").click()
+        explanation = detail.get_by_role("region", name="Score explanation")
+        expect(explanation).to_contain_text("by the heuristic provider", timeout=SLOW)
+        expect(detail.get_by_role("button", name="Re-score")).to_be_enabled(timeout=SLOW)
+        expect(detail.get_by_role("table").last).to_contain_text("heuristic")
+        steps.shot("notebook entry scored")
+        accessible(page, "notebook entry")
+
+        page.get_by_role("tab", name="Table").click()
+        table = page.get_by_role("tabpanel", name="Table")
+        expect(table.get_by_role("row", name=re.compile(re.escape(saved_title)))).to_contain_text("referral")
+        steps.shot("notebook table")

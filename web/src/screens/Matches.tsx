@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { api, callJson, errorText, unwrap } from "../api/client";
+import { api, errorText, unwrap } from "../api/client";
 import type { MatchOut } from "../api/types";
 import { Notice } from "../components/Field";
 import { Link } from "../router";
@@ -45,7 +45,12 @@ export default function Matches() {
   });
 
   const save = useMutation({
-    mutationFn: (offerId: string) => callJson<{ id?: string }>("POST", "/api/notebook", { offer_id: offerId }),
+    mutationFn: async (offerId: string) =>
+      unwrap(
+        await api.POST("/notebook", {
+          body: { offer_id: offerId, posting: null, url: null, notes: "", tags: [], follow_up: null },
+        }),
+      ),
     onSuccess: (_entry, offerId) => setSaved((s) => ({ ...s, [offerId]: "saved" })),
   });
 

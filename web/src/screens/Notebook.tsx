@@ -1,46 +1,201 @@
-import { useQuery } from "@tanstack/react-query";
-import { ApiError, callJson, errorText } from "../api/client";
+import * as Tabs from "@radix-ui/react-tabs";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type DragEvent } from "react";
+import { api, errorText, unwrap } from "../api/client";
+import { Notice } from "../components/Field";
 import { Link } from "../router";
-
-interface Entry {
-  id: string;
-  status: string;
-  offer?: { title?: string; company?: string; url?: string };
-  title?: string;
-  company?: string;
-}
+import styles from "./Notebook.module.css";
+import { AddPosting } from "./notebook/AddPosting";
+import { EntryDetail } from "./notebook/EntryDetail";
+import { allowedMoves, label, STATUSES, type Entry, type Status } from "./notebook/model";
 
 export default function Notebook() {
-  const entries = useQuery({
+  const queries = useQueryClient();
+  const [open, setOpen] = useState<string | null>(null);
+  const notebook = useQuery({
     queryKey: ["notebook"],
-    queryFn: () => callJson<{ items?: Entry[]; entries?: Entry[] }>("GET", "/api/notebook"),
-    retry: false,
+    queryFn: async () => unwrap(await api.GET("/notebook", { params: { query: { limit: 100, sort: "updated" } } })),
+    // Follow queued scores until they land.
+    refetchInterval: (q) => (q.state.data?.entries.some((e) => e.score_state?.state === "queued") ? 1_500 : false),
   });
-  if (entries.error instanceof ApiError && entries.error.status === 404) {
-    return (
-      <section>
-        <h1>Notebook</h1>
-        <p>The notebook is not available on this server yet.</p>
-      </section>
-    );
-  }
-  const list = entries.data?.items ?? entries.data?.entries ?? [];
+  const move = useMutation({
+    mutationFn: async ({ id, to }: { id: string; to: Status }) =>
+      unwrap(await api.POST("/notebook/{entry_id}:transition", { params: { path: { entry_id: id } }, body: { to } })),
+    onSettled: () => {
+      void queries.invalidateQueries({ queryKey: ["notebook"] });
+      void queries.invalidateQueries({ queryKey: ["journey"] });
+    },
+  });
+
+  const entries = notebook.data?.entries ?? [];
+  const selected = entries.find((e) => e.id === open) ?? null;
+  const onMove = (entry: Entry, to: Status) => move.mutate({ id: entry.id, to });
+
   return (
     <section>
       <h1>Notebook</h1>
-      {entries.error && <p className="error">{errorText(entries.error)}</p>}
-      {entries.isSuccess && list.length === 0 && (
+      <AddPosting />
+      <Notice error={notebook.error ? errorText(notebook.error) : move.error ? errorText(move.error) : null} />
+      {notebook.isSuccess && entries.length === 0 && (
         <p className="muted">
-          Nothing saved yet: save offers from your <Link to="/matches">matches</Link>.
+          Nothing saved yet: save offers from your <Link to="/matches">matches</Link>, or add a posting above.
         </p>
       )}
-      <ul>
-        {list.map((e) => (
-          <li key={e.id}>
-            {e.offer?.title ?? e.title} · {e.offer?.company ?? e.company} · {e.status}
-          </li>
-        ))}
-      </ul>
+      {entries.length > 0 && (
+        <Tabs.Root defaultValue="board">
+          <Tabs.List aria-label="Notebook view" className={styles.tabs}>
+            <Tabs.Trigger value="board">Board</Tabs.Trigger>
+            <Tabs.Trigger value="table">Table</Tabs.Trigger>
+          </Tabs.List>
+          <Tabs.Content value="board">
+            <Board entries={entries} counts={notebook.data?.counts ?? {}} onOpen={setOpen} onMove={onMove} />
+          </Tabs.Content>
+          <Tabs.Content value="table">
+            <EntryTable entries={entries} onOpen={setOpen} onMove={onMove} />
+          </Tabs.Content>
+        </Tabs.Root>
+      )}
+      {selected && <EntryDetail entry={selected} onClose={() => setOpen(null)} />}
     </section>
+  );
+}
+
+interface ViewProps {
+  entries: Entry[];
+  onOpen: (id: string) => void;
+  onMove: (entry: Entry, to: Status) => void;
+}
+
+function Board({ entries, counts, onOpen, onMove }: ViewProps & { counts: Record<string, number> }) {
+  const [over, setOver] = useState<Status | null>(null);
+  function drop(event: DragEvent, to: Status) {
+    event.preventDefault();
+    setOver(null);
+    const entry = entries.find((e) => e.id === event.dataTransfer.getData("text/plain"));
+    if (entry && allowedMoves(entry.status).includes(to)) onMove(entry, to);
+  }
+  return (
+    <div className={styles.board}>
+      {STATUSES.map((status) => (
+        <section
+          key={status}
+          aria-label={`${label(status)} (${counts[status] ?? 0})`}
+          className={styles.column}
+          data-over={over === status || undefined}
+          onDragOver={(e) => {
+            e.preventDefault();
+            setOver(status);
+          }}
+          onDragLeave={() => setOver(null)}
+          onDrop={(e) => drop(e, status)}
+        >
+          <h2>
+            {label(status)} <span className="muted">{counts[status] ?? 0}</span>
+          </h2>
+          <ul className="plain-list">
+            {entries
+              .filter((e) => e.status === status)
+              .map((e) => (
+                <li
+                  key={e.id}
+                  className={`card ${styles.entry}`}
+                  data-testid="entry"
+                  draggable
+                  onDragStart={(event) => event.dataTransfer.setData("text/plain", e.id)}
+                >
+                  <button type="button" className={styles.linkish} onClick={() => onOpen(e.id)}>
+                    {e.snapshot.title}
+                  </button>
+                  <div className="muted">{e.snapshot.company}</div>
+                  <ScoreBadge entry={e} />
+                  <MoveMenu entry={e} onMove={onMove} />
+                </li>
+              ))}
+          </ul>
+        </section>
+      ))}
+    </div>
+  );
+}
+
+function EntryTable({ entries, onOpen, onMove }: ViewProps) {
+  return (
+    <div className="table-wrap">
+      <table>
+        <caption className="visually-hidden">Saved postings</caption>
+        <thead>
+          <tr>
+            <th scope="col">Posting</th>
+            <th scope="col">Status</th>
+            <th scope="col">Score</th>
+            <th scope="col">Tags</th>
+            <th scope="col">Follow-up</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((e) => (
+            <tr key={e.id}>
+              <th scope="row">
+                <button type="button" className={styles.linkish} onClick={() => onOpen(e.id)}>
+                  {e.snapshot.title}
+                </button>
+                <div className="muted">{e.snapshot.company}</div>
+              </th>
+              <td>
+                <MoveMenu entry={e} onMove={onMove} />
+              </td>
+              <td>
+                <ScoreBadge entry={e} />
+              </td>
+              <td>{(e.tags ?? []).join(", ")}</td>
+              <td>{e.follow_up ?? "—"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function MoveMenu({ entry, onMove }: { entry: Entry; onMove: (entry: Entry, to: Status) => void }) {
+  const moves = allowedMoves(entry.status);
+  if (moves.length === 0) return <span className="badge">{entry.status}</span>;
+  return (
+    <select
+      aria-label={`Status of ${entry.snapshot.title}`}
+      value={entry.status}
+      onChange={(e) => onMove(entry, e.target.value as Status)}
+      className={styles.move}
+    >
+      <option value={entry.status}>{label(entry.status)}</option>
+      {moves.map((to) => (
+        <option key={to} value={to}>
+          Move to {to}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+export function ScoreBadge({ entry }: { entry: Entry }) {
+  return (
+    <span className="row">
+      {entry.score ? (
+        <span className="badge" data-tone="info">
+          score {Math.round(entry.score.total)}
+        </span>
+      ) : entry.score_state?.state === "queued" ? (
+        <span className="badge" role="status">
+          scoring…
+        </span>
+      ) : (
+        <span className="muted">not scored</span>
+      )}
+      {entry.stale && (
+        <span className="badge" data-tone="warn">
+          stale
+        </span>
+      )}
+    </span>
   );
 }
