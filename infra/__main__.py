@@ -22,6 +22,7 @@ from infra.components.apis import Apis, ApisArgs, required_apis
 from infra.components.dashboard import Dashboard, DashboardArgs
 from infra.components.firestore import Firestore, FirestoreArgs
 from infra.components.functions import Functions, FunctionsArgs
+from infra.components.hosting import Hosting, HostingArgs
 from infra.components.identity import Identity, IdentityArgs
 from infra.components.messaging import Messaging, MessagingArgs
 from infra.components.monitoring import Monitoring, MonitoringArgs
@@ -117,9 +118,12 @@ def compose(
         DashboardArgs(cfg.project, topology, cfg.environment, list(monitoring.metrics.values())),
         after_apis,
     )
+    hosting = Hosting("hosting", HostingArgs(cfg.project, cfg.web_site_id), after_apis)
     outputs: dict[str, pulumi.Output[str]] = {
         "uploads_bucket": storage.uploads.name,
         "text_bucket": storage.text.name,
+        "web_url": hosting.url,
+        "web_site_id": hosting.site.site_id.apply(lambda s: s or ""),
     }
     for spec in topology.functions:
         if spec.public:

@@ -2,7 +2,8 @@
 
 Keys (``pulumi config set ...``): ``gcp:project`` (required), ``gcp:region``,
 ``career:environment``, ``career:alertEmail`` (required), ``career:firestoreLocation``,
-``career:corsOrigins`` (JSON list), ``career:geminiLocation``, ``career:abandonedUploadDays``
+``career:corsOrigins`` (JSON list), ``career:geminiLocation``, ``career:abandonedUploadDays``,
+``career:webSiteId`` (the Firebase Hosting site of the web app, default ``<project>-web``)
 and one secret per Secret Manager secret the manifest names (``career:<secret-name>``).
 """
 
@@ -34,6 +35,7 @@ class StackConfig:
     gemini_location: str
     cors_origins: tuple[str, ...] = ("*",)
     abandoned_upload_days: int = 3
+    web_site_id: str = ""  # Firebase Hosting site; empty means "<project>-web"
     # Secret values given through `pulumi config set --secret`; absent ones are added out of band.
     secret_values: dict[str, pulumi.Output[str]] = field(default_factory=dict)
 
@@ -44,6 +46,8 @@ class StackConfig:
             raise ConfigError("career:alertEmail must be an e-mail address")
         if self.abandoned_upload_days < 1:
             raise ConfigError("career:abandonedUploadDays must be at least 1")
+        if not self.web_site_id:
+            object.__setattr__(self, "web_site_id", f"{self.project}-web")
 
     @property
     def labels(self) -> dict[str, str]:
@@ -81,5 +85,6 @@ def load(secret_names: tuple[str, ...]) -> StackConfig:
         gemini_location=own.get("geminiLocation") or region,
         cors_origins=tuple(str(o) for o in origins) if isinstance(origins, list) and origins else ("*",),
         abandoned_upload_days=own.get_int("abandonedUploadDays") or 3,
+        web_site_id=own.get("webSiteId") or "",
         secret_values=secrets,
     )

@@ -15,6 +15,7 @@ _BASE = (
     "cloudbuild.googleapis.com",
     "cloudfunctions.googleapis.com",
     "cloudresourcemanager.googleapis.com",
+    "firebasehosting.googleapis.com",  # the web app's site
     "firebaserules.googleapis.com",
     "firestore.googleapis.com",
     "iam.googleapis.com",

@@ -131,6 +131,10 @@ class HttpApp:
         # The mount prefix (local stack) belongs in the problem's instance and in a Location
         # the handler gives relative to the function; routing ignores it.
         mount = request.script_root or ""
+        hosted = f"/{self.name}"
+        if not mount and (path == hosted or path.startswith(hosted + "/")):
+            # Behind Firebase Hosting the rewrite of /api/** keeps the public prefix: route without it.
+            mount, path = hosted, path[len(hosted) :] or "/"
         instance = mount + path
         origin = request.headers.get("Origin")
         try:
