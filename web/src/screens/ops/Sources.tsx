@@ -6,7 +6,8 @@ import { Notice } from "../../components/Field";
 import { StateBadge } from "../../components/StateBadge";
 
 type Source = OpsSchemas["SourceOut"];
-const KINDS = ["arbeitnow", "ashby", "greenhouse", "hn-algolia", "lever", "personio", "recruitee", "remoteok", "remotive", "smartrecruiters", "workable", "external"];
+type Kind = OpsSchemas["SourceSpec"]["kind"];
+const KINDS: Kind[] = ["arbeitnow", "ashby", "greenhouse", "hn-algolia", "lever", "personio", "recruitee", "remoteok", "remotive", "smartrecruiters", "workable", "external"];
 
 export default function Sources() {
   const queries = useQueryClient();
@@ -29,7 +30,7 @@ export default function Sources() {
   const toggle = (s: Source) =>
     upsert.mutate({
       id: s.id,
-      kind: s.kind,
+      kind: s.kind as Kind,
       board: s.board,
       company: s.company,
       base_url: s.base_url,
@@ -91,7 +92,7 @@ export default function Sources() {
 }
 
 function AddSource({ onAdd, busy }: { onAdd: (spec: OpsSchemas["SourceSpec"]) => void; busy: boolean }) {
-  const [kind, setKind] = useState("greenhouse");
+  const [kind, setKind] = useState<Kind>("greenhouse");
   const [board, setBoard] = useState("");
   const [id, setId] = useState("");
   const [baseUrl, setBaseUrl] = useState("");
@@ -114,7 +115,7 @@ function AddSource({ onAdd, busy }: { onAdd: (spec: OpsSchemas["SourceSpec"]) =>
       <summary>Add a source</summary>
       <form onSubmit={submit}>
         <label htmlFor={ids.kind}>Kind</label>
-        <select id={ids.kind} value={kind} onChange={(e) => setKind(e.target.value)}>
+        <select id={ids.kind} value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
           {KINDS.map((k) => (
             <option key={k}>{k}</option>
           ))}
