@@ -145,6 +145,11 @@ def title_tokens(title: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def title_weight(tokens: frozenset[str]) -> float:
+    """Weight of title words: generic role nouns count half (the sum of 1.0 and 0.5 per word)."""
+    return len(tokens) - 0.5 * len(tokens & GENERIC_ROLE_WORDS)
+
+
 def place_keys(locations: Iterable[Location]) -> frozenset[str]:
     """Comparable keys of places: 'city:berlin', 'country:de', 'region:ca'."""
     keys: set[str] = set()
@@ -203,25 +208,30 @@ class OfferFeatures:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> OfferFeatures:
-        """Inverse of to_dict (on the hot path of every ranking: no per-field dispatch)."""
+        """Inverse of to_dict (on the hot path of every ranking: no per-field dispatch).
+
+        Equal sets and tuples decode to one shared immutable object (see ``_shared``): fewer
+        allocations for the garbage collector to track, and cached hashes for scoring.
+        """
         d = data
+        names = d["skill_names"]
         return cls(
             offer_id=d["offer_id"],
             content_hash=d["content_hash"],
             title=d["title"],
             company=d["company"],
             url=d["url"],
-            required=frozenset(d["required"] or ()),
-            nice=frozenset(d["nice"] or ()),
-            skill_names=tuple(sorted((d["skill_names"] or {}).items())),
+            required=_shared_set(d["required"]),
+            nice=_shared_set(d["nice"]),
+            skill_names=_shared_items(names) if names else (),
             weights=dict(d["weights"] or {}),
             skill_total=d["skill_total"],
             title_tokens=frozenset(d["title_tokens"] or ()),
-            families=frozenset(d["families"] or ()),
+            families=_shared_set(d["families"]),
             seniority=d["seniority"],
             remote_policy=d["remote_policy"],
-            places=frozenset(d["places"] or ()),
-            place_labels=tuple(d["place_labels"] or ()),
+            places=_shared_set(d["places"]),
+            place_labels=_shared_tuple(d["place_labels"]),
             salary_min=d["salary_min"],
             salary_max=d["salary_max"],
             salary_currency=d["salary_currency"],
@@ -229,6 +239,49 @@ class OfferFeatures:
             language=d["language"],
             posted_ts=d["posted_ts"],
         )
+
+
+# Decoded immutable values by their stored form, shared between decoded features (bounded: a
+# table starts afresh when full). Many offers have the same families, places or skill sets.
+_SETS: dict[tuple[str, ...], frozenset[str]] = {}
+_TUPLES: dict[tuple[str, ...], tuple[str, ...]] = {}
+_ITEMS: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
+_SHARED_MAX = 1 << 15
+_EMPTY: frozenset[str] = frozenset()
+
+
+def _shared_set(values: list[str] | None) -> frozenset[str]:
+    if not values:
+        return _EMPTY
+    key = tuple(values)
+    found = _SETS.get(key)
+    if found is None:
+        if len(_SETS) >= _SHARED_MAX:
+            _SETS.clear()
+        found = _SETS[key] = frozenset(key)
+    return found
+
+
+def _shared_tuple(values: list[str] | None) -> tuple[str, ...]:
+    if not values:
+        return ()
+    key = tuple(values)
+    found = _TUPLES.get(key)
+    if found is None:
+        if len(_TUPLES) >= _SHARED_MAX:
+            _TUPLES.clear()
+        found = _TUPLES[key] = key
+    return found
+
+
+def _shared_items(names: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    key = tuple(names.items())
+    found = _ITEMS.get(key)
+    if found is None:
+        if len(_ITEMS) >= _SHARED_MAX:
+            _ITEMS.clear()
+        found = _ITEMS[key] = tuple(sorted(key))
+    return found
 
 
 def description_parts(text: str) -> list[tuple[bytes, bool]]:
@@ -331,6 +384,11 @@ class Role:
     source: str  # "target_role" (a profile input), "headline", "current_role" or "past_role"
     closeness: dict[str, float]  # offer family -> closeness to this role's families (0-1)
     by_families: dict[frozenset[str], float] = field(default_factory=dict)  # memo of the best
+    token_weight: float = -1.0  # title_weight(tokens), computed once (make_role); -1: not given
+
+    def __post_init__(self) -> None:
+        if self.token_weight < 0:
+            object.__setattr__(self, "token_weight", title_weight(self.tokens))
 
 
 # Past roles count less the longer ago they ended: 0.8 when just ended, 0.05 less a year, never

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from shared.domain.accounts import RemotePreference
 from shared.domain.matching.explanation import Audit, Component, Explanation, Gate
-from shared.domain.matching.features import GENERIC_ROLE_WORDS, OfferFeatures, ProfileFeatures
+from shared.domain.matching.features import OfferFeatures, ProfileFeatures, title_weight
 from shared.domain.titles import SENIORITY_RANK
 
 RULESET_VERSION = "match-v2"  # v2: role families, role weights by source and age
@@ -75,10 +75,10 @@ def score(p: ProfileFeatures, o: OfferFeatures, as_of: float) -> Breakdown:
     # past roles less with age)
     title, role = 0.0, None
     tokens = o.title_tokens
-    size = _title_weight(tokens)
+    size = title_weight(tokens)
     for r in p.roles:
         common = tokens & r.tokens
-        dice = 2 * _title_weight(common) / (size + _title_weight(r.tokens)) if common else 0.0
+        dice = 2 * title_weight(common) / (size + r.token_weight) if common else 0.0
         family = r.by_families.get(o.families)
         if family is None:
             family = r.by_families[o.families] = max(
@@ -116,10 +116,6 @@ def score(p: ProfileFeatures, o: OfferFeatures, as_of: float) -> Breakdown:
         role.label if role else None,
         role.source if role else None,
     )
-
-
-def _title_weight(tokens: frozenset[str]) -> float:
-    return sum(0.5 if t in GENERIC_ROLE_WORDS else 1.0 for t in tokens)
 
 
 def _location(p: ProfileFeatures, o: OfferFeatures, gates: list[tuple[str, str]]) -> float:
