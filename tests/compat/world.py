@@ -25,6 +25,7 @@ from shared.adapters.local.dev_tokens import DevTokenIdentity
 from shared.config import Settings
 from shared.localstack.stack import LocalStack
 from shared.messages import (
+    AccountDeletion,
     CrawlRequest,
     CrawlTask,
     DeadLetterForward,
@@ -77,6 +78,7 @@ def message_examples() -> dict[str, Json]:
         OtpMail(purpose="EMAIL_REGISTER", sealed="sealed-envelope"),
         MigrationTask(migration_id="0001_profile_claims_schema_version", batch_size=200),
         ScoreTask(uid=uid, entry_id="e-compat", inputs_hash="0" * 64, reason="request"),
+        AccountDeletion(uid=uid),
     ]
     return {type(m).__name__: m.wire() for m in examples}
 
