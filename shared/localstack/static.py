@@ -1,7 +1,8 @@
 """The web app's built files at ``/`` for ``career serve``, with the single-page-app fallback.
 
 A path naming a file under the folder gets that file; any other GET that looks like a client
-route (no file extension) gets ``index.html`` so the app's router can answer it. Hashed build
+route (no file extension) asked for by a browser navigation (``Accept`` names ``text/html``)
+gets ``index.html`` so the app's router can answer it; API clients get the 404 problem. Hashed build
 assets are cached for a year; ``index.html`` is revalidated every time, so a rebuild shows up
 on the next load.
 """
@@ -39,6 +40,8 @@ class StaticSite:
             return self._file(target, request)
         if relative.suffix:  # a missing asset is a 404, not the app shell
             return None
+        if not _navigation(request):  # curl and API clients get the 404 problem, not HTML
+            return None
         return self._file(self.root / "index.html", request)
 
     def _file(self, path: Path, request: Request) -> Response:
@@ -51,3 +54,8 @@ class StaticSite:
             response.headers["Referrer-Policy"] = "same-origin"
         response.add_etag()
         return response.make_conditional(request)
+
+
+def _navigation(request: Request) -> bool:
+    """True when the client names HTML explicitly, as browsers do when they load a page."""
+    return any(value in ("text/html", "application/xhtml+xml") for value, _ in request.accept_mimetypes)

@@ -35,10 +35,18 @@ class TestStaticSite:
         assert response.headers["Cache-Control"] == "no-cache"
 
     def test_client_routes_get_the_app_shell(self, site: StaticSite) -> None:
-        response = site.respond(_request("/matches"))
+        response = site.respond(_request("/matches", headers={"Accept": "text/html,*/*;q=0.8"}))
 
         assert response is not None
         assert b"id=root" in response.get_data()
+
+    @pytest.mark.parametrize("accept", ["*/*", "application/json", None])
+    def test_an_unknown_path_asked_by_an_api_client_is_not_the_shell(
+        self, site: StaticSite, accept: str | None
+    ) -> None:
+        headers = {"Accept": accept} if accept else None
+
+        assert site.respond(_request("/nowhere", headers=headers)) is None
 
     def test_hashed_assets_are_cached_for_a_year(self, site: StaticSite) -> None:
         response = site.respond(_request("/assets/index-abc123.js"))
