@@ -231,7 +231,7 @@ class Journey:
         if self._user is None:
             return "skipped: no user was made" if not done else f"deleted {', '.join(done)}"
         if self._available("delete", "/me"):
-            self._call("DELETE", "/me", expect=(202, 204))
+            self._call("DELETE", "/me", expect=(202, 204), json={"confirm": "DELETE"})
             done.append("account (DELETE /me)")
         else:
             done.append(self._identity.delete(self._user))
