@@ -24,14 +24,7 @@ def users() -> None:
 @data_dir_option
 def grant(uid: str, role: str, data_dir: Path | None) -> None:
     """Give an account a role (its next token carries it)."""
-    from shared.domain.errors import CareerError
-    from shared.services.user_admin import UserAdmin
-
-    try:
-        user = open_stack(data_dir).make(UserAdmin).grant(uid, Role(role))
-    except CareerError as err:
-        raise click.ClickException(err.message) from None
-    click.echo(f"{user.uid}\t{user.role.value}")
+    _change_role(data_dir, uid, Role(role), grant=True)
 
 
 @users.command()
@@ -40,11 +33,16 @@ def grant(uid: str, role: str, data_dir: Path | None) -> None:
 @data_dir_option
 def revoke(uid: str, role: str, data_dir: Path | None) -> None:
     """Take a role back and end the account's sessions."""
+    _change_role(data_dir, uid, Role(role), grant=False)
+
+
+def _change_role(data_dir: Path | None, uid: str, role: Role, *, grant: bool) -> None:
     from shared.domain.errors import CareerError
     from shared.services.user_admin import UserAdmin
 
     try:
-        user = open_stack(data_dir).make(UserAdmin).revoke(uid, Role(role))
+        admin = open_stack(data_dir).make(UserAdmin)
+        user = admin.grant(uid, role) if grant else admin.revoke(uid, role)
     except CareerError as err:
         raise click.ClickException(err.message) from None
     click.echo(f"{user.uid}\t{user.role.value}")
