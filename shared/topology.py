@@ -559,6 +559,7 @@ TOPOLOGY = Topology(
     ),
     ttl_fields=(
         TtlField("idempotency_keys", "expires_at"),
+        TtlField("dead_letter_attempts", "expires_at"),
         TtlField("otp_codes", "expires_at"),
         TtlField("otp_limits", "expires_at"),
     ),

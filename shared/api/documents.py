@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared.config import Settings
 from shared.domain.documents import PDF_CONTENT_TYPE, Document, DocumentState
-from shared.domain.failures import FailureClass
+from shared.domain.failures import FailureClass, NextAction
 from shared.edge.http import Call, Reply, Route
 from shared.repositories.pagination import CURSOR_PATTERN
 from shared.services.documents import DocumentService
@@ -59,6 +59,11 @@ class DocumentOut(BaseModel):
     linked_to: str | None
     failure_class: FailureClass | None
     failure_message: str | None
+    next_action: NextAction | None = Field(
+        description="What the owner can do about a FAILED or REJECTED document: retry "
+        "(POST :retry), unlock (POST :unlock with the PDF's password), upload_another, wait, "
+        "contact_support; null otherwise"
+    )
     upload_expires_at: datetime
     created_at: datetime
     updated_at: datetime
@@ -66,7 +71,7 @@ class DocumentOut(BaseModel):
     @classmethod
     def of(cls, document: Document) -> DocumentOut:
         """The public view of a stored document."""
-        return cls.model_validate(document.model_dump())
+        return cls.model_validate({**document.model_dump(), "next_action": document.next_action})
 
 
 class SignedUploadOut(BaseModel):
@@ -99,6 +104,19 @@ class DocumentListOut(BaseModel):
 
     documents: list[DocumentOut]
     next_cursor: str | None
+
+
+class UnlockIn(BaseModel):
+    """The password of a PDF that failed as PDF_ENCRYPTED: used once, never stored or logged."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    password: str = Field(
+        min_length=1,
+        max_length=1024,
+        description="The PDF's password; used once in this request, never stored or logged",
+        json_schema_extra={"format": "password", "writeOnly": True},
+    )
 
 
 class DocumentTextOut(BaseModel):
@@ -161,6 +179,25 @@ def confirm_document(call: Call) -> DocumentOut:
     )
 
 
+def retry_document(call: Call) -> Reply:
+    """Run a retryable failure again (202); the document as it stands when already queued."""
+    from shared.services.document_recovery import DocumentRecovery
+
+    document = call.container.make(DocumentRecovery).retry(call.uid, call.params["doc_id"])
+    return Reply(202, DocumentOut.of(document))
+
+
+def unlock_document(call: Call) -> DocumentOut:
+    """Open a password-protected PDF with its password and continue from EXTRACTED."""
+    # Imported here: only this route may read a PDF in the request (the API's cold start).
+    from shared.services.document_recovery import DocumentRecovery
+
+    body = call.body_as(UnlockIn)
+    return DocumentOut.of(
+        call.container.make(DocumentRecovery).unlock(call.uid, call.params["doc_id"], body.password)
+    )
+
+
 _TAGS = ("documents",)
 _ONE = "/documents/{doc_id}"
 
@@ -203,6 +240,28 @@ ROUTES: list[Route] = [
         confirm_document,
         response=DocumentOut,
         summary="Confirm an upload (idempotent)",
+        tags=_TAGS,
+    ),
+    Route(
+        "POST",
+        f"{_ONE}:retry",
+        retry_document,
+        response=DocumentOut,
+        status=202,
+        errors=(409,),
+        summary="Retry a FAILED document whose next_action is retry (202; 409 in any other state; "
+        "idempotent while queued)",
+        tags=_TAGS,
+    ),
+    Route(
+        "POST",
+        f"{_ONE}:unlock",
+        unlock_document,
+        body=UnlockIn,
+        response=DocumentOut,
+        errors=(409,),
+        summary="Open a PDF that FAILED as PDF_ENCRYPTED with its password (422 PDF_ENCRYPTED: "
+        "wrong password, state unchanged; 409: not an encrypted failure)",
         tags=_TAGS,
     ),
 ]

@@ -3,15 +3,35 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
+from shared.domain.error_summary import safe_summary
 from shared.domain.failures import FailureClass
 from shared.domain.model import DomainModel
 
 SCHEMA_VERSION = 1
+# Payload fields whose values never appear in a letter's error summary (the payload keeps them
+# for replay; the summary is what the console shows at a glance).
+_PRIVATE_FIELDS = ("uid", "email", "user_id")
+
+
+class FailedAttempt(DomainModel):
+    """Why the latest failed attempt of a message failed, noted by the handler's edge.
+
+    Pub/Sub forwards a dead-lettered message without its reason; the recorder reads this note
+    (same id as the letter) to give the letter the class and summary of the last attempt.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    failure_class: FailureClass
+    summary: str
+    at: datetime
+    schema_version: int = SCHEMA_VERSION
 
 
 class DeadLetter(DomainModel):
@@ -31,8 +51,10 @@ class DeadLetter(DomainModel):
     payload: str  # the JSON body as text
     attributes: dict[str, str] = Field(default_factory=dict)
     attempts: int
+    # The last attempt's error as a safe summary (error_summary.safe_summary): no stack trace,
+    # storage path, user id or e-mail, at most a few hundred characters.
     last_error: str
-    failure_class: FailureClass
+    failure_class: FailureClass  # the class of the last attempt
     dead_at: datetime
     status: Literal["dead", "replayed"] = "dead"
     replayed_at: datetime | None = None
@@ -65,7 +87,7 @@ class DeadLetter(DomainModel):
             message_id=task_name,
             payload=payload,
             attempts=attempts,
-            last_error=last_error,
+            last_error=safe_summary(last_error, hide=private_values(payload)),
             failure_class=failure_class,
             dead_at=at,
         )
@@ -94,7 +116,18 @@ class DeadLetter(DomainModel):
             payload=payload,
             attributes={str(k): str(v) for k, v in attributes.items()},
             attempts=attempts,
-            last_error=last_error,
+            last_error=safe_summary(last_error, hide=private_values(payload)),
             failure_class=failure_class,
             dead_at=at,
         )
+
+
+def private_values(payload: str) -> list[str]:
+    """The values of a JSON payload's private fields (uid, e-mail), to keep out of summaries."""
+    try:
+        data = json.loads(payload)
+    except (json.JSONDecodeError, RecursionError):
+        return []
+    if not isinstance(data, dict):
+        return []
+    return [str(data[k]) for k in _PRIVATE_FIELDS if isinstance(data.get(k), str | int)]

@@ -3,8 +3,14 @@
     PENDING_UPLOAD ──confirm──> UPLOADED ──task──> EXTRACTING ──> EXTRACTED
           │                                            │    └───> FAILED(class)
           ├──confirm refuses──> REJECTED(class)         └─(task retried)─> EXTRACTING
-          │                          FAILED(INTERNAL) ──replayed task──> EXTRACTING
-          └──same bytes as an extracted CV──> EXTRACTED (linked, never re-extracted)
+          ├──same bytes as an extracted CV──> EXTRACTED (linked, never re-extracted)
+          └─(PENDING_UPLOAD, UPLOADED or EXTRACTING whose work was dead-lettered)─> FAILED(class)
+
+    FAILED(retryable class) ──replayed task──> EXTRACTING
+    FAILED(retryable class) ──POST :retry──> UPLOADED (task queued) | PENDING_UPLOAD (never confirmed)
+    FAILED(PDF_ENCRYPTED) ──POST :unlock with the password──> EXTRACTED
+
+A class is retryable when its next action is ``retry`` (shared/domain/failures.py).
 
 Every other move raises Conflict. Records are stored by shared/repositories/documents.py; the
 PDF at ``users/{uid}/documents/{id}.pdf`` in the uploads bucket and the text at
@@ -21,7 +27,7 @@ from typing import Any
 from pydantic import ConfigDict
 
 from shared.domain.errors import Conflict
-from shared.domain.failures import FailureClass
+from shared.domain.failures import FailureClass, NextAction, next_action
 from shared.domain.model import DomainModel
 
 SCHEMA_VERSION = 1
@@ -42,17 +48,27 @@ class DocumentState(StrEnum):
 
 _ALLOWED: dict[DocumentState, frozenset[DocumentState]] = {
     DocumentState.PENDING_UPLOAD: frozenset(
-        {DocumentState.UPLOADED, DocumentState.REJECTED, DocumentState.EXTRACTED}
+        {DocumentState.UPLOADED, DocumentState.REJECTED, DocumentState.EXTRACTED, DocumentState.FAILED}
     ),
-    DocumentState.UPLOADED: frozenset({DocumentState.EXTRACTING}),
+    DocumentState.UPLOADED: frozenset({DocumentState.EXTRACTING, DocumentState.FAILED}),
     # A task that crashed mid-extraction is redelivered and starts over.
     DocumentState.EXTRACTING: frozenset(
         {DocumentState.EXTRACTING, DocumentState.EXTRACTED, DocumentState.FAILED}
     ),
     DocumentState.EXTRACTED: frozenset(),
-    # Only a FAILED(INTERNAL) document, which gave up on an unexpected error, restarts: an
-    # operator's replay of its dead-lettered task. A classed PDF failure is final.
-    DocumentState.FAILED: frozenset({DocumentState.EXTRACTING}),
+    # Only a document that failed with a retryable class restarts (an operator's replay of
+    # its dead-lettered task, or the user's retry); an encrypted PDF is unlocked straight to
+    # EXTRACTED. Any other classed PDF failure is final: upload another file.
+    # An unlocked PDF that turns out to have no text is FAILED again, with that class.
+    DocumentState.FAILED: frozenset(
+        {
+            DocumentState.EXTRACTING,
+            DocumentState.UPLOADED,
+            DocumentState.PENDING_UPLOAD,
+            DocumentState.EXTRACTED,
+            DocumentState.FAILED,
+        }
+    ),
     DocumentState.REJECTED: frozenset(),
 }
 
@@ -174,12 +190,51 @@ class Document(DomainModel):
 
     @property
     def restartable(self) -> bool:
-        """True for an extraction that gave up on an unexpected error (not a classed PDF failure)."""
-        return self.state == DocumentState.FAILED and self.failure_class == FailureClass.INTERNAL
+        """True for a failure that running the same work again may cure (not a classed PDF failure)."""
+        return self.next_action == NextAction.RETRY
+
+    @property
+    def next_action(self) -> NextAction | None:
+        """What the owner can do about this document's failure; None unless FAILED or REJECTED."""
+        if self.state not in (DocumentState.FAILED, DocumentState.REJECTED) or self.failure_class is None:
+            return None
+        return next_action(self.failure_class)
 
     def failed(self, failure_class: FailureClass, message: str, *, at: datetime) -> Document:
-        """Extraction ended in a classed failure."""
+        """Extraction ended in a classed failure (or its work was dead-lettered)."""
         return self._move(DocumentState.FAILED, at, failure_class=failure_class, failure_message=message)
+
+    def retried(self, *, at: datetime) -> Document:
+        """The owner asked to run a retryable failure again: back to where its work starts."""
+        if not self.restartable:
+            raise Conflict(
+                f"a document that failed with {self.failure_class} cannot be retried",
+                detail={"state": str(self.state), "failure_class": str(self.failure_class)},
+            )
+        # Confirmed bytes (a sha256) go straight back to extraction; otherwise confirm again.
+        to = DocumentState.UPLOADED if self.sha256 else DocumentState.PENDING_UPLOAD
+        return self._move(to, at, failure_class=None, failure_message=None)
+
+    def unlocked(
+        self, *, pages: int, chars: int, language: str, truncated: bool, text_sha256: str, at: datetime
+    ) -> Document:
+        """The owner's password opened an encrypted PDF and its text is stored."""
+        if self.state != DocumentState.FAILED or self.failure_class != FailureClass.PDF_ENCRYPTED:
+            raise Conflict(
+                "only a document that failed as password-protected can be unlocked",
+                detail={"state": str(self.state)},
+            )
+        return self._move(
+            DocumentState.EXTRACTED,
+            at,
+            pages=pages,
+            chars=chars,
+            language=language,
+            truncated=truncated,
+            text_sha256=text_sha256,
+            failure_class=None,
+            failure_message=None,
+        )
 
     def _move(self, to: DocumentState, at: datetime, **changes: Any) -> Document:
         if to not in _ALLOWED[self.state]:

@@ -62,3 +62,45 @@ _TRANSIENT = frozenset(
         FailureClass.TIMEOUT,
     }
 )
+
+
+class NextAction(StrEnum):
+    """What the user can do about a failed object: the closed vocabulary the API and web app share.
+
+    docs/decisions/0121-failure-vocabulary.md maps every failure class to one of these.
+    """
+
+    RETRY = "retry"  # run the same work again (POST /documents/{id}:retry, :generate)
+    UNLOCK = "unlock"  # give the PDF's password once (POST /documents/{id}:unlock)
+    UPLOAD_ANOTHER = "upload_another"  # this file cannot be used: upload a different one
+    WAIT = "wait"  # a quota or budget refills by itself; try again later
+    CONTACT_SUPPORT = "contact_support"  # nothing the user can do: operators must look
+
+
+_UPLOAD_ANOTHER = frozenset(
+    {
+        FailureClass.UPLOAD_REJECTED,
+        FailureClass.FILE_TOO_LARGE,
+        FailureClass.PDF_NO_TEXT,
+        FailureClass.PDF_CORRUPT,
+        FailureClass.TOO_MANY_PAGES,
+        FailureClass.UNSUPPORTED_MEDIA_TYPE,
+        FailureClass.PAYLOAD_TOO_LARGE,
+        FailureClass.LLM_BLOCKED,
+    }
+)
+_WAIT = frozenset({FailureClass.QUOTA_EXCEEDED, FailureClass.RATE_LIMITED, FailureClass.LLM_BUDGET_EXCEEDED})
+_RETRY = _TRANSIENT | {FailureClass.INTERNAL, FailureClass.LLM_INVALID_OUTPUT}
+
+
+def next_action(failure_class: FailureClass) -> NextAction:
+    """The one thing a user can do about a failure of this class."""
+    if failure_class == FailureClass.PDF_ENCRYPTED:
+        return NextAction.UNLOCK
+    if failure_class in _UPLOAD_ANOTHER:
+        return NextAction.UPLOAD_ANOTHER
+    if failure_class in _WAIT:
+        return NextAction.WAIT
+    if failure_class in _RETRY:
+        return NextAction.RETRY
+    return NextAction.CONTACT_SUPPORT

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field
 
-from shared.domain.failures import FailureClass
+from shared.domain.failures import FailureClass, NextAction, next_action
 from shared.domain.model import DomainModel
 
 
@@ -29,6 +29,15 @@ class StepStatus(DomainModel):
     state: StepState
     detail: dict[str, Any] = Field(default_factory=dict)
     failure_class: FailureClass | None = None
+    # What the user can do about a failed step; derived from the class unless the step says.
+    next_action: NextAction | None = None
+
+    def with_next_action(self) -> StepStatus:
+        """This status with its next action filled in from its class when it failed."""
+        if self.state != StepState.FAILED or self.next_action is not None:
+            return self
+        action = next_action(self.failure_class) if self.failure_class else NextAction.CONTACT_SUPPORT
+        return self.model_copy(update={"next_action": action})
 
 
 class JourneyStep(DomainModel):
@@ -41,6 +50,7 @@ class JourneyStep(DomainModel):
     state: StepState
     detail: dict[str, Any] = Field(default_factory=dict)
     failure_class: FailureClass | None = None
+    next_action: NextAction | None = None
     requires: list[str] = Field(default_factory=list)
 
 

@@ -9,8 +9,9 @@ own CloudEvent. ``run_event`` decodes either into an ``Event`` and applies the r
 - InvalidMessage (a payload that is not its channel's message, shared/messages.py): a
   permanent failure that is also recorded as a dead letter (INVALID_INPUT), so no message
   is lost unseen;
-- TransientError or any other exception: raised, so Pub/Sub redelivers and, after the
-  subscription's max delivery attempts, dead-letters it.
+- TransientError or any other exception: its class and a safe summary are noted for the
+  dead letter (Pub/Sub forwards a message without its reason), then raised, so Pub/Sub
+  redelivers and, after the subscription's max delivery attempts, dead-letters it.
 
 Tasks (HTTP functions targeted by Cloud Tasks): ``run_task`` answers 2xx on success and on a
 PermanentError (the failure is recorded by the service; an InvalidMessage as a dead letter),
@@ -156,6 +157,9 @@ def run_event(
             f"permanent failure acknowledged: {err.message}",
             failure_class=err.failure_class,
         )
+    except Exception as err:
+        _note_failed_attempt(c, event, err, function)
+        raise
 
 
 def run_task(
@@ -239,10 +243,8 @@ def _record_task_dead_letter(
     )
 
 
-def _record_message_dead_letter(c: Container, event: Event, err: InvalidMessage, function: str) -> None:
-    from shared.domain.dead_letters import DeadLetter
-    from shared.services.operations import DeadLetterService
-
+def _channel(c: Container, event: Event, function: str) -> tuple[str, str]:
+    """(topic, subscription) an event came through."""
     # The push names its subscription; the CloudEvent source names the topic
     # (//pubsub.googleapis.com/projects/p/topics/<topic>).
     subscription = (event.subscription or "").rsplit("/", 1)[-1]
@@ -250,6 +252,32 @@ def _record_message_dead_letter(c: Container, event: Event, err: InvalidMessage,
     if not subscription:
         ours = [s.name for s in c.topology.subscriptions_of(topic) if s.function == function]
         subscription = ours[0] if ours else topic
+    return topic, subscription
+
+
+def _note_failed_attempt(c: Container, event: Event, err: Exception, function: str) -> None:
+    from shared.domain.dead_letters import DeadLetter
+    from shared.services.operations import DeadLetterService
+
+    raw = str(getattr(err, "failure_class", FailureClass.INTERNAL))
+    failure = FailureClass(raw) if raw in FailureClass.__members__ else FailureClass.INTERNAL
+    _, subscription = _channel(c, event, function)
+    try:
+        c.make(DeadLetterService).note_failed_attempt(
+            DeadLetter.key("message", subscription, event.id),
+            failure,
+            describe(err),
+            json.dumps(event.data, ensure_ascii=False, default=str),
+        )
+    except Exception as note_err:  # the store may be what failed: the retry matters more
+        _log.warning("could not note the failed attempt: %s", type(note_err).__name__)
+
+
+def _record_message_dead_letter(c: Container, event: Event, err: InvalidMessage, function: str) -> None:
+    from shared.domain.dead_letters import DeadLetter
+    from shared.services.operations import DeadLetterService
+
+    topic, subscription = _channel(c, event, function)
     c.make(DeadLetterService).record(
         DeadLetter.for_message(
             topic=topic,

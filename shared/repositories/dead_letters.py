@@ -1,20 +1,24 @@
 """Dead letters: the one place that knows how they are stored (``dead_letters/{id}``).
 
 The id is deterministic (origin + message id or task name), so recording the same letter
-twice is one document.
+twice is one document. ``dead_letter_attempts/{id}`` keeps, under the same id, why the latest
+failed attempt of a message failed (kept a week: the TTL field ``expires_at``).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from shared.domain.dead_letters import DeadLetter
+from shared.domain.dead_letters import DeadLetter, FailedAttempt
 from shared.domain.errors import AlreadyExists
 from shared.domain.failures import FailureClass
 from shared.ports import DocumentStore, Filter, Op, Order, Query, Transaction, iter_pages
 from shared.repositories.pagination import Page, page
 
 DEAD_LETTERS = "dead_letters"
+ATTEMPTS = "dead_letter_attempts"
+# Longer than any subscription keeps retrying a message (Pub/Sub retains messages 7 days).
+ATTEMPT_RETENTION = timedelta(days=8)
 MAX_PAGE = 200
 _NEWEST_FIRST = (Order("dead_at", descending=True),)
 
@@ -26,7 +30,7 @@ def _path(dead_letter_id: str) -> str:
 class DeadLetters:
     """The operator view's letters."""
 
-    collections = (DEAD_LETTERS,)
+    collections = (DEAD_LETTERS, ATTEMPTS)
 
     def __init__(self, store: DocumentStore) -> None:
         self._store = store
@@ -38,6 +42,16 @@ class DeadLetters:
         except AlreadyExists:
             return False
         return True
+
+    def note_attempt(self, dead_letter_id: str, attempt: FailedAttempt) -> None:
+        """Remember why the latest attempt of the message that would be letter ``dead_letter_id`` failed."""
+        data = {**attempt.model_dump(), "expires_at": attempt.at + ATTEMPT_RETENTION}
+        self._store.set(f"{ATTEMPTS}/{dead_letter_id}", data)
+
+    def last_attempt(self, dead_letter_id: str) -> FailedAttempt | None:
+        """The note of the latest failed attempt, None when none was noted."""
+        snap = self._store.get(f"{ATTEMPTS}/{dead_letter_id}")
+        return FailedAttempt.model_validate(snap.data) if snap is not None else None
 
     def get(self, dead_letter_id: str) -> DeadLetter | None:
         """One letter, None when absent."""

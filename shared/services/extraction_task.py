@@ -31,7 +31,7 @@ _STORAGE = "We could not store this document's text; retry it."
 
 
 def _startable(document: Document) -> bool:
-    # EXTRACTING: a retried attempt; FAILED(INTERNAL): an operator replaying the dead letter.
+    # EXTRACTING: a retried attempt; FAILED(retryable class): an operator replaying the dead letter.
     return document.state in (DocumentState.UPLOADED, DocumentState.EXTRACTING) or document.restartable
 
 
@@ -148,12 +148,17 @@ class DocumentExtraction:
         return self._documents.transition(uid, doc_id, when=(DocumentState.EXTRACTING,), move=move)
 
     def _queue_profile(self, document: Document) -> None:
-        if document.state == DocumentState.EXTRACTED and document.text_sha256 and document.linked_to is None:
-            enqueue(
-                self._tasks,
-                ProfileTask(uid=document.uid, document_id=document.id),
-                name=profile_task_name(document.id, document.text_sha256),
-            )
+        queue_profile_task(self._tasks, document)
+
+
+def queue_profile_task(tasks: TaskQueue, document: Document) -> None:
+    """Queue the (named, deduplicated) profile task of a freshly extracted document."""
+    if document.state == DocumentState.EXTRACTED and document.text_sha256 and document.linked_to is None:
+        enqueue(
+            tasks,
+            ProfileTask(uid=document.uid, document_id=document.id),
+            name=profile_task_name(document.id, document.text_sha256),
+        )
 
 
 def _summary(document: Document) -> dict[str, Any]:

@@ -58,7 +58,7 @@ class JourneyService:
         for provider in self._providers:
             status = provider.evaluate(StepContext(uid, self._store, self._clock, dict(done)))
             ready = all(done[r].state == StepState.DONE for r in provider.requires)
-            status = blocked_unless(ready, status)
+            status = blocked_unless(ready, status).with_next_action()
             step = JourneyStep(
                 key=provider.key,
                 title=provider.title,

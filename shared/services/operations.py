@@ -6,6 +6,12 @@ recording it again (a redelivered DLQ push, the local queue's hook and the recor
 hearing of it) changes nothing. Replay publishes the payload to its origin topic, or
 re-enqueues it on its origin queue under a deterministic task name, and marks the letter
 replayed; replaying a replayed letter is a no-op.
+
+A letter carries the failure class of the last attempt and a safe summary of its error
+(shared/domain/error_summary.py). Pub/Sub forwards a message without its reason, so the edge
+notes why each failed attempt of a message failed (``note_failed_attempt``) and recording
+reads the note. Recording also settles the letter's owner (a document, a profile request)
+FAILED with that class (shared/services/dead_letter_owners.py).
 """
 
 from __future__ import annotations
@@ -16,17 +22,21 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from shared.domain.dead_letters import DeadLetter
+from shared.domain.dead_letters import DeadLetter, FailedAttempt, private_values
+from shared.domain.error_summary import safe_summary
 from shared.domain.errors import InvalidInput, NotFound, PermanentError
 from shared.domain.failures import FailureClass
 from shared.messages import DeadLetterForward
 from shared.ports import Clock, Publisher, TaskQueue
 from shared.repositories.dead_letters import MAX_PAGE, DeadLetters
+from shared.services.dead_letter_owners import DeadLetterOwners
 from shared.topology import Topology
 
 REPLAY_OF = "replayOf"  # attribute on a replayed message: which dead letter it came from
 _TASK_NAME = re.compile(r"^[A-Za-z0-9_-]{1,500}$")
 _log = logging.getLogger("career.operations")
+# What a forwarded letter says when no attempt noted its error: the handler never got to.
+_NO_REPORT = "max delivery attempts reached; no attempt reported an error (it timed out or crashed)"
 
 Status = Literal["dead", "replayed"]
 
@@ -43,17 +53,40 @@ class DeadLetterService:
     """Records, lists and replays dead letters."""
 
     def __init__(
-        self, letters: DeadLetters, clock: Clock, publisher: Publisher, tasks: TaskQueue, topology: Topology
+        self,
+        letters: DeadLetters,
+        clock: Clock,
+        publisher: Publisher,
+        tasks: TaskQueue,
+        topology: Topology,
+        owners: DeadLetterOwners,
     ) -> None:
         self._letters = letters
         self._clock = clock
         self._publisher = publisher
         self._tasks = tasks
         self._topology = topology
+        self._owners = owners
 
     def record(self, dl: DeadLetter) -> None:
-        """Store ``dl`` once; a second record of the same id keeps the first untouched."""
+        """Store ``dl`` once and settle its owner; a second record of the same id keeps the first.
+
+        A message's letter takes the class and summary its last failed attempt noted: the
+        queue or Pub/Sub that gives up knows only that the push failed, not why.
+        """
+        if dl.kind == "message":
+            noted = self._letters.last_attempt(dl.id)
+            if noted is not None:
+                dl = dl.model_copy(update={"failure_class": noted.failure_class, "last_error": noted.summary})
         self._letters.add(dl)
+        stored = self._letters.get(dl.id) or dl
+        self._owners.settle(stored)
+
+    def note_failed_attempt(self, dl_id: str, failure_class: FailureClass, error: str, payload: str) -> None:
+        """Note (as a safe summary) why an attempt of the message that would be letter ``dl_id`` failed."""
+        summary = safe_summary(error, hide=private_values(payload))
+        attempt = FailedAttempt(failure_class=failure_class, summary=summary, at=self._clock.now())
+        self._letters.note_attempt(dl_id, attempt)
 
     def record_forward(self, forward: DeadLetterForward) -> DeadLetter:
         """Record a message Pub/Sub forwarded to a dead-letter topic (the recorder function)."""
@@ -68,13 +101,13 @@ class DeadLetterService:
             payload=json.dumps(forward.payload, ensure_ascii=False),
             attributes=forward.attributes,
             attempts=forward.delivery_count,
-            # Pub/Sub forwards the message, not the reason; the handler's logs carry that.
-            last_error="max delivery attempts reached (the handler's error is in its logs)",
+            # Pub/Sub forwards the message, not the reason: record() takes the noted one.
+            last_error=_NO_REPORT,
             failure_class=FailureClass.INTERNAL,
             at=self._clock.now(),
         )
         self.record(dl)
-        return dl
+        return self._letters.get(dl.id) or dl
 
     def list(
         self,

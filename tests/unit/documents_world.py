@@ -15,11 +15,13 @@ from shared.adapters.local.sqlite_store import SqliteDocumentStore
 from shared.adapters.pdf_text import PyMuPdfExtractor
 from shared.bootstrap import Container
 from shared.config import Settings
+from shared.domain.dead_letters import DeadLetter
 from shared.domain.documents import Document
 from shared.messages import ExtractionTask, UploadFinalized, channel_of
 from shared.ports import BlobInfo
 from shared.services.documents import DocumentService
 from shared.services.extraction_task import DocumentExtraction
+from shared.services.operations import DeadLetterService
 from shared.services.upload_confirmation import UploadConfirmation
 from shared.topology import TOPOLOGY
 
@@ -42,11 +44,23 @@ class World:
     """The documents slice wired on in-memory SQLite, a temp blob folder and a manual clock."""
 
     def __init__(
-        self, tmp_path: Path, settings: Settings, clock: ManualClock, *, notify: bool = False
+        self,
+        tmp_path: Path,
+        settings: Settings,
+        clock: ManualClock,
+        *,
+        notify: bool = False,
+        on_disk: bool = False,
     ) -> None:
         self.clock = clock
-        self.store = SqliteDocumentStore(":memory:", indexes=TOPOLOGY.indexes)
-        self.queue = SqliteDeliveryQueue(":memory:", topology=TOPOLOGY, clock=clock)
+        # on_disk: the store and queue are files under tmp_path (a test can read every byte).
+        store_file = str(tmp_path / "store.sqlite3") if on_disk else ":memory:"
+        queue_file = str(tmp_path / "queue.sqlite3") if on_disk else ":memory:"
+        self.store = SqliteDocumentStore(store_file, indexes=TOPOLOGY.indexes)
+        # Dead letters reach the operator view (and settle their owners), as in `career serve`.
+        self.queue = SqliteDeliveryQueue(
+            queue_file, topology=TOPOLOGY, clock=clock, on_dead_letter=self._record_dead_letter
+        )
         root, secret, base = tmp_path / "blobs", b"test-secret", "http://127.0.0.1:9"
         # With notify, every write publishes the GCS OBJECT_FINALIZE notification, as GCS does.
         self.uploads = FileBlobStore(
@@ -74,6 +88,9 @@ class World:
         self.documents = self.container.make(DocumentService)
         self.confirmation = self.container.make(UploadConfirmation)
         self.extraction = self.container.make(DocumentExtraction)
+
+    def _record_dead_letter(self, letter: DeadLetter) -> None:
+        self.container.make(DeadLetterService).record(letter)
 
     def _announce(self, info: BlobInfo) -> None:
         data, attributes = gcs_notification(info)

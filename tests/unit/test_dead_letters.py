@@ -23,7 +23,10 @@ from shared.domain.dead_letters import DeadLetter
 from shared.domain.errors import InvalidInput, NotFound
 from shared.domain.failures import FailureClass
 from shared.messages import CrawlTask, DeadLetterForward, InvalidMessage, UploadFinalized, channel_of
+from shared.repositories.career_profiles import CareerProfiles
 from shared.repositories.dead_letters import DeadLetters
+from shared.repositories.documents import Documents
+from shared.services.dead_letter_owners import DeadLetterOwners
 from shared.services.operations import DeadLetterService
 from shared.topology import TOPOLOGY
 
@@ -50,14 +53,15 @@ def queue(clock: ManualClock) -> Iterator[SqliteDeliveryQueue]:
 def dead_letter_service(
     store: SqliteDocumentStore, clock: ManualClock, queue: SqliteDeliveryQueue
 ) -> DeadLetterService:
-    return DeadLetterService(DeadLetters(store), clock, publisher=queue, tasks=queue, topology=TOPOLOGY)
+    owners = DeadLetterOwners(Documents(store), CareerProfiles(store), clock, TOPOLOGY)
+    return DeadLetterService(
+        DeadLetters(store), clock, publisher=queue, tasks=queue, topology=TOPOLOGY, owners=owners
+    )
 
 
 @pytest.fixture
 def service(store: SqliteDocumentStore, clock: ManualClock, queue: SqliteDeliveryQueue) -> DeadLetterService:
-    return DeadLetterService(
-        letters=DeadLetters(store), clock=clock, publisher=queue, tasks=queue, topology=TOPOLOGY
-    )
+    return dead_letter_service(store, clock, queue)
 
 
 def task_letter(clock: ManualClock, name: str = "crawl-s1-7", **overrides: Any) -> DeadLetter:
@@ -141,9 +145,7 @@ class TestRecord:
             service.record(dl)  # bound late: the service needs the queue, the queue reports to it
 
         queue = SqliteDeliveryQueue(topology=TOPOLOGY, clock=clock, on_dead_letter=hook)
-        service = DeadLetterService(
-            letters=DeadLetters(store), clock=clock, publisher=queue, tasks=queue, topology=TOPOLOGY
-        )
+        service = dead_letter_service(store, clock, queue)
 
         def fail(delivery: Delivery) -> None:
             raise DeliveryFailed("pdf unreadable", FailureClass.PDF_CORRUPT)

@@ -1,0 +1,90 @@
+"""Settling the record that owns dead-lettered work, so nothing a user sees stays "in progress".
+
+When an upload's finalize event, an extraction task or a profile task is dead-lettered, its
+document or profile request would otherwise wait for an outcome that never comes. Recording
+the dead letter settles the owner FAILED with the letter's failure class (the class of the
+last attempt) and a message written for the user, never the raw error. Settling is
+idempotent: a record already finished (EXTRACTED, FAILED, REJECTED, deleted) is left as it is.
+Replaying the letter (operators) or ``POST /documents/{id}:retry`` (the user) restarts the work.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+
+from shared.domain.dead_letters import DeadLetter
+from shared.domain.documents import DocumentState, parse_object_name
+from shared.domain.failures import FailureClass
+from shared.messages import (
+    ExtractionTask,
+    InvalidMessage,
+    Message,
+    ProfileTask,
+    UploadFinalized,
+    channel_of,
+    decode,
+)
+from shared.ports import Clock
+from shared.repositories.career_profiles import CareerProfiles, ProfileFailure
+from shared.repositories.documents import Documents
+from shared.topology import Topology
+
+_log = logging.getLogger("career.operations")
+_UNSETTLED = (DocumentState.PENDING_UPLOAD, DocumentState.UPLOADED, DocumentState.EXTRACTING)
+_DOCUMENT_GAVE_UP = "We could not process this document after several attempts; retry it."
+_PROFILE_GAVE_UP = "We could not build your career profile after several attempts; try again."
+
+
+class DeadLetterOwners:
+    """Marks the document or profile request of a dead letter FAILED with its class."""
+
+    def __init__(
+        self, documents: Documents, profiles: CareerProfiles, clock: Clock, topology: Topology
+    ) -> None:
+        self._documents = documents
+        self._profiles = profiles
+        self._clock = clock
+        self._settlers: dict[str, tuple[type[Message], Callable[[Message, FailureClass], None]]] = {
+            channel_of(UploadFinalized, topology): (UploadFinalized, self._upload),
+            channel_of(ExtractionTask, topology): (ExtractionTask, self._extraction),
+            channel_of(ProfileTask, topology): (ProfileTask, self._profile),
+        }
+
+    def settle(self, letter: DeadLetter) -> None:
+        """Settle the owner of ``letter`` (work on a channel with no user-visible owner: nothing)."""
+        found = self._settlers.get(letter.origin)
+        if found is None:
+            return
+        model, settle = found
+        try:
+            message = decode(model, json.loads(letter.payload))
+        except (InvalidMessage, json.JSONDecodeError, RecursionError):
+            return  # an invalid payload names no owner we could trust
+        settle(message, letter.failure_class)
+
+    def _upload(self, message: Message, failure: FailureClass) -> None:
+        assert isinstance(message, UploadFinalized)
+        parsed = parse_object_name(message.name)
+        if parsed is not None:
+            self._fail_document(*parsed, failure)
+
+    def _extraction(self, message: Message, failure: FailureClass) -> None:
+        assert isinstance(message, ExtractionTask)
+        self._fail_document(message.uid, message.document_id, failure)
+
+    def _profile(self, message: Message, failure: FailureClass) -> None:
+        assert isinstance(message, ProfileTask)
+        record = ProfileFailure(str(failure), _PROFILE_GAVE_UP, message.document_id, self._clock.now())
+        self._profiles.record_failure(message.uid, record)
+
+    def _fail_document(self, uid: str, doc_id: str, failure: FailureClass) -> None:
+        settled = self._documents.transition(
+            uid,
+            doc_id,
+            when=_UNSETTLED,
+            move=lambda d: d.failed(failure, _DOCUMENT_GAVE_UP, at=self._clock.now()),
+        )
+        if settled is not None and settled.state == DocumentState.FAILED:
+            _log.info("document settled FAILED by its dead letter", extra={"fields": {"class": failure}})
