@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 PORT ?= 8080
 PYTEST_ARGS ?=
 
-.PHONY: lock audit install run test test-unit test-contract test-e2e test-infra test-web lint fmt bench bundle infra-inventory clean emulators-install test-emulators run-emulated web web-client chromium
+.PHONY: lock audit install run test test-unit test-contract test-e2e test-infra test-web lint fmt bench load bundle infra-inventory clean emulators-install test-emulators run-emulated web web-client chromium
 
 # Emulators: firebase-tools from emulators/package-lock.json, the Cloud Tasks emulator in a venv of its own.
 EMU := .emulators
@@ -114,6 +114,10 @@ fmt: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# Bounded load on loopback: career serve started and stopped by the tool, 16 then 32 clients for 20 s each.
+load: install
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) $(EMU) emulators/node_modules web/node_modules web/dist .data .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache build dist *.egg-info

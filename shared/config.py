@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # `career serve` listens here (PORT is the name Cloud Run and most tools use); 0 = any free port.
     port: int = Field(8080, ge=0, le=65535, validation_alias=AliasChoices("CAREER_PORT", "PORT"))
+    # career serve: a client that sends nothing for this long loses its connection
+    http_read_timeout_s: float = Field(30.0, gt=0, le=600)
 
     # Browser origins allowed to call the HTTPS functions (CORS); "*" only for local development.
     cors_origins: list[str] = Field(default_factory=list)

@@ -39,7 +39,7 @@ class LocalStack:
             raise ValueError("career serve runs the local backend only (CAREER_BACKEND=local)")
         if not settings.is_local:
             raise ValueError("career serve accepts dev tokens, so CAREER_ENVIRONMENT must be local or test")
-        self._server = HttpServer(port)
+        self._server = HttpServer(port, read_timeout_s=settings.http_read_timeout_s)
         # Signed upload URLs must point at the port actually bound, unless one was configured.
         if "public_base_url" not in settings.model_fields_set:
             settings = settings.model_copy(update={"public_base_url": self._server.url})

@@ -27,6 +27,17 @@ class TestOutboxMailer:
         )
         assert second["Subject"] == "Second"
 
+    def test_the_newest_code_to_an_address_is_found(self, tmp_path: Path) -> None:
+        mailer = OutboxMailer(tmp_path / "outbox")
+
+        mailer.send("ada@example.com", "Your code", "Your code is 111111.")
+        mailer.send("ada@example.com", "Your new code", "Your code is 222222.")
+        mailer.send("ada@example.com", "Welcome", "No code in this one.")
+        mailer.send("bob@example.com", "Your code", "Your code is 333333.")
+
+        assert mailer.newest_code("ada@example.com") == "222222"
+        assert mailer.newest_code("eve@example.com") is None
+
     def test_creates_nothing_until_the_first_message(self, tmp_path: Path) -> None:
         mailer = OutboxMailer(tmp_path / "outbox")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import time
 from pathlib import Path
 
@@ -26,11 +25,8 @@ def code_from_outbox(data_dir: Path, to: str, *, timeout_s: float = 60) -> str:
     outbox = OutboxMailer(data_dir / "outbox")
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        for message in reversed(outbox.sent()):
-            if message["To"] == to:
-                body = message.get_body(preferencelist=("plain",))
-                found = re.search(r"\b(\d{6})\b", body.get_content() if body else "")
-                if found:
-                    return found.group(1)
+        code = outbox.newest_code(to)
+        if code is not None:
+            return code
         time.sleep(0.25)
     raise AssertionError(f"no code for {to} in the outbox after {timeout_s} s")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import email
 import email.policy
 import os
+import re
 import threading
 import time
 import uuid
@@ -18,6 +19,7 @@ from pathlib import Path
 from shared.adapters.mail_message import build_message
 
 SENDER = "Career assistant <no-reply@career.localhost>"
+_CODE = re.compile(r"\b(\d{6})\b")
 
 
 class OutboxMailer:
@@ -48,3 +50,13 @@ class OutboxMailer:
         for path in sorted(self.folder.glob("*.eml")):
             messages.append(email.message_from_bytes(path.read_bytes(), policy=email.policy.default))
         return messages
+
+    def newest_code(self, to: str) -> str | None:
+        """The 6-digit one-time code of the newest message to ``to`` that has one, if any."""
+        for message in reversed(self.sent()):
+            if message["To"] == to:
+                body = message.get_body(preferencelist=("plain",))
+                found = _CODE.search(body.get_content() if body else "")
+                if found:
+                    return found.group(1)
+        return None
