@@ -3,8 +3,10 @@
 - ``job_offers/{offer_id}``: the JobOffer fields plus ``offer_id``, ``source_id``,
   ``first_seen_at``, ``changed_at``, ``closed_at`` (None while open; matching reads only open
   offers), ``run_id`` of the last change and the source's ``attribution``;
-- ``offer_features/{offer_id}``: OfferFeatures of an offer, valid while its content hash and
-  the features version are unchanged.
+- ``offer_features/{offer_id}``: the features of an offer as a ``FeatureRecord``
+  (shared/domain/matching/features.py) plus ``schema_version``, valid while its content hash
+  and the features version are unchanged (schema 1 held features versions up to 3; schema 2
+  holds version 4, the compact record).
 """
 
 from __future__ import annotations
@@ -12,15 +14,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from shared.domain.matching.features import FEATURES_VERSION, OfferFeatures
+from shared.domain.matching.features import FEATURES_VERSION, FeatureRecord
 from shared.domain.offers import JobOffer
-from shared.ports import DocumentStore, Filter, Op, Query, iter_pages
+from shared.ports import DocumentStore, Filter, Op, Query, Snapshot, iter_pages
 
 OFFERS = "job_offers"
 FEATURES = "offer_features"
-FEATURES_SCHEMA_VERSION = 1
+FEATURES_SCHEMA_VERSION = 2  # 2: the compact FeatureRecord (features version 4)
 MAX_BATCH = 400
 
 
@@ -138,38 +140,48 @@ class Offers:
 
 
 class OfferFeatureCache:
-    """Matching features per offer, kept while the offer's content and the features version hold."""
+    """Matching features per offer, kept while the offer's content and the features version hold.
+
+    Stored as ``FeatureRecord`` (the compact form ranking scores from directly) plus
+    ``schema_version``. A document of another features version (an older release's layout) is
+    stale: its offer's features are recomputed and stored again in the current form.
+    """
 
     collections = (FEATURES,)
 
     def __init__(self, store: DocumentStore) -> None:
         self._store = store
 
-    def fresh(self, offers: Sequence[JobOffer]) -> list[OfferFeatures | None]:
+    def fresh(self, offers: Sequence[JobOffer]) -> list[FeatureRecord | None]:
         """Cached features of each offer (in order), None where missing or stale."""
         if not offers:
             return []
-        snaps = self._store.get_many([f"{FEATURES}/{o.id}" for o in offers])
-        out: list[OfferFeatures | None] = []
-        for offer, snap in zip(offers, snaps, strict=True):
-            data = snap.data if snap is not None else None
-            usable = (
-                data
-                and data.get("content_hash") == offer.content_hash
-                and data.get("features_version") == FEATURES_VERSION
-            )
-            out.append(OfferFeatures.from_dict(data) if usable and data else None)
-        return out
+        return fresh_records(offers, self._store.get_many([f"{FEATURES}/{o.id}" for o in offers]))
 
-    def save(self, features: Sequence[OfferFeatures]) -> None:
+    def save(self, features: Sequence[FeatureRecord]) -> None:
         """Store computed features, in batches."""
         for start in range(0, len(features), MAX_BATCH):
             batch = self._store.batch()
             for f in features[start : start + MAX_BATCH]:
-                batch.set(
-                    f"{FEATURES}/{f.offer_id}", {**f.to_dict(), "schema_version": FEATURES_SCHEMA_VERSION}
-                )
+                batch.set(f"{FEATURES}/{f['offer_id']}", {**f, "schema_version": FEATURES_SCHEMA_VERSION})
             batch.commit()
+
+
+def fresh_records(offers: Sequence[JobOffer], snaps: Sequence[Snapshot | None]) -> list[FeatureRecord | None]:
+    """The stored records of these offers' features as read (no decoding: ranking scores from
+    this form), None where missing, of another content hash or of another features version."""
+    out: list[FeatureRecord | None] = []
+    for offer, snap in zip(offers, snaps, strict=True):
+        data = snap.data if snap is not None else None
+        if (
+            data is not None
+            and data.get("features_version") == FEATURES_VERSION
+            and data.get("content_hash") == offer.content_hash
+        ):
+            out.append(cast(FeatureRecord, data))
+        else:
+            out.append(None)
+    return out
 
 
 def _document(offer: JobOffer, listing: Listing) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from typing import Literal, Protocol
 
 from shared.config import Settings
 from shared.domain.errors import NotFound
-from shared.domain.matching.features import OfferFeatures, ProfileFeatures, offer_features, profile_features
+from shared.domain.matching.features import FeatureRecord, ProfileFeatures, offer_features, profile_features
 from shared.domain.matching.ranking import Ranked, rank
 from shared.domain.matching.results import MatchResult
 from shared.domain.matching.runs import MatchRun, RunDelta
@@ -109,8 +109,8 @@ class MatchingService:
         top_ids = {r.offer.offer_id for r in ranked}
         pinned = set(self._kept.offer_ids(uid)) - top_ids
         if pinned:
-            ranked += rank(pf, [f for f in features if f.offer_id in pinned], as_of=now)
-        open_ids = {f.offer_id for f in features}
+            ranked += rank(pf, [f for f in features if f["offer_id"] in pinned], as_of=now)
+        open_ids = {f["offer_id"] for f in features}
         closed = sorted(set(existing) - open_ids)
         dropped = sorted(set(existing) - set(closed) - {r.offer.offer_id for r in ranked})
         run = self._apply(uid, profile.version, "profile", ranked, existing, closed, now, dropped)
@@ -131,7 +131,7 @@ class MatchingService:
         if not ids:
             return []
         features = self.features_for(self._offers.open_of(ids))
-        gone = sorted(set(ids) - {f.offer_id for f in features})
+        gone = sorted(set(ids) - {f["offer_id"] for f in features})
         now = self._clock.now()
         runs: list[MatchRun] = []
         cursor = trigger.users_cursor if trigger is not None else None
@@ -156,12 +156,12 @@ class MatchingService:
         self,
         sub: Subscriber,
         profile: CareerProfile,
-        features: list[OfferFeatures],
+        features: list[FeatureRecord],
         gone: Sequence[str],
         now: datetime,
     ) -> MatchRun:
         """One subscriber's share of an offers event: keep what beats their top K (or is pinned)."""
-        ids = [f.offer_id for f in features] + list(gone)
+        ids = [f["offer_id"] for f in features] + list(gone)
         # Only changed offers the user holds a result for can need an update or a delete.
         held_ids = ids if sub.held is None else [i for i in ids if i in sub.held]
         existing = self._matches.stamps(sub.uid, held_ids) if held_ids else {}
@@ -238,16 +238,17 @@ class MatchingService:
         return self._matches.runs_page(uid, limit=limit, cursor=cursor)
 
     # ------------------------------------------------------------------ features
-    def features_for(self, offers: Iterable[JobOffer]) -> list[OfferFeatures]:
-        """Features of these offers: cached per content hash, computed and stored when stale."""
+    def features_for(self, offers: Iterable[JobOffer]) -> list[FeatureRecord]:
+        """Features of these offers in their stored form (ranking scores from it and decodes only
+        what it explains): cached per content hash, computed and stored when stale."""
         listed = list(offers)
-        out: list[OfferFeatures] = []
-        stale: list[OfferFeatures] = []
+        out: list[FeatureRecord] = []
+        stale: list[FeatureRecord] = []
         for offer, cached in zip(listed, self._features.fresh(listed), strict=True):
             if cached is not None:
                 out.append(cached)
                 continue
-            computed = offer_features(offer)
+            computed = offer_features(offer).to_record()
             stale.append(computed)
             out.append(computed)
         self._features.save(stale)

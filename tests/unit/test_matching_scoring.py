@@ -292,6 +292,41 @@ class TestRanking:
             "b",
         ]
 
+    def test_stored_records_rank_as_their_decoded_features(self) -> None:
+        offers = [
+            _offer(offer_id="o1"),
+            _offer(offer_id="o2", **_titled("Python Developer"), language="de"),
+            _offer(offer_id="o3", **_titled("DevOps Engineer"), remote_policy="remote", salary_max=50_000.0),
+            _offer(offer_id="o4", **_titled("Sales Manager"), seniority="junior", posted_ts=None),
+        ]
+        stored = [json.loads(json.dumps(o.to_record())) for o in offers]
+
+        decoded = rank(_profile(), offers, as_of=AS_OF)
+        from_store = rank(_profile(), stored, as_of=AS_OF)
+
+        assert [(r.offer, r.breakdown) for r in from_store] == [(r.offer, r.breakdown) for r in decoded]
+        assert [r.explanation for r in from_store] == [r.explanation for r in decoded]
+
+    def test_the_first_listed_role_wins_a_tie(self) -> None:
+        roles = (
+            make_role("Backend Engineer", 1.0, "target_role"),
+            make_role("Backend Engineer", 1.0, "headline"),
+        )
+        assert score(_profile(roles=roles), _offer(), AS_OF.timestamp()).role_source == "target_role"
+        assert score(_profile(roles=roles[::-1]), _offer(), AS_OF.timestamp()).role_source == "headline"
+
+    def test_skill_value_is_an_exact_ratio_of_weights_whatever_their_order(self) -> None:
+        # 0.4 + 0.4 + 1.0 summed as floats depends on the order a set yields them in; weights are
+        # whole tenths, summed as integers: 2 x (4 + 4 + 10) of 2 x 18 (the floor is 80 tenths).
+        skills = frozenset({"agile", "scrum", "python"})
+        offer = _offer(
+            required=skills,
+            nice=frozenset(),
+            weights={"agile": 0.4, "scrum": 0.4, "python": 1.0},
+            skill_total=3.6,
+        )
+        assert _value("skills", _profile(skills=skills), offer) == 36 / 80
+
 
 class TestOfferFeatures:
     def test_nice_to_have_section_is_separated_from_requirements(self) -> None:
@@ -324,7 +359,7 @@ class TestOfferFeatures:
             salary=make_salary(60000, 80000, currency="EUR", period="year", source="listed"),
         )
         f = offer_features(offer)
-        assert type(f).from_dict(json.loads(json.dumps(f.to_dict()))) == f
+        assert type(f).from_record(json.loads(json.dumps(f.to_record()))) == f
         assert f.seniority == "senior"
         assert "city:berlin" in f.places
 

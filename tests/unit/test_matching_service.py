@@ -140,6 +140,64 @@ class TestIncrementalMatching:
         assert store.writes == writes
 
 
+class TestFeatureCache:
+    def test_features_an_older_release_cached_are_recomputed_in_the_current_form(
+        self, store: SqliteDocumentStore, service: MatchingService
+    ) -> None:
+        save(store, [make_profile("alice")], OFFERS)
+        offer = OFFERS[0]
+        # The layout of features version 3 (schema 1): skill lists, a weights map, float totals.
+        store.set(
+            f"offer_features/{offer.id}",
+            {
+                "schema_version": 1,
+                "features_version": 3,
+                "offer_id": offer.id,
+                "content_hash": offer.content_hash,
+                "title": "Title Cached By The Old Release",
+                "company": offer.company,
+                "url": offer.url,
+                "required": ["python"],
+                "nice": [],
+                "skill_names": {"python": "Python"},
+                "weights": {"python": 1.0},
+                "skill_total": 2.0,
+                "title_tokens": ["backend", "engineer"],
+                "families": ["backend"],
+                "seniority": None,
+                "remote_policy": "remote",
+                "places": [],
+                "place_labels": [],
+                "salary_min": None,
+                "salary_max": None,
+                "salary_currency": None,
+                "salary_source": None,
+                "language": "en",
+                "posted_ts": None,
+            },
+        )
+
+        service.match_profile("alice", 1)
+
+        assert service.get_match("alice", offer.id).title == offer.title
+        snap = store.get(f"offer_features/{offer.id}")
+        assert snap is not None
+        assert (snap.data["schema_version"], snap.data["features_version"]) == (2, 4)
+        assert isinstance(snap.data["skills"], dict)
+
+    def test_cached_features_are_ranked_as_stored(
+        self, store: SqliteDocumentStore, service: MatchingService
+    ) -> None:
+        save(store, [make_profile("alice")], OFFERS)
+        service.match_profile("alice", 1)
+        path = f"offer_features/{OFFERS[0].id}"
+        store.update(path, {"title": "Renamed In The Cache"})  # same content hash: still fresh
+
+        service.match_profile("alice", 1)
+
+        assert service.get_match("alice", OFFERS[0].id).title == "Renamed In The Cache"
+
+
 class TestReads:
     def test_pages_best_first_with_a_cursor(
         self, store: SqliteDocumentStore, service: MatchingService

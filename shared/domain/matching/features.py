@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TypedDict
 
 from shared.domain.accounts import ProfileInputs, RemotePreference
 from shared.domain.offers import JobOffer
@@ -20,18 +20,22 @@ from shared.domain.profiles import CareerProfile, Preferences
 from shared.domain.skills import default_index, default_matcher
 from shared.domain.titles import ALL_FAMILIES, family_closeness, fold_title, role_families, title_level
 
-FEATURES_VERSION = 3  # 2: role families and folded titles; 3: skills read by the word automaton
+# 2: role families and folded titles; 3: skills read by the word automaton; 4: the compact
+# record (skill weights in integer tenths, required and nice-to-have as maps, title size)
+FEATURES_VERSION = 4
 
 # Skills outside core engineering count less: "Agile" in an animator's posting says little.
-CATEGORY_WEIGHT = {
-    "methodology": 0.4,
-    "management": 0.4,
-    "product": 0.4,
-    "design": 0.4,
-    "domain": 0.4,
-    "education": 0.4,
-    "tool": 0.5,
+# In tenths (integers), so a sum of weights is exact whatever order a set yields them in.
+CATEGORY_TENTHS = {
+    "methodology": 4,
+    "management": 4,
+    "product": 4,
+    "design": 4,
+    "domain": 4,
+    "education": 4,
+    "tool": 5,
 }
+CORE_TENTHS = 10
 # Generic role nouns weigh half in title similarity: "Sales Engineer" is not "Software Engineer".
 GENERIC_ROLE_WORDS = frozenset(
     "engineer manager specialist analyst associate consultant representative executive officer "
@@ -163,6 +167,40 @@ def place_keys(locations: Iterable[Location]) -> frozenset[str]:
     return frozenset(keys)
 
 
+class FeatureRecord(TypedDict):
+    """The stored (cached) form of offer features, read by ranking as it comes from the store.
+
+    Plain JSON-ready values, shaped for scoring without decoding: skills as a map of folded name
+    to integer points, title words and families as sorted lists, the title's word weight.
+    Ranking scores every offer straight from this form and decodes ``OfferFeatures`` only for
+    the rows it explains.
+    """
+
+    features_version: int
+    offer_id: str
+    content_hash: str
+    title: str
+    company: str
+    url: str
+    skills: dict[str, int]  # folded skill name -> points: weight in tenths (core 10), x2 if required
+    required: list[str]  # folded names of the required skills; the others are nice to have
+    skill_names: dict[str, str]  # folded -> display (a map: Firestore refuses arrays of arrays)
+    skill_total: int  # the sum of the points
+    title_tokens: list[str]
+    title_size: float  # title_weight(title_tokens)
+    families: list[str]
+    seniority: str | None
+    remote_policy: str
+    places: list[str]
+    place_labels: list[str]
+    salary_min: float | None
+    salary_max: float | None
+    salary_currency: str | None
+    salary_source: str | None
+    language: str | None
+    posted_ts: float | None
+
+
 @dataclass(frozen=True, slots=True)
 class OfferFeatures:
     """Everything ranking needs from one offer."""
@@ -175,7 +213,7 @@ class OfferFeatures:
     required: frozenset[str]  # canonical skill names, case-folded
     nice: frozenset[str]
     skill_names: tuple[tuple[str, str], ...]  # (folded, display), for evidence
-    weights: dict[str, float]  # folded name -> weight by category (core tech 1.0)
+    weights: dict[str, float]  # folded name -> weight by category (core tech 1.0), tenths exact
     skill_total: float  # 2 x required weights + nice weights
     title_tokens: frozenset[str]
     families: frozenset[str]  # role families of the title (shared.domain.titles)
@@ -190,98 +228,63 @@ class OfferFeatures:
     language: str | None
     posted_ts: float | None
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form for storage (sets become sorted lists)."""
-        out: dict[str, Any] = {"features_version": FEATURES_VERSION}
-        for name in self.__slots__:
-            value = getattr(self, name)
-            if isinstance(value, frozenset):
-                value = sorted(value)
-            elif name == "skill_names":
-                value = dict(value)  # Firestore refuses arrays of arrays: store a map
-            elif name == "weights":
-                value = dict(value)
-            elif isinstance(value, tuple):
-                value = list(value)
-            out[name] = value
-        return out
+    def to_record(self) -> FeatureRecord:
+        """The stored form (sets become sorted lists or maps, weights integer tenths)."""
+        tenths = {k: round(self.weights.get(k, 1.0) * 10) for k in self.required | self.nice}
+        return {
+            "features_version": FEATURES_VERSION,
+            "offer_id": self.offer_id,
+            "content_hash": self.content_hash,
+            "title": self.title,
+            "company": self.company,
+            "url": self.url,
+            "skills": {k: tenths[k] * (2 if k in self.required else 1) for k in sorted(tenths)},
+            "required": sorted(self.required),
+            "skill_names": dict(sorted(self.skill_names)),
+            "skill_total": round(self.skill_total * 10),
+            "title_tokens": sorted(self.title_tokens),
+            "title_size": title_weight(self.title_tokens),
+            "families": sorted(self.families),
+            "seniority": self.seniority,
+            "remote_policy": self.remote_policy,
+            "places": sorted(self.places),
+            "place_labels": list(self.place_labels),
+            "salary_min": self.salary_min,
+            "salary_max": self.salary_max,
+            "salary_currency": self.salary_currency,
+            "salary_source": self.salary_source,
+            "language": self.language,
+            "posted_ts": self.posted_ts,
+        }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> OfferFeatures:
-        """Inverse of to_dict (on the hot path of every ranking: no per-field dispatch).
-
-        Equal sets and tuples decode to one shared immutable object (see ``_shared``): fewer
-        allocations for the garbage collector to track, and cached hashes for scoring.
-        """
-        d = data
-        names = d["skill_names"]
+    def from_record(cls, r: FeatureRecord) -> OfferFeatures:
+        """Inverse of to_record (ranking decodes only the rows it explains)."""
+        points, required = r["skills"], frozenset(r["required"])
         return cls(
-            offer_id=d["offer_id"],
-            content_hash=d["content_hash"],
-            title=d["title"],
-            company=d["company"],
-            url=d["url"],
-            required=_shared_set(d["required"]),
-            nice=_shared_set(d["nice"]),
-            skill_names=_shared_items(names) if names else (),
-            weights=dict(d["weights"] or {}),
-            skill_total=d["skill_total"],
-            title_tokens=frozenset(d["title_tokens"] or ()),
-            families=_shared_set(d["families"]),
-            seniority=d["seniority"],
-            remote_policy=d["remote_policy"],
-            places=_shared_set(d["places"]),
-            place_labels=_shared_tuple(d["place_labels"]),
-            salary_min=d["salary_min"],
-            salary_max=d["salary_max"],
-            salary_currency=d["salary_currency"],
-            salary_source=d["salary_source"],
-            language=d["language"],
-            posted_ts=d["posted_ts"],
+            offer_id=r["offer_id"],
+            content_hash=r["content_hash"],
+            title=r["title"],
+            company=r["company"],
+            url=r["url"],
+            required=required,
+            nice=frozenset(points.keys() - required),
+            skill_names=tuple(sorted(r["skill_names"].items())),
+            weights={k: p / (20 if k in required else 10) for k, p in points.items()},
+            skill_total=r["skill_total"] / 10,
+            title_tokens=frozenset(r["title_tokens"]),
+            families=frozenset(r["families"]),
+            seniority=r["seniority"],
+            remote_policy=r["remote_policy"],
+            places=frozenset(r["places"]),
+            place_labels=tuple(r["place_labels"]),
+            salary_min=r["salary_min"],
+            salary_max=r["salary_max"],
+            salary_currency=r["salary_currency"],
+            salary_source=r["salary_source"],
+            language=r["language"],
+            posted_ts=r["posted_ts"],
         )
-
-
-# Decoded immutable values by their stored form, shared between decoded features (bounded: a
-# table starts afresh when full). Many offers have the same families, places or skill sets.
-_SETS: dict[tuple[str, ...], frozenset[str]] = {}
-_TUPLES: dict[tuple[str, ...], tuple[str, ...]] = {}
-_ITEMS: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
-_SHARED_MAX = 1 << 15
-_EMPTY: frozenset[str] = frozenset()
-
-
-def _shared_set(values: list[str] | None) -> frozenset[str]:
-    if not values:
-        return _EMPTY
-    key = tuple(values)
-    found = _SETS.get(key)
-    if found is None:
-        if len(_SETS) >= _SHARED_MAX:
-            _SETS.clear()
-        found = _SETS[key] = frozenset(key)
-    return found
-
-
-def _shared_tuple(values: list[str] | None) -> tuple[str, ...]:
-    if not values:
-        return ()
-    key = tuple(values)
-    found = _TUPLES.get(key)
-    if found is None:
-        if len(_TUPLES) >= _SHARED_MAX:
-            _TUPLES.clear()
-        found = _TUPLES[key] = key
-    return found
-
-
-def _shared_items(names: dict[str, str]) -> tuple[tuple[str, str], ...]:
-    key = tuple(names.items())
-    found = _ITEMS.get(key)
-    if found is None:
-        if len(_ITEMS) >= _SHARED_MAX:
-            _ITEMS.clear()
-        found = _ITEMS[key] = tuple(sorted(key))
-    return found
 
 
 def description_parts(text: str) -> list[tuple[bytes, bool]]:
@@ -343,7 +346,8 @@ def offer_features(offer: JobOffer) -> OfferFeatures:
         if tagged is not None:
             add(required, tagged.name, tagged.category)
     nice = {k: v for k, v in nice.items() if k not in required}
-    weights = {k: CATEGORY_WEIGHT.get(c, 1.0) for k, c in categories.items()}
+    tenths = {k: CATEGORY_TENTHS.get(c, CORE_TENTHS) for k, c in categories.items()}
+    total = 2 * sum(tenths[k] for k in required) + sum(tenths[k] for k in nice)  # exact: integers
     salary = offer.salary
     return OfferFeatures(
         offer_id=offer.id,
@@ -354,8 +358,8 @@ def offer_features(offer: JobOffer) -> OfferFeatures:
         required=frozenset(required),
         nice=frozenset(nice),
         skill_names=tuple(sorted({**required, **nice}.items())),
-        weights=weights,
-        skill_total=2 * sum(weights[k] for k in required) + sum(weights[k] for k in nice),
+        weights={k: t / 10 for k, t in tenths.items()},
+        skill_total=total / 10,
         title_tokens=title_tokens(offer.title),
         families=role_families(offer.title),
         seniority=title_level(offer.title),
@@ -383,7 +387,6 @@ class Role:
     families: frozenset[str]
     source: str  # "target_role" (a profile input), "headline", "current_role" or "past_role"
     closeness: dict[str, float]  # offer family -> closeness to this role's families (0-1)
-    by_families: dict[frozenset[str], float] = field(default_factory=dict)  # memo of the best
     token_weight: float = -1.0  # title_weight(tokens), computed once (make_role); -1: not given
 
     def __post_init__(self) -> None:

@@ -1,15 +1,23 @@
-"""Ranking many offers against one profile, deterministically."""
+"""Ranking many offers against one profile, deterministically.
+
+Offers come as stored (``FeatureRecord``, what the feature cache returns) or decoded
+(``OfferFeatures``). Every offer is scored from its stored form; only the rows returned are
+decoded and explained.
+"""
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import count
 
 from shared.domain.matching.explanation import Explanation
-from shared.domain.matching.features import OfferFeatures, ProfileFeatures
-from shared.domain.matching.scoring import Breakdown, explain, score
+from shared.domain.matching.features import FeatureRecord, OfferFeatures, ProfileFeatures
+from shared.domain.matching.scoring import Breakdown, Row, Scorer, explain
+
+Features = OfferFeatures | FeatureRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,25 +34,34 @@ class Ranked:
         return self.breakdown.total
 
 
-def _sort_key(item: tuple[OfferFeatures, Breakdown]) -> tuple[bool, float, str]:
-    # Excluded offers last, then score descending, then offer id: a total order, so equal inputs
-    # always give the same list.
-    offer, b = item
-    return (b.excluded, -b.total, offer.offer_id)
+def as_record(offer: Features) -> FeatureRecord:
+    """The stored form of stored or decoded features."""
+    return offer.to_record() if isinstance(offer, OfferFeatures) else offer
 
 
 def rank(
     profile: ProfileFeatures,
-    offers: Iterable[OfferFeatures],
+    offers: Iterable[Features],
     *,
     as_of: datetime,
     top: int | None = None,
     include_excluded: bool = True,
 ) -> list[Ranked]:
-    """Score every offer and explain the ``top`` best (all when None)."""
-    now = as_of.timestamp()
-    scored = ((o, score(profile, o, now)) for o in offers)
+    """Score every offer and explain the ``top`` best (all when None).
+
+    Order: offers a hard gate excludes last, then score descending, then offer id: a total
+    order, so equal inputs always give the same list.
+    """
+    scorer = Scorer(profile, as_of.timestamp())
+    items = offers if isinstance(offers, list) else list(offers)
+    rows: Iterator[Row] = map(scorer.row, map(as_record, items), count())
     if not include_excluded:
-        scored = (item for item in scored if not item[1].excluded)
-    best = sorted(scored, key=_sort_key) if top is None else heapq.nsmallest(top, scored, key=_sort_key)
-    return [Ranked(o, b, explain(profile, o, b, as_of)) for o, b in best]
+        rows = (row for row in rows if not row[0])
+    best = sorted(rows) if top is None else heapq.nsmallest(top, rows)
+    out: list[Ranked] = []
+    for row in best:
+        item = items[row[3]]
+        features = item if isinstance(item, OfferFeatures) else OfferFeatures.from_record(item)
+        breakdown = scorer.breakdown(as_record(item))
+        out.append(Ranked(features, breakdown, explain(profile, features, breakdown, as_of)))
+    return out

@@ -16,7 +16,12 @@ from datetime import UTC, datetime
 
 from shared.domain.accounts import RemotePreference
 from shared.domain.matching.explanation import Audit, Component, Explanation, Gate
-from shared.domain.matching.features import OfferFeatures, ProfileFeatures, title_weight
+from shared.domain.matching.features import (
+    GENERIC_ROLE_WORDS,
+    FeatureRecord,
+    OfferFeatures,
+    ProfileFeatures,
+)
 from shared.domain.titles import SENIORITY_RANK
 
 RULESET_VERSION = "match-v2"  # v2: role families, role weights by source and age
@@ -31,6 +36,7 @@ WEIGHTS: dict[str, float] = {
 }
 NEUTRAL = 0.5
 MIN_SKILL_EVIDENCE = 8.0  # four required core skills: fewer is thin evidence of a skills fit
+MIN_SKILL_TENTHS = round(MIN_SKILL_EVIDENCE * 10)  # the same, in the stored weights' tenths
 _SENIORITY_FIT = (1.0, 0.6, 0.25, 0.0)
 FAMILY_SHARE = 0.75  # of the title value, when the families are close: the rest is word overlap
 WORDS_ONLY = 0.5  # word overlap without close families counts half ("Sales Engineer" is not SWE)
@@ -49,7 +55,7 @@ class Breakdown:
     @property
     def total(self) -> float:
         """The 0-100 score, rounded to 2 decimals."""
-        return round(sum(w * v for w, v in zip(WEIGHTS.values(), self.values, strict=True)), 2)
+        return total_of(self.values)
 
     @property
     def excluded(self) -> bool:
@@ -57,108 +63,227 @@ class Breakdown:
         return bool(self.failed_gates)
 
 
-def score(p: ProfileFeatures, o: OfferFeatures, as_of: float) -> Breakdown:
-    """Feature values and gates for one offer (hot path: no text scanning, no allocation-heavy work)."""
-    gates: list[tuple[str, str]] = []
-    # skills: matched weight over the offer's (required count double; an offer naming fewer
-    # than two core skills is thin evidence, hence the floor on the denominator)
-    matched = o.required & p.skills
-    matched_nice = o.nice & p.skills
-    if matched or matched_nice:
-        w = o.weights
-        got = 2 * sum(w[k] for k in matched) + sum(w[k] for k in matched_nice)
-        skills = got / (o.skill_total if o.skill_total > MIN_SKILL_EVIDENCE else MIN_SKILL_EVIDENCE)
-    else:
-        skills = 0.0
-    # title: closeness of role families and word overlap (weighted Dice) with the best of the
-    # profile's roles, times that role's weight (target roles, headline, current role in full;
-    # past roles less with age)
-    title, role = 0.0, None
-    tokens = o.title_tokens
-    size = title_weight(tokens)
-    for r in p.roles:
-        common = tokens & r.tokens
-        dice = 2 * title_weight(common) / (size + r.token_weight) if common else 0.0
-        family = r.by_families.get(o.families)
-        if family is None:
-            family = r.by_families[o.families] = max(
-                [r.closeness.get(f, 0.0) for f in o.families], default=0.0
+_WEIGHT_VALUES = tuple(WEIGHTS.values())
+_W_SKILLS, _W_TITLE, _W_SENIORITY, _W_LOCATION, _W_SALARY, _W_LANGUAGE, _W_RECENCY = _WEIGHT_VALUES
+# Failed gates of an evaluation, as bits (reasons are written only for the rows explained).
+LOCATION_GATE, SALARY_GATE, LANGUAGE_GATE = 1, 2, 4
+# A scored offer as ranking sorts it: (excluded, -total, offer id, position in the input, failed
+# gate bits, values in WEIGHTS order, index of the closest role or -1). The position makes the
+# order total (ties end there), so the rest is never compared.
+Row = tuple[bool, float, str, int, int, tuple[float, ...], int]
+
+
+def total_of(values: tuple[float, ...]) -> float:
+    """The 0-100 score of feature values (in WEIGHTS order), rounded to 2 decimals.
+
+    Summed left to right in one expression (not ``sum()``, whose float algorithm differs
+    between Python versions): the same values give the same total everywhere.
+    """
+    skills, title, seniority, location, salary, language, recency = values
+    return round(
+        _W_SKILLS * skills
+        + _W_TITLE * title
+        + _W_SENIORITY * seniority
+        + _W_LOCATION * location
+        + _W_SALARY * salary
+        + _W_LANGUAGE * language
+        + _W_RECENCY * recency,
+        2,
+    )
+
+
+class Scorer:
+    """One profile's scoring of many offers, read from their stored form (``FeatureRecord``).
+
+    What depends only on the profile is computed once: which roles each title word belongs to,
+    the seniority fit of every level, and (memoised per offer family set) the closeness of the
+    offer's families to each role. Per offer, ``row`` does a few set and dictionary lookups and
+    integer sums (exact, so the same in every process whatever order a set yields).
+    """
+
+    __slots__ = (
+        "_as_of",
+        "_families",
+        "_languages",
+        "_p",
+        "_places",
+        "_remote",
+        "_roles",
+        "_seniority",
+        "_skills",
+        "_word_set",
+        "_words",
+    )
+
+    def __init__(self, p: ProfileFeatures, as_of: float) -> None:
+        self._p = p
+        self._as_of = as_of
+        self._skills = p.skills
+        self._roles = p.roles
+        self._places = p.places
+        self._languages = p.languages
+        self._remote = p.remote
+        words: dict[str, list[tuple[int, float]]] = {}
+        for i, role in enumerate(p.roles):
+            for word in sorted(role.tokens):
+                words.setdefault(word, []).append((i, 0.5 if word in GENERIC_ROLE_WORDS else 1.0))
+        self._words = {w: tuple(hits) for w, hits in words.items()}
+        self._word_set = frozenset(words)
+        self._families: dict[tuple[str, ...], tuple[tuple[float, ...], float, int]] = {}
+        mine = SENIORITY_RANK.get(p.seniority) if p.seniority is not None else None
+        self._seniority: dict[str | None, float] = {
+            level: NEUTRAL if mine is None else _SENIORITY_FIT[min(abs(mine - rank), 3)]
+            for level, rank in SENIORITY_RANK.items()
+        }
+
+    def _closeness(self, key: tuple[str, ...]) -> tuple[tuple[float, ...], float, int]:
+        """Per role, the closeness of these offer families; and the best title value (and its
+        role, -1 for none) an offer with these families gets when it shares no title word."""
+        close = tuple(max([r.closeness.get(f, 0.0) for f in key], default=0.0) for r in self._roles)
+        best, best_role = 0.0, -1
+        for i, (role, family) in enumerate(zip(self._roles, close, strict=True)):
+            value = role.weight * (FAMILY_SHARE * family + (1 - FAMILY_SHARE) * 0.0) if family else 0.0
+            if value > best:
+                best, best_role = value, i
+        found = self._families[key] = (close, best, best_role)
+        return found
+
+    def row(self, o: FeatureRecord, position: int = 0) -> Row:
+        """One offer scored (the hot path of ranking: no text, no objects but the row)."""
+        gates = 0
+        # skills: matched weight over the offer's (required count double; an offer naming fewer
+        # than four core skills is thin evidence, hence the floor on the denominator)
+        points = o["skills"]
+        matched = self._skills.intersection(points)
+        if matched:
+            total = o["skill_total"]
+            skills = sum(map(points.__getitem__, matched)) / (
+                total if total > MIN_SKILL_TENTHS else MIN_SKILL_TENTHS
             )
-        value = r.weight * (
-            FAMILY_SHARE * family + (1 - FAMILY_SHARE) * dice if family else WORDS_ONLY * dice
-        )
-        if value > title:
-            title, role = value, r
-    # seniority
-    if p.seniority is None or o.seniority is None:
-        seniority = NEUTRAL
-    else:
-        gap = abs(SENIORITY_RANK[p.seniority] - SENIORITY_RANK[o.seniority])
-        seniority = _SENIORITY_FIT[min(gap, 3)]
-    location = _location(p, o, gates)
-    salary = _salary(p, o, gates)
-    # language: a posting written in a language the profile lacks requires it
-    if o.language is None:
-        language = NEUTRAL
-    elif o.language in p.languages:
-        language = 1.0
-    else:
-        language = 0.0
-        gates.append(("language", f"the posting is in '{o.language}', which the profile does not list"))
-    if o.posted_ts is None:
-        recency = NEUTRAL
-    else:
-        age = (as_of - o.posted_ts) / _DAY
-        recency = 1.0 if age <= 7 else max(0.0, 1.0 - (age - 7) / 83)
-    return Breakdown(
-        (skills, title, seniority, location, salary, language, recency),
-        tuple(gates),
-        role.label if role else None,
-        role.source if role else None,
-    )
-
-
-def _location(p: ProfileFeatures, o: OfferFeatures, gates: list[tuple[str, str]]) -> float:
-    remote = o.remote_policy == "remote"
-    place_match = bool(p.places and o.places and not p.places.isdisjoint(o.places))
-    if p.remote == RemotePreference.REMOTE:
-        if remote:
-            return 1.0
-        if o.remote_policy in ("onsite", "hybrid") and not place_match:
-            gates.append(("location", f"{o.remote_policy} work, and the profile wants remote only"))
-            return 0.0
-        return NEUTRAL
-    if place_match:
-        return 1.0
-    if remote:
-        return 0.7 if p.remote == RemotePreference.ONSITE else 1.0
-    if p.places and o.places:
-        where = "; ".join(o.place_labels) or "elsewhere"
-        gates.append(("location", f"located in {where}, outside the preferred locations"))
-        return 0.0
-    return NEUTRAL
-
-
-def _salary(p: ProfileFeatures, o: OfferFeatures, gates: list[tuple[str, str]]) -> float:
-    floor = p.salary_floor
-    top = o.salary_max if o.salary_max is not None else o.salary_min
-    comparable = (
-        o.salary_currency is None or p.salary_currency is None or o.salary_currency == p.salary_currency
-    )
-    if floor is None or top is None or not comparable:
-        return NEUTRAL  # unknown salary, or another currency (no FX conversion): neutral
-    if top < floor:
-        if o.salary_source == "listed":
-            gates.append(
-                (
-                    "salary",
-                    f"listed salary up to {top:,.0f} {o.salary_currency or ''} is below the floor "
-                    f"of {floor:,.0f}".replace("  ", " "),
+        else:
+            skills = 0.0
+        # title: closeness of role families and word overlap (weighted Dice) with the best of the
+        # profile's roles, times that role's weight (target roles, headline, current role in full;
+        # past roles less with age). Roles sharing no word with the title are covered by the memo.
+        key = tuple(o["families"])
+        close, title, best = self._families.get(key) or self._closeness(key)
+        shared = self._word_set.intersection(o["title_tokens"])
+        if shared:
+            common: dict[int, float] = {}
+            for word in shared:
+                for i, w in self._words[word]:
+                    common[i] = common.get(i, 0.0) + w  # halves and ones: exact in any order
+            roles = self._roles
+            size = o["title_size"]
+            for i in sorted(common):
+                role = roles[i]
+                dice = 2 * common[i] / (size + role.token_weight)
+                family = close[i]
+                value = role.weight * (
+                    FAMILY_SHARE * family + (1 - FAMILY_SHARE) * dice if family else WORDS_ONLY * dice
                 )
+                if value > title or (value == title and i < best):
+                    title, best = value, i
+        seniority = self._seniority.get(o["seniority"], NEUTRAL)
+        # location
+        policy = o["remote_policy"]
+        places = o["places"]
+        mine = self._places
+        place_match = bool(mine and places and not mine.isdisjoint(places))
+        if self._remote == RemotePreference.REMOTE:
+            if policy == "remote":
+                location = 1.0
+            elif policy in ("onsite", "hybrid") and not place_match:
+                location, gates = 0.0, LOCATION_GATE
+            else:
+                location = NEUTRAL
+        elif place_match:
+            location = 1.0
+        elif policy == "remote":
+            location = 0.7 if self._remote == RemotePreference.ONSITE else 1.0
+        elif mine and places:
+            location, gates = 0.0, LOCATION_GATE
+        else:
+            location = NEUTRAL
+        # salary: unknown, or in another currency (no FX conversion): neutral
+        low, high = o["salary_min"], o["salary_max"]
+        if high is None and low is None:
+            salary = NEUTRAL
+        else:
+            salary = self._salary(low, high, o["salary_currency"], o["salary_source"])
+            if salary < 0:
+                salary, gates = 0.0, gates | SALARY_GATE
+        # language: a posting written in a language the profile lacks requires it
+        code = o["language"]
+        if code is None:
+            language = NEUTRAL
+        elif code in self._languages:
+            language = 1.0
+        else:
+            language, gates = 0.0, gates | LANGUAGE_GATE
+        posted = o["posted_ts"]
+        if posted is None:
+            recency = NEUTRAL
+        else:
+            age = (self._as_of - posted) / _DAY
+            recency = 1.0 if age <= 7 else max(0.0, 1.0 - (age - 7) / 83)
+        values = (skills, title, seniority, location, salary, language, recency)
+        return (gates != 0, -total_of(values), o["offer_id"], position, gates, values, best)
+
+    def _salary(
+        self, low: float | None, high: float | None, currency: str | None, source: str | None
+    ) -> float:
+        """The salary value of a stated pay range; -1 when a listed salary fails the floor gate."""
+        p = self._p
+        floor = p.salary_floor
+        top = high if high is not None else low
+        if floor is None or top is None:
+            return NEUTRAL
+        if currency is not None and p.salary_currency is not None and currency != p.salary_currency:
+            return NEUTRAL
+        if top < floor:
+            return -1.0 if source == "listed" else 0.0
+        bottom = low if low is not None else top
+        return 1.0 if bottom >= floor else 0.75
+
+    def breakdown(self, o: FeatureRecord) -> Breakdown:
+        """The full breakdown of one offer: values, failed gates with their reasons, closest role."""
+        _, _, _, _, gates, values, best = self.row(o)
+        role = self._roles[best] if best >= 0 else None
+        return Breakdown(
+            values,
+            _reasons(self._p, o, gates),
+            role.label if role else None,
+            role.source if role else None,
+        )
+
+
+def _reasons(p: ProfileFeatures, o: FeatureRecord, gates: int) -> tuple[tuple[str, str], ...]:
+    """The failed gates (in evaluation order) with the reason shown to the user."""
+    out: list[tuple[str, str]] = []
+    if gates & LOCATION_GATE:
+        if p.remote == RemotePreference.REMOTE:
+            out.append(("location", f"{o['remote_policy']} work, and the profile wants remote only"))
+        else:
+            where = "; ".join(o["place_labels"]) or "elsewhere"
+            out.append(("location", f"located in {where}, outside the preferred locations"))
+    if gates & SALARY_GATE:
+        top = o["salary_max"] if o["salary_max"] is not None else o["salary_min"]
+        out.append(
+            (
+                "salary",
+                f"listed salary up to {top:,.0f} {o['salary_currency'] or ''} is below the floor "
+                f"of {p.salary_floor:,.0f}".replace("  ", " "),
             )
-        return 0.0
-    bottom = o.salary_min if o.salary_min is not None else top
-    return 1.0 if bottom >= floor else 0.75
+        )
+    if gates & LANGUAGE_GATE:
+        out.append(("language", f"the posting is in '{o['language']}', which the profile does not list"))
+    return tuple(out)
+
+
+def score(p: ProfileFeatures, o: OfferFeatures | FeatureRecord, as_of: float) -> Breakdown:
+    """Feature values and gates for one offer (ranking many offers uses one ``Scorer``)."""
+    return Scorer(p, as_of).breakdown(o.to_record() if isinstance(o, OfferFeatures) else o)
 
 
 def explain(p: ProfileFeatures, o: OfferFeatures, b: Breakdown, computed_at: datetime) -> Explanation:
