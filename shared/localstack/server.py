@@ -204,6 +204,15 @@ class ProblemRequestHandler(WSGIRequestHandler):
 
     timeout = READ_TIMEOUT_S
 
+    def log_error(self, format: str, *args: Any) -> None:
+        """http.server's complaints (a read timeout, a malformed or oversized request) are the
+        client's doing: one INFO line with its class, not an ERROR (werkzeug's default)."""
+        _log.info(
+            "client request not served: %s",
+            format % args,
+            extra={"fields": {"failure_class": "INVALID_INPUT"}},
+        )
+
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Answer ``code`` as a problem and close the connection."""
         try:

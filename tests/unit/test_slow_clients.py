@@ -8,6 +8,7 @@ would fail the test rather than hang it.
 
 from __future__ import annotations
 
+import logging
 import socket
 import time
 from collections.abc import Iterator
@@ -55,6 +56,10 @@ def _served(stack: LocalStack) -> bool:
         }
 
 
+def _errors(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [f"{r.name}: {r.getMessage()}" for r in caplog.records if r.levelno >= logging.ERROR]
+
+
 class TestReadTimeout:
     def test_half_a_request_is_closed_and_other_clients_are_served(self, stack: LocalStack) -> None:
         with socket.create_connection(("127.0.0.1", _port(stack)), timeout=CLIENT_PATIENCE_S) as stalled:
@@ -91,3 +96,43 @@ class TestReadTimeout:
         assert b'"failure_class": "INVALID_INPUT"' in rest
         assert not stack.container.uploads.exists(name)
         assert _served(stack)
+
+
+class TestClientsAreNotServerErrors:
+    """A slow or vanished client is the client's doing: logged at INFO with its class, never ERROR."""
+
+    def test_a_stalled_client_is_logged_as_the_clients_timeout(
+        self, stack: LocalStack, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        caplog.set_level(logging.INFO)
+        with socket.create_connection(("127.0.0.1", _port(stack)), timeout=CLIENT_PATIENCE_S) as stalled:
+            stalled.sendall(b"GET /api/journey HTTP/1.1\r\n")
+            assert _read_until_closed(stalled) == b""
+
+        assert _errors(caplog) == []
+        [line] = [r for r in caplog.records if "timed out" in r.getMessage()]
+        assert (line.levelno, line.fields["failure_class"]) == (logging.INFO, "INVALID_INPUT")  # type: ignore[attr-defined]
+
+    def test_an_upload_aborted_mid_body_is_a_400_problem_logged_at_info(
+        self, stack: LocalStack, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        caplog.set_level(logging.INFO)
+        name = "users/u1/documents/d2.pdf"
+        signed = stack.container.uploads.signed_upload_url(
+            name, content_type="application/pdf", max_bytes=4096, expires_in=timedelta(seconds=300)
+        )
+        parts = urlsplit(signed.url)
+        head = (
+            f"PUT {parts.path}?{parts.query} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            "Content-Type: application/pdf\r\nContent-Length: 1000\r\n\r\n"
+        ).encode()
+        with socket.create_connection(("127.0.0.1", _port(stack)), timeout=CLIENT_PATIENCE_S) as gone:
+            gone.sendall(head + b"%PDF-1.7\n")
+            gone.shutdown(socket.SHUT_WR)  # the browser tab closed: the body ends early
+            answer = _read_until_closed(gone)
+
+        assert answer.split(b"\r\n", 1)[0].split()[1] == b"400"
+        assert not stack.container.uploads.exists(name)
+        assert _errors(caplog) == []
+        aborted = [r for r in caplog.records if "aborted" in r.getMessage()]
+        assert [r.levelno for r in aborted] == [logging.INFO]
