@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -20,13 +21,17 @@ def use_dev_token(page: Page, server: Server, uid: str, *, role: str = "user") -
     page.evaluate("s => localStorage.setItem('career.session', s)", json.dumps(session))
 
 
-def code_from_outbox(data_dir: Path, to: str, *, timeout_s: float = 60) -> str:
-    """The 6-digit code of the newest message to ``to`` in the local outbox."""
+def code_from_outbox(data_dir: Path, to: str, *, subject: str = "", timeout_s: float = 60) -> str:
+    """The 6-digit code of the newest message to ``to`` (whose subject has ``subject``) in the
+    local outbox."""
     outbox = OutboxMailer(data_dir / "outbox")
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        code = outbox.newest_code(to)
-        if code is not None:
-            return code
+        for message in reversed(outbox.sent()):
+            if message["To"] == to and subject in str(message["Subject"]):
+                body = message.get_body(preferencelist=("plain",))
+                found = re.search(r"\b(\d{6})\b", body.get_content() if body else "")
+                if found:
+                    return found.group(1)
         time.sleep(0.25)
     raise AssertionError(f"no code for {to} in the outbox after {timeout_s} s")

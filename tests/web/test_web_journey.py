@@ -149,11 +149,12 @@ class TestUserJourney:
         saved = board.get_by_role("region", name=re.compile(r"^Saved \(1\)"))
         expect(saved.get_by_test_id("entry")).to_contain_text(saved_title)
         saved.get_by_label(f"Status of {saved_title}").select_option("applied")
+        saved.get_by_role("button", name=f"Move {saved_title}").click()
         applied = board.get_by_role("region", name=re.compile(r"^Applied \(1\)"))
         expect(applied.get_by_test_id("entry")).to_contain_text(saved_title)
         accessible(page, "notebook board")
 
-        applied.get_by_role("button", name=saved_title).click()
+        applied.get_by_role("button", name=saved_title, exact=True).click()
         detail = page.get_by_role("region", name=f"Entry {saved_title}")
         detail.get_by_label("Notes").fill("Asked Sam for a referral.")
         detail.get_by_label("Tags").fill("Referral, remote")

@@ -1,6 +1,6 @@
-import type { ReactNode } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import { signOut, useSession } from "../auth/session";
-import { Link } from "../router";
+import { Link, usePath } from "../router";
 import { JourneyHeader } from "./JourneyHeader";
 import styles from "./Layout.module.css";
 
@@ -21,6 +21,7 @@ const opsNav = [
 
 export function Layout({ children }: { children: ReactNode }) {
   const session = useSession();
+  const main = useMainFocusOnNavigation();
   return (
     <>
       <a className="skip-link" href="#main">
@@ -54,9 +55,28 @@ export function Layout({ children }: { children: ReactNode }) {
         )}
       </header>
       {session && <JourneyHeader />}
-      <main id="main" className={styles.main} tabIndex={-1}>
+      <main id="main" ref={main} className={styles.main} tabIndex={-1}>
         {children}
       </main>
     </>
   );
+}
+
+/**
+ * After a client-side navigation, focus moves to the new page's content (as a page load would
+ * start over): a keyboard or screen-reader user is not left on a link that has just gone away.
+ * The first render keeps the browser's own start (the skip link comes first).
+ */
+function useMainFocusOnNavigation() {
+  const path = usePath();
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    main.current?.focus({ preventScroll: true });
+  }, [path]);
+  return main;
 }

@@ -165,7 +165,8 @@ function MatchRow({ match, rank, expanded, saved, onExplain, onSave }: RowProps)
         <button type="button" className="secondary" aria-expanded={expanded} aria-controls={panel} onClick={onExplain}>
           {expanded ? "Hide explanation" : "Why this score?"}
         </button>
-        <button type="button" onClick={onSave} disabled={saved}>
+        {/* aria-disabled, not disabled: the button keeps the keyboard focus once it is pressed. */}
+        <button type="button" onClick={saved ? undefined : onSave} aria-disabled={saved || undefined}>
           {saved ? "Saved to notebook" : "Save to notebook"}
         </button>
       </div>

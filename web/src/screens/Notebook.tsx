@@ -1,6 +1,6 @@
 import * as Tabs from "@radix-ui/react-tabs";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState, type DragEvent } from "react";
+import { useEffect, useState, type DragEvent, type FormEvent } from "react";
 import { api, errorText, unwrap } from "../api/client";
 import { Notice } from "../components/Field";
 import { Link } from "../router";
@@ -30,12 +30,17 @@ export default function Notebook() {
   const entries = notebook.data?.entries ?? [];
   const selected = entries.find((e) => e.id === open) ?? null;
   const onMove = (entry: Entry, to: Status) => move.mutate({ id: entry.id, to });
+  const done = move.isSuccess ? move.variables : undefined;
+  const moved = done ? entries.find((e) => e.id === done.id && e.status === done.to) : undefined;
 
   return (
     <section>
       <h1>Notebook</h1>
       <AddPosting />
       <Notice error={notebook.error ? errorText(notebook.error) : move.error ? errorText(move.error) : null} />
+      <p role="status" className="visually-hidden">
+        {moved ? `Moved ${moved.snapshot.title} to ${label(moved.status)}.` : ""}
+      </p>
       {notebook.isSuccess && entries.length === 0 && (
         <p className="muted">
           Nothing saved yet: save offers from your <Link to="/matches">matches</Link>, or add a posting above.
@@ -66,8 +71,20 @@ interface ViewProps {
   onMove: (entry: Entry, to: Status) => void;
 }
 
-function Board({ entries, counts, onOpen, onMove }: ViewProps & { counts: Record<string, number> }) {
+function Board({ entries, counts, onOpen, onMove: move }: ViewProps & { counts: Record<string, number> }) {
   const [over, setOver] = useState<Status | null>(null);
+  // An entry moved from the board lands in another column: focus follows it there.
+  const [moving, setMoving] = useState<{ id: string; to: Status } | null>(null);
+  const onMove = (entry: Entry, to: Status) => {
+    setMoving({ id: entry.id, to });
+    move(entry, to);
+  };
+  const follow = (entry: Entry) => (button: HTMLButtonElement | null) => {
+    if (button && moving && entry.id === moving.id && entry.status === moving.to) {
+      button.focus();
+      setMoving(null);
+    }
+  };
   function drop(event: DragEvent, to: Status) {
     event.preventDefault();
     setOver(null);
@@ -103,7 +120,7 @@ function Board({ entries, counts, onOpen, onMove }: ViewProps & { counts: Record
                   draggable
                   onDragStart={(event) => event.dataTransfer.setData("text/plain", e.id)}
                 >
-                  <button type="button" className={styles.linkish} onClick={() => onOpen(e.id)}>
+                  <button type="button" ref={follow(e)} className={styles.linkish} onClick={() => onOpen(e.id)}>
                     {e.snapshot.title}
                   </button>
                   <div className="muted">{e.snapshot.company}</div>
@@ -157,23 +174,34 @@ function EntryTable({ entries, onOpen, onMove }: ViewProps) {
   );
 }
 
+/**
+ * The status menu, the keyboard's way to move an entry (the board's drag is mouse-only). Picking
+ * a status does nothing by itself: arrow keys walk a closed select's options, and each step must
+ * not move the entry (rejected and withdrawn are final). The Move button commits.
+ */
 function MoveMenu({ entry, onMove }: { entry: Entry; onMove: (entry: Entry, to: Status) => void }) {
+  const [to, setTo] = useState<Status>(entry.status);
+  useEffect(() => setTo(entry.status), [entry.status]);
   const moves = allowedMoves(entry.status);
   if (moves.length === 0) return <span className="badge">{entry.status}</span>;
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (to !== entry.status) onMove(entry, to);
+  }
   return (
-    <select
-      aria-label={`Status of ${entry.snapshot.title}`}
-      value={entry.status}
-      onChange={(e) => onMove(entry, e.target.value as Status)}
-      className={styles.move}
-    >
-      <option value={entry.status}>{label(entry.status)}</option>
-      {moves.map((to) => (
-        <option key={to} value={to}>
-          Move to {to}
-        </option>
-      ))}
-    </select>
+    <form className={styles.move} onSubmit={submit}>
+      <select aria-label={`Status of ${entry.snapshot.title}`} value={to} onChange={(e) => setTo(e.target.value as Status)}>
+        <option value={entry.status}>{label(entry.status)}</option>
+        {moves.map((status) => (
+          <option key={status} value={status}>
+            Move to {status}
+          </option>
+        ))}
+      </select>
+      <button type="submit" className="secondary" aria-label={`Move ${entry.snapshot.title}`} aria-disabled={to === entry.status || undefined}>
+        Move
+      </button>
+    </form>
   );
 }
 
