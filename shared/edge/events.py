@@ -5,16 +5,16 @@ the function as a ``messagePublished`` CloudEvent; an Eventarc storage event arr
 own CloudEvent. ``run_event`` decodes either into an ``Event`` and applies the rules:
 
 - older than ``settings.max_event_age_s``: dropped with a WARNING (acknowledged);
-- PermanentError: logged with its failure class and acknowledged (never retried);
-- InvalidMessage (a payload that is not its channel's message, shared/messages.py): a
-  permanent failure that is also recorded as a dead letter (INVALID_INPUT), so no message
-  is lost unseen;
+- PermanentError: logged with its failure class, recorded as a dead letter and acknowledged
+  (never retried): an operator sees it and can replay it once its cause is gone, so no
+  message is lost unseen; an InvalidMessage (a payload that is not its channel's message,
+  shared/messages.py) is one, with class INVALID_INPUT;
 - TransientError or any other exception: its class and a safe summary are noted for the
   dead letter (Pub/Sub forwards a message without its reason), then raised, so Pub/Sub
   redelivers and, after the subscription's max delivery attempts, dead-letters it.
 
 Tasks (HTTP functions targeted by Cloud Tasks): ``run_task`` answers 2xx on success and on a
-PermanentError (the failure is recorded by the service; an InvalidMessage as a dead letter),
+PermanentError (recorded as a dead letter with its class, as for events),
 503 on a TransientError and 500 on anything else, so Cloud Tasks retries with the queue's
 retry_config. On the queue's last attempt a failure is recorded as a dead letter before answering.
 """
@@ -151,10 +151,13 @@ def run_event(
             failure_class=err.failure_class,
         )
     except PermanentError as err:
+        # Acknowledged, so never redelivered: kept as a dead letter with its class, or the
+        # work would be lost unseen when the cause was outside the message (a refused write).
+        _record_message_dead_letter(c, event, err, function)
         logs.log(
             _log,
             logging.WARNING,
-            f"permanent failure acknowledged: {err.message}",
+            f"permanent failure acknowledged and dead-lettered: {err.message}",
             failure_class=err.failure_class,
         )
     except Exception as err:
@@ -201,6 +204,9 @@ def run_task(
         return _json({"status": "failed", "failure_class": err.failure_class, "message": err.message}, 200)
     except PermanentError as err:
         # An oversized payload is as final as an invalid one: retrying resends the same bytes.
+        # Kept as a dead letter with its class, so an operator can replay it once the cause
+        # (a refused write, a quota) is gone; nothing is acknowledged unseen.
+        _record_task_dead_letter(c, queue, name, raw, retry_count + 1, err, err.failure_class)
         logs.log(
             _log, logging.WARNING, f"task failed permanently: {err.message}", failure_class=err.failure_class
         )
@@ -273,7 +279,7 @@ def _note_failed_attempt(c: Container, event: Event, err: Exception, function: s
         _log.warning("could not note the failed attempt: %s", type(note_err).__name__)
 
 
-def _record_message_dead_letter(c: Container, event: Event, err: InvalidMessage, function: str) -> None:
+def _record_message_dead_letter(c: Container, event: Event, err: PermanentError, function: str) -> None:
     from shared.domain.dead_letters import DeadLetter
     from shared.services.operations import DeadLetterService
 

@@ -35,6 +35,8 @@ class Listed:
     schema_version: int | None
     first_seen_at: datetime | None
     closed_at: datetime | None
+    run_id: str | None = None  # the run that last wrote it
+    changed_at: datetime | None = None
 
     @property
     def open(self) -> bool:
@@ -79,6 +81,8 @@ class Offers:
                 snap.data.get("schema_version"),
                 snap.data.get("first_seen_at"),
                 snap.data.get("closed_at"),
+                snap.data.get("run_id"),
+                snap.data.get("changed_at"),
             )
             for snap in iter_pages(self._store, query)
         }

@@ -80,7 +80,7 @@ class DocumentExtraction:
             self._queue_profile(started)
             return _summary(started)
         try:
-            return self._complete((uid, doc_id), request, started)
+            done = self._complete((uid, doc_id), started)
         except PermanentError as err:
             # The task is acknowledged on a PermanentError, so no later attempt will settle the
             # document: settle it now (restartable INTERNAL: the PDF itself was not at fault).
@@ -88,17 +88,20 @@ class DocumentExtraction:
             done = self._finish(
                 (uid, doc_id), lambda d: d.failed(FailureClass.INTERNAL, _STORAGE, at=self._clock.now())
             )
-            if done is None:
-                return {"document_id": request.document_id, "state": "DELETED"}
-            return _summary(done)
         except Exception:
             if final_attempt:
                 self._finish(
                     (uid, doc_id), lambda d: d.failed(FailureClass.INTERNAL, _GAVE_UP, at=self._clock.now())
                 )
             raise
+        if done is None:
+            return {"document_id": request.document_id, "state": "DELETED"}
+        # Outside the try: a refused enqueue is no fault of the PDF. Raised, it is retried or
+        # dead-lettered, and the replay of an EXTRACTED document queues its profile again.
+        self._queue_profile(done)
+        return _summary(done)
 
-    def _complete(self, key: tuple[str, str], request: ExtractionTask, started: Document) -> dict[str, Any]:
+    def _complete(self, key: tuple[str, str], started: Document) -> Document | None:
         outcome = self._extract(started)
         if outcome.result is None:
             failure = outcome.failure_class or FailureClass.PDF_CORRUPT
@@ -122,10 +125,7 @@ class DocumentExtraction:
             )
             if done is None:  # deleted while extracting: leave nothing behind
                 self._texts.delete(started.text_object)
-        if done is None:
-            return {"document_id": request.document_id, "state": "DELETED"}
-        self._queue_profile(done)
-        return _summary(done)
+        return done
 
     def _extract(self, document: Document) -> ExtractionOutcome:
         try:

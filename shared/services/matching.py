@@ -255,6 +255,17 @@ class MatchingService:
         return out
 
     # ------------------------------------------------------------------ results
+    def _first_run_of(self, uid: str, version: int, trigger: Literal["profile", "offers"]) -> bool:
+        """True when an unchanged ranking still makes history: a profile version's first run.
+
+        A redelivered or re-published profile event ranks the same version again; recording
+        that "nothing changed" each time would grow the user's history with every retry.
+        """
+        if trigger != "profile":
+            return False
+        latest = self._matches.latest_run(uid)
+        return latest is None or latest.profile_version != version
+
     def _apply(
         self,
         uid: str,
@@ -292,6 +303,6 @@ class MatchingService:
             scored=len(ranked),
             delta=delta,
         )
-        recorded = run if delta.changed or trigger == "profile" else None
+        recorded = run if delta.changed or self._first_run_of(uid, version, trigger) else None
         self._matches.save_run(uid, changed, [*closed, *dropped], recorded)
         return run

@@ -50,7 +50,16 @@ class OfferUpsert:
         for offer in incoming:
             current = stored.get(offer.id)
             if current is not None and _same(current, offer):
-                unchanged += 1
+                if current.run_id != run_id:
+                    unchanged += 1
+                    continue
+                # Written by an earlier attempt of this very run, which died before announcing
+                # it: announce it again, counted as that attempt counted it.
+                changed.append(offer.id)
+                if current.first_seen_at == current.changed_at:
+                    new += 1
+                else:
+                    updated += 1
                 continue
             first_seen = (current.first_seen_at if current is not None else None) or now
             writes.append((offer, Listing(source_id, run_id, first_seen, now, attribution)))
@@ -62,11 +71,15 @@ class OfferUpsert:
         close: list[str] = []
         if complete:
             seen = {o.id for o in incoming}
-            close = [i for i, current in stored.items() if i not in seen and current.open]
+            # Offers this run closed in an attempt that died before announcing them close again.
+            close = [
+                i
+                for i, current in stored.items()
+                if i not in seen and (current.open or current.run_id == run_id)
+            ]
             changed.extend(close)
         self._offers.save(writes, close=close, run_id=run_id, now=now)
-        open_before = sum(1 for d in stored.values() if d.open)
-        reopened = sum(1 for o in incoming if o.id in stored and not stored[o.id].open)
+        open_after = {i for i, d in stored.items() if d.open} | {o.id for o in incoming}
         stats = RunStats(
             fetched=len(offers) if fetched is None else fetched,
             new=new,
@@ -74,7 +87,7 @@ class OfferUpsert:
             unchanged=unchanged,
             closed=len(close),
         )
-        return UpsertOutcome(stats, sorted(changed), open_before + new + reopened - len(close))
+        return UpsertOutcome(stats, sorted(changed), len(open_after - set(close)))
 
 
 def _same(current: Listed, offer: JobOffer) -> bool:

@@ -89,6 +89,10 @@ class RunService:
             # With no network every source fails alike: the fetcher says so once; each run
             # still records its failure, logged quietly instead of once per source.
             offline = err.detail.get("offline") is True
+            if err.transient and not offline and not final_attempt:
+                # The queue's retries are for this (a store or board briefly down): the run
+                # stays RUNNING and the retry resumes it, as for an unexpected error below.
+                raise
             _log.log(
                 logging.INFO if offline else logging.WARNING,
                 "crawl of %s failed: %s",

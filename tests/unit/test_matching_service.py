@@ -15,6 +15,8 @@ from shared.api import matches
 from shared.bootstrap import Container
 from shared.config import Settings
 from shared.domain.errors import NotFound
+from shared.domain.matching.runs import MatchRun
+from shared.repositories.matches import Matches
 from shared.services.matching import MatchingService
 from shared.topology import TOPOLOGY
 from tests.support.http import bearer, client_for
@@ -62,7 +64,21 @@ class TestMatchProfile:
 
         assert run.delta.unchanged == 5
         assert not run.delta.changed
-        assert store.writes - writes == 2  # the subscriber marker and the run record, no result
+        # The subscriber marker only: a redelivered event of the same version adds no history
+        # (before the fault-injection suite, each redelivery recorded another "unchanged" run).
+        assert store.writes - writes == 1
+        assert len(list(service_runs(store, "alice"))) == 1
+
+    def test_an_unchanged_new_version_is_still_recorded(
+        self, store: SqliteDocumentStore, service: MatchingService
+    ) -> None:
+        save(store, [make_profile("alice", 1), make_profile("alice", 2)], OFFERS)
+        service.match_profile("alice", 1)
+
+        run = service.match_profile("alice", 2)
+
+        assert not run.delta.changed
+        assert sorted(r.profile_version for r in service_runs(store, "alice")) == [1, 2]
 
     def test_latest_version_is_used_when_none_is_given(
         self, store: SqliteDocumentStore, service: MatchingService
@@ -274,3 +290,8 @@ class TestHttp:
         assert listing.status_code == 200
         assert runs.get_json()["runs"][0]["scored"] == 5
         assert bad.status_code == 422
+
+
+def service_runs(store: SqliteDocumentStore, uid: str) -> list[MatchRun]:
+    """The user's recorded match runs, newest first."""
+    return list(Matches(store).runs_page(uid, limit=50).items)

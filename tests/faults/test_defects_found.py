@@ -1,0 +1,122 @@
+"""The defects the fault-injection suite found, one test each (each failed before its fix)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from shared.config import Settings
+from shared.domain.documents import DocumentState
+from shared.domain.failures import FailureClass
+from shared.domain.runs import RunStatus
+from shared.messages import CrawlTask, ExtractionTask, MigrationTask, ProfileVersionCreated, channel_of
+from shared.repositories.career_profiles import CareerProfiles
+from shared.repositories.documents import Documents
+from shared.repositories.matches import Matches
+from shared.repositories.migrations import MigrationCheckpoints
+from shared.repositories.runs import RunLedger
+from tests.faults.scenarios import (
+    DOCUMENT_ID,
+    UID,
+    seed_crawl,
+    seed_migration,
+    seed_profile_event,
+    seed_upload,
+)
+from tests.support.fault_world import FaultWorld
+from tests.support.faults import Call, Fault, FaultInjector, Kind
+
+
+@pytest.fixture
+def make_world(tmp_path: Path) -> Iterator[object]:
+    worlds: list[FaultWorld] = []
+
+    def make(handler: str, port: str, method: str, nth: int, kind: Kind) -> FaultWorld:
+        root = tmp_path / f"w{len(worlds)}"
+        settings = Settings(backend="local", environment="test", data_dir=root / "data")
+        world = FaultWorld(root, settings, FaultInjector([Fault(Call(handler, port, method, nth), kind)]))
+        worlds.append(world)
+        return world
+
+    yield make
+    for world in reversed(worlds):
+        world.close()
+
+
+class TestPermanentFailuresAreDeadLettered:
+    def test_a_refused_write_in_a_task_is_kept_for_replay_not_acknowledged_unseen(self, make_world) -> None:  # type: ignore[no-untyped-def]
+        # Before: the task answered 200 "failed" and the migration stayed "running" forever.
+        world = make_world(channel_of(MigrationTask), "store", "get", 1, "permanent")
+        seed_migration(world)
+
+        world.settle(replay=False)
+
+        [letter] = world.dead_letters()
+        assert (letter.origin, letter.failure_class) == (channel_of(MigrationTask), FailureClass.FORBIDDEN)
+        world.settle()
+        migration = world.container.make(MigrationCheckpoints).get("0001_profile_claims_schema_version")
+        assert migration is not None
+        assert migration.status == "done"
+
+
+class TestExtraction:
+    def test_a_refused_profile_enqueue_is_retried_not_swallowed(self, make_world) -> None:  # type: ignore[no-untyped-def]
+        # Before: the document was EXTRACTED, no profile was ever queued, and the journey's
+        # career profile step showed "in progress" forever.
+        world = make_world(channel_of(ExtractionTask), "tasks", "enqueue", 1, "permanent")
+        seed_upload(world)
+
+        world.settle(replay=False)
+
+        assert [d.origin for d in world.dead_letters()] == [channel_of(ExtractionTask)]
+        world.settle()
+        assert world.container.make(Documents).load(UID, DOCUMENT_ID).state == DocumentState.EXTRACTED
+        assert world.container.make(CareerProfiles).latest(UID).version == 1
+
+
+class TestCrawl:
+    def test_a_board_briefly_down_is_retried_by_the_queue(self, make_world) -> None:  # type: ignore[no-untyped-def]
+        # Before: the run FAILED(SOURCE_UNAVAILABLE) at once and the queue's retries went unused.
+        world = make_world(channel_of(CrawlTask), "fetcher", "get", 1, "transient")
+        seed_crawl(world)
+
+        world.settle(replay=False)
+
+        [run], _ = world.container.make(RunLedger).list()
+        assert (run.status, run.stats.new) == (RunStatus.COMPLETED, 5)
+        assert world.dead_letters() == []
+
+    def test_a_crash_after_the_offers_write_still_announces_them(self, make_world) -> None:  # type: ignore[no-untyped-def]
+        # Before: the retry found the offers unchanged, announced nothing, and no user was
+        # ever matched with them.
+        world = make_world(channel_of(CrawlTask), "batch", "commit", 1, "crash")
+        seed_crawl(world)
+
+        world.settle(replay=False)
+
+        assert world.crashes == 1
+        [run], _ = world.container.make(RunLedger).list()
+        assert (run.status, run.stats.new, run.stats.unchanged) == (RunStatus.COMPLETED, 5, 0)
+        stamps = world.container.make(Matches).stamps(UID)
+        assert len([offer for offer in stamps if offer.startswith("greenhouse-")]) == 5
+
+
+class TestMatching:
+    def test_a_redelivered_profile_event_adds_no_history(self, make_world) -> None:  # type: ignore[no-untyped-def]
+        # Before: every redelivery recorded one more "unchanged" match run.
+        [match_sub, *_] = (s for s in _subscriptions_of(ProfileVersionCreated) if s.endswith("-match"))
+        world = make_world(match_sub, "store", "update", 1, "crash")
+        seed_profile_event(world)
+
+        world.settle(replay=False)
+
+        assert world.crashes == 1
+        assert len(world.container.make(Matches).runs_page(UID, limit=10).items) == 1
+
+
+def _subscriptions_of(model: type[ProfileVersionCreated]) -> list[str]:
+    from shared.topology import TOPOLOGY
+
+    return [s.name for s in TOPOLOGY.subscriptions_of(channel_of(model))]

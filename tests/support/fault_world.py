@@ -1,0 +1,288 @@
+"""The local stack with every port behind a FaultInjector, driven the way production drives it.
+
+Deliveries go from the SQLite delivery queue to each function's own functions-framework app
+(``register_functions``), with the manifest's retry, backoff and dead-letter rules. A
+``ProcessDeath`` ends ``drain`` with the delivery still leased; ``settle`` then does what
+production does after a kill: the lease runs out (the clock moves past the longest ack or
+dispatch deadline) and the delivery is attempted again. When the queue is quiet, the
+operator replays the dead letters (``replay_all``) and the queue drains again.
+
+``state()`` is the end state that a fault must not change (see
+docs/decisions/0125-fault-injection.md): every stored document, every blob, and the set of
+messages acknowledged per channel, with volatile fields and random ids normalised away.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import shared
+from shared import bootstrap
+from shared.adapters.local.clock import ManualClock
+from shared.adapters.local.file_blobs import FileBlobStore, gcs_notification
+from shared.adapters.local.heuristic_provider import HeuristicProfileProvider
+from shared.adapters.local.heuristic_scorer import HeuristicScoreProvider
+from shared.adapters.local.queue_rules import Delivery
+from shared.adapters.local.sqlite_queue import SqliteDeliveryQueue
+from shared.adapters.local.sqlite_store import SqliteDocumentStore
+from shared.adapters.pdf_text import PyMuPdfExtractor
+from shared.bootstrap import Container
+from shared.config import Settings
+from shared.domain.dead_letters import DeadLetter
+from shared.localstack.function_feed import SignatureType, create_function_app, register_functions
+from shared.messages import UploadFinalized, channel_of
+from shared.ports import BlobInfo, HttpResponse, Query, iter_pages
+from shared.services.operations import DeadLetterService
+from shared.topology import TOPOLOGY, FunctionSpec
+from tests.support.faults import FaultInjector, ProcessDeath
+
+REPO = Path(shared.__file__).resolve().parents[1]
+FUNCTIONS = REPO / "functions"
+# A saved Greenhouse board (in the repository): every crawl of the world reads it.
+BOARD = REPO / "samples" / "jobs" / "greenhouse" / "nordlicht-energy.json"
+# Past every ack and dispatch deadline of the manifest: a killed worker's lease has run out.
+LEASE_EXPIRY_S = max([q.dispatch_deadline_s for q in TOPOLOGY.queues] + [600]) + 1
+MAX_ROUNDS = 60
+
+# Fields whose values record when or how often, not what: they differ between two correct runs.
+VOLATILE_FIELDS = frozenset(
+    {
+        "attempts",
+        "extraction_attempts",
+        "attempt",
+        "retry_count",
+        "replay_count",
+        "lease_until",
+        "lease_owner",
+        "latency_ms",
+        "duration_ms",
+    }
+)
+# Collections recording how the work went rather than what it produced: the operator's dead
+# letters (checked apart: all replayed) and the LLM call log and usage counters (a retry that
+# calls the provider again is billed again, so they rightly grow with retries).
+BOOKKEEPING = frozenset({"dead_letters", "llm_calls", "llm_usage_days", "llm_usage"})
+# Message ids, document ids and the run ids derived from them (content hashes are 64 long).
+_RANDOM_ID = re.compile(r"\b[0-9a-f]{16,40}\b")
+_STAMPED_ID = re.compile(r"\b\d{8}T\d{6}-[0-9a-f]{8,12}\b")
+
+_APPS: dict[tuple[str, str], Any] = {}
+
+
+def cached_app(functions_dir: Path, spec: FunctionSpec, signature: SignatureType) -> Any:
+    """The function's app, built once per test process (apps read the installed container per call)."""
+    key = (spec.name, signature)
+    if key not in _APPS:
+        _APPS[key] = create_function_app(functions_dir, spec, signature)
+    return _APPS[key]
+
+
+class BoardFetcher:
+    """An HttpFetcher (our port) answering every GET with one saved board payload."""
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def get(self, url: str, *, headers: Any = None, params: Any = None) -> HttpResponse:
+        """The saved payload, as the board would send it."""
+        return HttpResponse(200, {"Content-Type": "application/json"}, self._body, url)
+
+
+@dataclass
+class State:
+    """What a run leaves behind, normalised for comparison."""
+
+    documents: dict[str, Any]
+    blobs: dict[str, str]
+    effects: set[tuple[str, str]]
+
+    def diff(self, other: State) -> list[str]:
+        """Readable differences (empty when equal)."""
+        out: list[str] = []
+        for path in sorted(set(self.documents) | set(other.documents)):
+            a, b = self.documents.get(path), other.documents.get(path)
+            if a != b:
+                out.append(f"document {path}: {_short(a)} != {_short(b)}")
+        for name in sorted(set(self.blobs) | set(other.blobs)):
+            if self.blobs.get(name) != other.blobs.get(name):
+                out.append(f"blob {name}: {self.blobs.get(name)} != {other.blobs.get(name)}")
+        for effect in sorted(self.effects ^ other.effects):
+            side = "only here" if effect in self.effects else "only in the other run"
+            out.append(f"message {effect[0]} {effect[1][:600]} ({side})")
+        return out
+
+
+@dataclass
+class FaultWorld:
+    """One stack on a temp folder, a manual clock and an in-memory store and queue."""
+
+    root: Path
+    settings: Settings
+    injector: FaultInjector = field(default_factory=FaultInjector)
+    board: bytes = field(default_factory=BOARD.read_bytes, repr=False)
+    uids: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.clock = ManualClock()
+        self.crashes = 0
+        self.replays = 0
+        self.effects: set[tuple[str, str]] = set()
+        self.store = SqliteDocumentStore(":memory:", indexes=TOPOLOGY.indexes)
+        self.queue = SqliteDeliveryQueue(
+            ":memory:", topology=TOPOLOGY, clock=self.clock, on_dead_letter=self._record_dead_letter
+        )
+        secret, base = b"fault-secret", "http://127.0.0.1:9"
+        blobs = self.root / "blobs"
+        # GCS itself announces a finalized upload: outside our process, so never injected.
+        self.uploads = FileBlobStore(
+            blobs,
+            self.settings.uploads_bucket,
+            signing_secret=secret,
+            base_url=base,
+            clock=self.clock,
+            on_finalize=self._announce,
+        )
+        self.texts = FileBlobStore(
+            blobs, self.settings.text_bucket, signing_secret=secret, base_url=base, clock=self.clock
+        )
+        wrap = self.injector.wrap
+        self.container = Container(
+            self.settings,
+            clock=self.clock,
+            store=wrap("store", self.store),
+            uploads=wrap("uploads", self.uploads),
+            texts=wrap("texts", self.texts),
+            delivery=self.queue,
+            publisher=wrap("publisher", self.queue),
+            tasks=wrap("tasks", self.queue),
+            extractor=PyMuPdfExtractor(),
+            profile_provider=wrap("llm", HeuristicProfileProvider(self.clock)),
+            score_provider=wrap("llm", HeuristicScoreProvider()),
+            fetcher=wrap("fetcher", BoardFetcher(self.board)),
+        )
+        self._previous = bootstrap.install(self.container)
+        register_functions(
+            _Recording(self), TOPOLOGY, FUNCTIONS, project=self.settings.project_id, app_factory=cached_app
+        )
+
+    # ------------------------------------------------------------------ driving
+    def settle(self, *, replay: bool = True) -> None:
+        """Deliver until quiet, restarting after each kill; then replay dead letters until none is left."""
+        for _ in range(MAX_ROUNDS):
+            try:
+                self.queue.drain(timeout=120)
+            except ProcessDeath:
+                self.crashes += 1
+                self.clock.advance(seconds=LEASE_EXPIRY_S)
+                continue
+            if not replay:
+                return
+            replayed = self.container.make(DeadLetterService).replay_all()
+            if replayed == 0:
+                return
+            self.replays += replayed
+        raise AssertionError(
+            f"the stack did not settle in {MAX_ROUNDS} rounds ({self.queue.pending()} pending)"
+        )
+
+    def dead_letters(self) -> list[DeadLetter]:
+        """Every dead letter in the operator view."""
+        return self.container.make(DeadLetterService).list(limit=100).items
+
+    # ------------------------------------------------------------------ observing
+    def state(self) -> State:
+        """The normalised end state (documents, blobs, acknowledged messages)."""
+        docs: dict[str, Any] = {}
+        for snap in self._all_documents():
+            if BOOKKEEPING & set(snap.path.split("/")[::2]):
+                continue
+            path = normalise_text(snap.path)
+            n = 1
+            while f"{path}#{n}" in docs if n > 1 else path in docs:
+                n += 1
+            docs[path if n == 1 else f"{path}#{n}"] = normalise(snap.data)
+        blobs: dict[str, str] = {}
+        blob_root = self.root / "blobs"
+        for path in sorted(blob_root.rglob("*")):
+            rel = path.relative_to(blob_root).as_posix()
+            if path.is_file() and not rel.startswith(".meta/") and not path.name.startswith("."):
+                blobs[normalise_text(rel)] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        return State(docs, blobs, set(self.effects))
+
+    def _all_documents(self) -> Iterable[Any]:
+        seen: set[str] = set()
+        for root in self.store.root_collections():
+            for top in iter_pages(self.store, Query(root)):
+                for snap in self.store.walk(top.path):
+                    if snap.path not in seen:
+                        seen.add(snap.path)
+                        yield snap
+        for uid in sorted(self.uids):
+            for snap in self.store.walk(f"users/{uid}"):
+                if snap.path not in seen:
+                    seen.add(snap.path)
+                    yield snap
+
+    def close(self) -> None:
+        """Uninstall the container and close the store and queue."""
+        bootstrap.install(self._previous)
+        self.queue.close()
+        self.store.close()
+
+    # ------------------------------------------------------------------ internals
+    def _announce(self, info: BlobInfo) -> None:
+        data, attributes = gcs_notification(info)
+        self.queue.publish(channel_of(UploadFinalized), data, attributes=attributes)
+
+    def _record_dead_letter(self, letter: DeadLetter) -> None:
+        self.container.make(DeadLetterService).record(letter)
+
+
+class _Recording:
+    """Registers each channel so its deliveries are attributed to it and their effects recorded."""
+
+    def __init__(self, world: FaultWorld) -> None:
+        self._world = world
+
+    def register(self, channel: str, deliver: Callable[[Delivery], None]) -> None:
+        world = self._world
+
+        def recorded(delivery: Delivery) -> None:
+            with world.injector.handling(channel):
+                deliver(delivery)
+            if not channel.endswith("-dead-letter-record"):
+                world.effects.add((channel, json.dumps(normalise(delivery.data), sort_keys=True)))
+
+        world.queue.register(channel, recorded)
+
+
+def normalise(value: Any) -> Any:
+    """A stored value without volatile fields, times or random ids."""
+    if isinstance(value, dict):
+        return {k: normalise(v) for k, v in sorted(value.items()) if k not in VOLATILE_FIELDS}
+    if isinstance(value, list):
+        return [normalise(v) for v in value]
+    if isinstance(value, datetime):
+        return "<time>"
+    if isinstance(value, str):
+        return normalise_text(value)
+    return value
+
+
+def normalise_text(text: str) -> str:
+    """A string with random ids replaced by placeholders and ISO times by ``<time>``."""
+    text = _STAMPED_ID.sub("<stamped-id>", text)
+    text = _RANDOM_ID.sub("<id>", text)
+    return re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?", "<time>", text)
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, default=str)
+    return text if len(text) < 400 else text[:400] + "..."
