@@ -159,6 +159,18 @@ class CareerProfiles:
             _state(uid), {"last_failure": data, "schema_version": STATE_SCHEMA_VERSION}, merge=True
         )
 
+    def clear_failure(self, uid: str, document_id: str) -> None:
+        """Forget the last failure when it was this document's: its profile exists after all."""
+        state = self.state(uid)
+        if (
+            state is not None
+            and state.last_failure is not None
+            and state.last_failure.document_id == document_id
+        ):
+            self._store.set(
+                _state(uid), {"last_failure": None, "schema_version": STATE_SCHEMA_VERSION}, merge=True
+            )
+
     def state(self, uid: str) -> ProfileState | None:
         """The user's profile state, None before any generation was attempted."""
         snap = self._store.get(_state(uid))

@@ -17,6 +17,7 @@ without a new profile version.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -142,7 +143,8 @@ class MatchingService:
                     profile = self._profiles.get(sub.uid, sub.profile_version)
                 except NotFound:
                     continue
-                run = self._offers_run(sub, profile, features, gone, now)
+                key = trigger.run_id if trigger is not None else None
+                run = self._offers_run(sub, profile, features, gone, now, key)
                 if run.delta.changed:
                     runs.append(run)
             cursor = batch.next_cursor
@@ -159,6 +161,7 @@ class MatchingService:
         features: list[FeatureRecord],
         gone: Sequence[str],
         now: datetime,
+        key: str | None = None,
     ) -> MatchRun:
         """One subscriber's share of an offers event: keep what beats their top K (or is pinned)."""
         ids = [f["offer_id"] for f in features] + list(gone)
@@ -182,7 +185,7 @@ class MatchingService:
                 scored=len(scored),
                 delta=RunDelta(),
             )  # nothing to write: the offers are below this user's top K
-        run = self._apply(sub.uid, sub.profile_version, "offers", kept, existing, closed, now, dropped)
+        run = self._apply(sub.uid, sub.profile_version, "offers", kept, existing, closed, now, dropped, key)
         held = set(sub.held if sub.held is not None else self._matches.stamps(sub.uid))
         held = (held - set(closed) - set(dropped)) | kept_ids
         held -= self._trim(sub.uid, len(held), pinned)
@@ -276,6 +279,7 @@ class MatchingService:
         closed: Sequence[str],
         now: datetime,
         dropped: Sequence[str] = (),
+        key: str | None = None,
     ) -> MatchRun:
         delta = RunDelta()
         changed: list[MatchResult] = []
@@ -295,7 +299,7 @@ class MatchingService:
         delta.closed.extend(closed)
         delta.dropped.extend(dropped)
         run = MatchRun(
-            id=f"{now.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}",
+            id=_run_id(now, key),
             uid=uid,
             trigger=trigger,
             profile_version=version,
@@ -306,3 +310,11 @@ class MatchingService:
         recorded = run if delta.changed or self._first_run_of(uid, version, trigger) else None
         self._matches.save_run(uid, changed, [*closed, *dropped], recorded)
         return run
+
+
+def _run_id(now: datetime, key: str | None) -> str:
+    """A new run's id; keyed by the crawl run behind an offers event, so that a redelivery of
+    the event (whose first attempt recorded the run, then failed) rewrites one run, not two."""
+    if key is None:
+        return f"{now.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    return f"offers-{hashlib.sha256(key.encode()).hexdigest()[:16]}"

@@ -145,6 +145,9 @@ class ProfileService:
         key = self._key(document, inputs)
         cached = self.versions.by_hash(uid, key)
         if cached is not None:
+            # A replayed task whose version was made before it failed (a lost announcement):
+            # the failure recorded meanwhile no longer holds.
+            self.versions.profiles.clear_failure(uid, document.id)
             return Generated(cached, created=False)
         text = self._text(document)
         try:

@@ -66,9 +66,9 @@ VOLATILE_FIELDS = frozenset(
     }
 )
 # Collections recording how the work went rather than what it produced: the operator's dead
-# letters (checked apart: all replayed) and the LLM call log and usage counters (a retry that
-# calls the provider again is billed again, so they rightly grow with retries).
-BOOKKEEPING = frozenset({"dead_letters", "llm_calls", "llm_usage_days", "llm_usage"})
+# letters and the notes of failed attempts behind them (checked apart: all replayed), the LLM
+# call log and usage counters (a provider called again is billed again: they grow with retries).
+BOOKKEEPING = frozenset({"dead_letters", "dead_letter_attempts", "llm_calls", "llm_usage_days", "llm_usage"})
 # Message ids, document ids and the run ids derived from them (content hashes are 64 long).
 _RANDOM_ID = re.compile(r"\b[0-9a-f]{16,40}\b")
 _STAMPED_ID = re.compile(r"\b\d{8}T\d{6}-[0-9a-f]{8,12}\b")
@@ -200,14 +200,17 @@ class FaultWorld:
     def state(self) -> State:
         """The normalised end state (documents, blobs, acknowledged messages)."""
         docs: dict[str, Any] = {}
+        grouped: dict[str, list[Any]] = {}
         for snap in self._all_documents():
             if BOOKKEEPING & set(snap.path.split("/")[::2]):
                 continue
-            path = normalise_text(snap.path)
-            n = 1
-            while f"{path}#{n}" in docs if n > 1 else path in docs:
-                n += 1
-            docs[path if n == 1 else f"{path}#{n}"] = normalise(snap.data)
+            grouped.setdefault(normalise_text(snap.path), []).append(normalise(snap.data))
+        for path, values in grouped.items():
+            # Paths that differ only by a random id: numbered in content order, not id order.
+            for n, value in enumerate(
+                sorted(values, key=lambda v: json.dumps(v, sort_keys=True, default=str))
+            ):
+                docs[path if n == 0 else f"{path}#{n + 1}"] = value
         blobs: dict[str, str] = {}
         blob_root = self.root / "blobs"
         for path in sorted(blob_root.rglob("*")):
