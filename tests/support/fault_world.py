@@ -157,7 +157,7 @@ class FaultWorld:
             self.settings,
             clock=self.clock,
             store=wrap("store", self.store),
-            uploads=wrap("uploads", self.uploads),
+            uploads=wrap("pdfs", self.uploads),
             texts=wrap("texts", self.texts),
             delivery=self.queue,
             publisher=wrap("publisher", self.queue),

@@ -80,7 +80,7 @@ class Call:
     @property
     def kind_of_port(self) -> str:
         """The port family (``uploads`` and ``texts`` are both blob stores)."""
-        return "blobs" if self.port in ("uploads", "texts") else self.port
+        return "blobs" if self.port in ("pdfs", "texts") else self.port
 
     def __str__(self) -> str:
         return f"{self.handler}:{self.port}.{self.method}#{self.nth}"
@@ -99,7 +99,7 @@ class Fault:
 
 def error_for(port: str, kind: Kind) -> Exception:
     """The error a port's production adapter raises for a transient or permanent failure."""
-    family = "blobs" if port in ("uploads", "texts") else port
+    family = "blobs" if port in ("pdfs", "texts") else port
     if kind == "transient":
         if family == "llm":
             return TransientError("injected: LLM unavailable", failure_class=FailureClass.LLM_UNAVAILABLE)
@@ -167,7 +167,7 @@ class _Proxy:
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._target, name)
-        family = "blobs" if self._port in ("uploads", "texts") else self._port
+        family = "blobs" if self._port in ("pdfs", "texts") else self._port
         if name == "batch" and family == "store":
             return lambda: _Proxy(self._injector, "batch", attr())
         if not callable(attr) or name not in PORT_METHODS.get(family, frozenset()):
