@@ -174,18 +174,16 @@ class OfferFeatureCache:
 def fresh_records(offers: Sequence[JobOffer], snaps: Sequence[Snapshot | None]) -> list[FeatureRecord | None]:
     """The stored records of these offers' features as read (no decoding: ranking scores from
     this form), None where missing, of another content hash or of another features version."""
-    out: list[FeatureRecord | None] = []
-    for offer, snap in zip(offers, snaps, strict=True):
-        data = snap.data if snap is not None else None
-        if (
-            data is not None
-            and data.get("features_version") == FEATURES_VERSION
-            and data.get("content_hash") == offer.content_hash
-        ):
-            out.append(cast(FeatureRecord, data))
-        else:
-            out.append(None)
-    return out
+    version = FEATURES_VERSION
+    found = [
+        data
+        if snap is not None
+        and (data := snap.data).get("features_version") == version
+        and data.get("content_hash") == offer.content_hash
+        else None
+        for offer, snap in zip(offers, snaps, strict=True)
+    ]
+    return cast(list[FeatureRecord | None], found)
 
 
 def _document(offer: JobOffer, listing: Listing) -> dict[str, Any]:

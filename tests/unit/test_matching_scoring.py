@@ -307,6 +307,36 @@ class TestRanking:
         assert [(r.offer, r.breakdown) for r in from_store] == [(r.offer, r.breakdown) for r in decoded]
         assert [r.explanation for r in from_store] == [r.explanation for r in decoded]
 
+    @pytest.mark.parametrize("top", [1, 7, 40, 400])
+    def test_the_top_k_is_the_head_of_the_full_ranking(self, top: int) -> None:
+        # Offers that cannot reach the k-th best total are skipped early: never one that could.
+        titles = ("Backend Engineer", "Python Developer", "DevOps Engineer", "Sales Manager", "Data Analyst")
+        skills = ("python", "postgresql", "go", "kubernetes", "docker", "agile")
+        offers = [
+            _offer(
+                offer_id=f"o{i:03}",
+                **_titled(titles[i % 5]),
+                required=frozenset(skills[j] for j in range(6) if (i >> j) & 1),
+                nice=frozenset(),
+                weights={k: 0.4 if k == "agile" else 1.0 for k in skills},
+                skill_total=float(
+                    sum(2 * (0.4 if skills[j] == "agile" else 1.0) for j in range(6) if (i >> j) & 1)
+                ),
+                language=("en", "en", "de")[i % 3],
+                remote_policy=("remote", "hybrid", "onsite")[i % 3],
+                posted_ts=AS_OF.timestamp() - (i % 60) * 86400,
+            )
+            for i in range(300)
+        ]
+        full = rank(_profile(), offers, as_of=AS_OF)
+        head = rank(_profile(), offers, as_of=AS_OF, top=top)
+        assert [(r.offer.offer_id, r.score) for r in head] == [
+            (r.offer.offer_id, r.score) for r in full[:top]
+        ]
+        kept = rank(_profile(), offers, as_of=AS_OF, top=top, include_excluded=False)
+        eligible = [r for r in full if not r.breakdown.excluded]
+        assert [r.offer.offer_id for r in kept] == [r.offer.offer_id for r in eligible[:top]]
+
     def test_the_first_listed_role_wins_a_tie(self) -> None:
         roles = (
             make_role("Backend Engineer", 1.0, "target_role"),

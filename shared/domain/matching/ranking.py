@@ -8,14 +8,14 @@ decoded and explained.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import count
 
 from shared.domain.matching.explanation import Explanation
 from shared.domain.matching.features import FeatureRecord, OfferFeatures, ProfileFeatures
-from shared.domain.matching.scoring import Breakdown, Row, Scorer, explain
+from shared.domain.matching.scoring import Breakdown, Scorer, explain
 
 Features = OfferFeatures | FeatureRecord
 
@@ -54,10 +54,12 @@ def rank(
     """
     scorer = Scorer(profile, as_of.timestamp())
     items = offers if isinstance(offers, list) else list(offers)
-    rows: Iterator[Row] = map(scorer.row, map(as_record, items), count())
-    if not include_excluded:
-        rows = (row for row in rows if not row[0])
-    best = sorted(rows) if top is None else heapq.nsmallest(top, rows)
+    records = [o.to_record() if isinstance(o, OfferFeatures) else o for o in items]
+    if top is None:
+        rows = [row for row in map(scorer.row, records, count()) if include_excluded or not row[0]]
+        best = sorted(rows)
+    else:
+        best = heapq.nsmallest(top, scorer.rows(records, top, include_excluded))
     out: list[Ranked] = []
     for row in best:
         item = items[row[3]]

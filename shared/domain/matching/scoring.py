@@ -11,6 +11,8 @@ word, no recognisable skill) gets a fixed middle value, never a guess.
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -65,6 +67,9 @@ class Breakdown:
 
 _WEIGHT_VALUES = tuple(WEIGHTS.values())
 _W_SKILLS, _W_TITLE, _W_SENIORITY, _W_LOCATION, _W_SALARY, _W_LANGUAGE, _W_RECENCY = _WEIGHT_VALUES
+# The most the features after skills and title can add (every value is at most 1), and a margin
+# for the rounding of totals to 2 decimals: a bound an offer's total never exceeds.
+_REST_MAX = _W_SENIORITY + _W_LOCATION + _W_SALARY + _W_LANGUAGE + _W_RECENCY + 0.01
 # Failed gates of an evaluation, as bits (reasons are written only for the rows explained).
 LOCATION_GATE, SALARY_GATE, LANGUAGE_GATE = 1, 2, 4
 # A scored offer as ranking sorts it: (excluded, -total, offer id, position in the input, failed
@@ -105,9 +110,10 @@ class Scorer:
         "_as_of",
         "_families",
         "_languages",
+        "_onsite",
         "_p",
         "_places",
-        "_remote",
+        "_remote_only",
         "_roles",
         "_seniority",
         "_skills",
@@ -122,7 +128,8 @@ class Scorer:
         self._roles = p.roles
         self._places = p.places
         self._languages = p.languages
-        self._remote = p.remote
+        self._remote_only = p.remote == RemotePreference.REMOTE
+        self._onsite = p.remote == RemotePreference.ONSITE
         words: dict[str, list[tuple[int, float]]] = {}
         for i, role in enumerate(p.roles):
             for word in sorted(role.tokens):
@@ -149,8 +156,43 @@ class Scorer:
         return found
 
     def row(self, o: FeatureRecord, position: int = 0) -> Row:
-        """One offer scored (the hot path of ranking: no text, no objects but the row)."""
-        gates = 0
+        """One offer scored, as ranking sorts it."""
+        skills, title, best = self._skills_and_title(o)
+        return self._row(o, position, skills, title, best)
+
+    def rows(self, records: Sequence[FeatureRecord], top: int, include_excluded: bool) -> list[Row]:
+        """Rows of these offers that may be among the ``top`` best (the hot path of ranking).
+
+        Skills and title (70 of the 100 points) are computed first; an offer whose total could
+        not reach the ``top``-th best total seen so far even with full marks on every other
+        feature is left out without computing the rest. The rows kept always contain the
+        ``top`` best, so ``heapq.nsmallest(top, rows)`` is the same as over every row.
+        """
+        out: list[Row] = []
+        best_totals: list[float] = []  # the `top` highest totals of offers no gate excludes
+        floor = -1.0  # the lowest of them once there are `top` (an offer must beat it)
+        skills_and_title, make_row = self._skills_and_title, self._row
+        for n, o in enumerate(records):
+            skills, title, best = skills_and_title(o)
+            if _W_SKILLS * skills + _W_TITLE * title + _REST_MAX < floor:
+                continue
+            row = make_row(o, n, skills, title, best)
+            if row[0]:
+                if include_excluded:
+                    out.append(row)
+                continue
+            out.append(row)
+            if len(best_totals) < top:
+                heapq.heappush(best_totals, -row[1])
+                if len(best_totals) == top:
+                    floor = best_totals[0]
+            elif -row[1] > floor:
+                heapq.heapreplace(best_totals, -row[1])
+                floor = best_totals[0]
+        return out
+
+    def _skills_and_title(self, o: FeatureRecord) -> tuple[float, float, int]:
+        """The skills and title values of one offer, and the index of its closest role (-1: none)."""
         # skills: matched weight over the offer's (required count double; an offer naming fewer
         # than four core skills is thin evidence, hence the floor on the denominator)
         points = o["skills"]
@@ -184,23 +226,27 @@ class Scorer:
                 )
                 if value > title or (value == title and i < best):
                     title, best = value, i
+        return skills, title, best
+
+    def _row(self, o: FeatureRecord, position: int, skills: float, title: float, best: int) -> Row:
+        gates = 0
         seniority = self._seniority.get(o["seniority"], NEUTRAL)
         # location
         policy = o["remote_policy"]
         places = o["places"]
         mine = self._places
         place_match = bool(mine and places and not mine.isdisjoint(places))
-        if self._remote == RemotePreference.REMOTE:
+        if self._remote_only:
             if policy == "remote":
                 location = 1.0
-            elif policy in ("onsite", "hybrid") and not place_match:
+            elif not place_match and (policy == "onsite" or policy == "hybrid"):
                 location, gates = 0.0, LOCATION_GATE
             else:
                 location = NEUTRAL
         elif place_match:
             location = 1.0
         elif policy == "remote":
-            location = 0.7 if self._remote == RemotePreference.ONSITE else 1.0
+            location = 0.7 if self._onsite else 1.0
         elif mine and places:
             location, gates = 0.0, LOCATION_GATE
         else:
