@@ -35,7 +35,7 @@ class ScoreRecord(DomainModel):
     inputs_hash: str
     total: float  # the rubric total, capped when a deterministic gate failed
     llm: Explanation  # kind "llm": rubric sub-scores, strengths, gaps, checked quotes
-    deterministic: Explanation  # kind "deterministic": match-v1 with its gates, shown beside
+    deterministic: Explanation  # kind "deterministic": the matcher (RULESET_VERSION) and its gates, beside
     profile_version: int
     offer_content_hash: str
     provider: str
