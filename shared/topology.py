@@ -527,6 +527,8 @@ TOPOLOGY = Topology(
         ),
         # sweeper: RUNNING runs whose lease expired
         CompositeIndex("runs", (IndexField("status"), IndexField("lease_expires_at"))),
+        # GET /failures: runs that failed in the last hours, newest first
+        CompositeIndex("runs", (IndexField("status"), IndexField("finished_at", "DESCENDING"))),
         # GET /dead-letters?status=..&failure_class=..&origin=.. newest first (any combination),
         # and bulk replay (status == dead, optional failure_class and origin)
         CompositeIndex("dead_letters", (IndexField("status"), IndexField("dead_at", "DESCENDING"))),

@@ -1,7 +1,8 @@
-"""Routes of the operators' dead-letter view: list, inspect, replay one, replay in bulk.
+"""Routes of the operators' dead-letter view: list, inspect, replay or discard one or many.
 
 Every route needs the operator claim. Replay is idempotent: replaying a replayed letter
-answers 200 with the letter unchanged and sends nothing.
+answers 200 with the letter unchanged and sends nothing. Discard needs a reason and records
+the operator and the time; a discarded letter is listed under ``status=discarded`` only.
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.domain.dead_letters import DeadLetter
+from shared.domain.dead_letters import DeadLetter, Status
 from shared.domain.failures import FailureClass
 from shared.edge.http import Call, Route
 from shared.repositories.dead_letters import MAX_PAGE
 from shared.repositories.pagination import CURSOR_PATTERN
-from shared.services.operations import DeadLetterService
+from shared.services.operations import MAX_DISCARD, REASON_MAX, REASON_MIN, DeadLetterService
 
 _TAGS = ("dead-letters",)
 
@@ -37,9 +38,12 @@ class DeadLetterOut(BaseModel):
     last_error: str
     failure_class: FailureClass
     dead_at: datetime
-    status: Literal["dead", "replayed"]
+    status: Status
     replayed_at: datetime | None
     replay_count: int
+    discarded_at: datetime | None
+    discarded_by: str | None = Field(description="uid of the operator who discarded it")
+    discard_reason: str | None
 
     @classmethod
     def of(cls, dl: DeadLetter) -> DeadLetterOut:
@@ -59,7 +63,7 @@ class DeadLetterQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    status: Literal["dead", "replayed"] | None = None
+    status: Status | None = None
     failure_class: FailureClass | None = None
     origin: str | None = Field(None, min_length=1, max_length=200)
     limit: int = Field(50, ge=1, le=MAX_PAGE)
@@ -79,6 +83,34 @@ class BulkReplayOut(BaseModel):
     """How many dead letters were replayed."""
 
     replayed: int
+
+
+class DiscardIn(BaseModel):
+    """Why a dead letter is closed without a replay."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=REASON_MIN, max_length=REASON_MAX)
+
+
+class BulkDiscardIn(DiscardIn):
+    """The dead letters POST /dead-letters:discard closes, and why."""
+
+    ids: list[str] = Field(min_length=1, max_length=MAX_DISCARD)
+
+
+class SkippedOut(BaseModel):
+    """A letter a bulk discard left as it was."""
+
+    id: str
+    reason: str
+
+
+class BulkDiscardOut(BaseModel):
+    """The letters discarded now, and those left alone (absent, replayed or discarded before)."""
+
+    discarded: list[DeadLetterOut]
+    skipped: list[SkippedOut]
 
 
 def list_dead_letters(call: Call) -> DeadLetterPageOut:
@@ -107,6 +139,23 @@ def replay_dead_letters(call: Call) -> BulkReplayOut:
     return BulkReplayOut(replayed=count)
 
 
+def discard_dead_letter(call: Call) -> DeadLetterOut:
+    """Close one dead letter without replaying it."""
+    body = call.body_as(DiscardIn)
+    service = call.container.make(DeadLetterService)
+    return DeadLetterOut.of(service.discard(call.params["dead_letter_id"], reason=body.reason, by=call.uid))
+
+
+def discard_dead_letters(call: Call) -> BulkDiscardOut:
+    """Close the named dead letters without replaying them."""
+    body = call.body_as(BulkDiscardIn)
+    done = call.container.make(DeadLetterService).discard_many(body.ids, reason=body.reason, by=call.uid)
+    return BulkDiscardOut(
+        discarded=[DeadLetterOut.of(dl) for dl in done.discarded],
+        skipped=[SkippedOut(id=s.id, reason=s.reason) for s in done.skipped],
+    )
+
+
 ROUTES = [
     Route(
         "GET",
@@ -129,6 +178,16 @@ ROUTES = [
         tags=_TAGS,
     ),
     Route(
+        "POST",
+        "/dead-letters:discard",
+        discard_dead_letters,
+        auth="operator",
+        body=BulkDiscardIn,
+        response=BulkDiscardOut,
+        summary="Discard the selected dead letters, with a reason",
+        tags=_TAGS,
+    ),
+    Route(
         "GET",
         "/dead-letters/{dead_letter_id}",
         get_dead_letter,
@@ -144,6 +203,17 @@ ROUTES = [
         auth="operator",
         response=DeadLetterOut,
         summary="Replay one dead letter",
+        tags=_TAGS,
+    ),
+    Route(
+        "POST",
+        "/dead-letters/{dead_letter_id}:discard",
+        discard_dead_letter,
+        auth="operator",
+        body=DiscardIn,
+        response=DeadLetterOut,
+        errors=(409,),
+        summary="Discard one dead letter, with a reason",
         tags=_TAGS,
     ),
 ]

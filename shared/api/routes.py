@@ -35,9 +35,9 @@ def api_routes() -> list[Route]:
 
 def ops_routes() -> list[Route]:
     """Routes of the operators' API (functions/ops)."""
-    from shared.api import operations, sources, usage
+    from shared.api import failures, operations, sources, usage
 
-    return [*operations.ROUTES, *sources.ROUTES, *usage.ROUTES]
+    return [*operations.ROUTES, *sources.ROUTES, *usage.ROUTES, *failures.ROUTES]
 
 
 def api_route_groups() -> list[RouteGroup]:
@@ -58,6 +58,7 @@ def ops_route_groups() -> list[RouteGroup]:
         RouteGroup(("dead-letters",), _area("operations")),
         RouteGroup(("job-sources",), _area("sources")),
         RouteGroup(("llm-usage",), _area("usage")),
+        RouteGroup(("failures",), _area("failures")),
     ]
 
 

@@ -1,4 +1,4 @@
-"""Dead letters: work that kept failing, kept whole for operators to inspect and replay."""
+"""Dead letters: work that kept failing, kept whole for operators to inspect, replay or discard."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ from shared.domain.error_summary import safe_summary
 from shared.domain.failures import FailureClass
 from shared.domain.model import DomainModel
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 1  # of a failed-attempt note
+LETTER_SCHEMA_VERSION = 2  # 2: the "discarded" status and who discarded it, when and why
+
+Status = Literal["dead", "replayed", "discarded"]
 # Payload fields whose values never appear in a letter's error summary (the payload keeps them
 # for replay; the summary is what the console shows at a glance).
 _PRIVATE_FIELDS = ("uid", "email", "user_id")
@@ -56,10 +59,13 @@ class DeadLetter(DomainModel):
     last_error: str
     failure_class: FailureClass  # the class of the last attempt
     dead_at: datetime
-    status: Literal["dead", "replayed"] = "dead"
+    status: Status = "dead"
     replayed_at: datetime | None = None
     replay_count: int = 0
-    schema_version: int = SCHEMA_VERSION
+    discarded_at: datetime | None = None
+    discarded_by: str | None = None  # the operator's uid
+    discard_reason: str | None = None
+    schema_version: int = LETTER_SCHEMA_VERSION
 
     @staticmethod
     def key(kind: str, channel: str, message_id: str) -> str:

@@ -83,13 +83,50 @@ class DeadLetters:
         def mark(txn: Transaction) -> DeadLetter:
             snap = txn.get(_path(dl.id))
             current = DeadLetter.model_validate(snap.data) if snap is not None else dl
-            if current.status == "replayed":
+            if current.status != "dead":  # replayed already, or discarded meanwhile
                 return current
             changes = {"status": "replayed", "replay_count": current.replay_count + 1, "replayed_at": now}
             txn.update(_path(dl.id), changes)
             return current.model_copy(update=changes)
 
         return self._store.run_transaction(mark)
+
+    def mark_discarded(
+        self, dead_letter_id: str, *, now: datetime, by: str, reason: str
+    ) -> tuple[DeadLetter, bool] | None:
+        """Discard a dead letter once, recording who, when and why; None when absent.
+
+        Returns the letter and whether this call discarded it: a letter that is not dead
+        (replayed, or discarded already) is returned as stored.
+        """
+
+        def mark(txn: Transaction) -> tuple[DeadLetter, bool] | None:
+            snap = txn.get(_path(dead_letter_id))
+            if snap is None:
+                return None
+            current = DeadLetter.model_validate(snap.data)
+            if current.status != "dead":
+                return current, False
+            changes = {
+                "status": "discarded",
+                "discarded_at": now,
+                "discarded_by": by,
+                "discard_reason": reason,
+            }
+            txn.update(_path(dead_letter_id), changes)
+            return current.model_copy(update=changes), True
+
+        return self._store.run_transaction(mark)
+
+    def since(self, start: datetime, *, limit: int) -> list[DeadLetter]:
+        """Letters that died at or after ``start``, newest first, at most ``limit`` of them."""
+        query = Query(DEAD_LETTERS, (Filter("dead_at", Op.GE, start),), _NEWEST_FIRST)
+        found: list[DeadLetter] = []
+        for snap in iter_pages(self._store, query):
+            if len(found) == limit:
+                break
+            found.append(DeadLetter.model_validate(snap.data))
+        return found
 
 
 def _filters(

@@ -9,7 +9,7 @@ stored run back instead of an error; the first terminal state wins.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -168,6 +168,20 @@ class RunLedger:
         query = Query(RUNS, tuple(filters), (Order("created_at", descending=True),))
         found = page(self._store, query, limit=limit, cursor=cursor)
         return [Run.model_validate(s.data) for s in found.items], found.next_cursor
+
+    def failed_since(self, start: datetime, *, limit: int) -> Sequence[Run]:
+        """Runs that failed at or after ``start``, newest first, at most ``limit`` of them."""
+        query = Query(
+            RUNS,
+            (Filter("status", Op.EQ, RunStatus.FAILED.value), Filter("finished_at", Op.GE, start)),
+            (Order("finished_at", descending=True),),
+        )
+        found: list[Run] = []
+        for snap in iter_pages(self._store, query):
+            if len(found) == limit:
+                break
+            found.append(Run.model_validate(snap.data))
+        return found
 
     # ------------------------------------------------------------------ helpers
     def _move(

@@ -1,11 +1,13 @@
-"""Operations: the one operator view of dead letters, and their idempotent replay.
+"""Operations: the one operator view of dead letters, their idempotent replay, and discard.
 
 Every dead letter (a Pub/Sub message forwarded to a DLQ topic, or a task that failed its
 queue's last attempt) is stored once under a deterministic id (the DeadLetters repository), so
 recording it again (a redelivered DLQ push, the local queue's hook and the recorder both
 hearing of it) changes nothing. Replay publishes the payload to its origin topic, or
 re-enqueues it on its origin queue under a deterministic task name, and marks the letter
-replayed; replaying a replayed letter is a no-op.
+replayed; replaying a replayed letter is a no-op. Discard closes a letter that must not be
+replayed (its work is obsolete or was fixed by hand) with the operator's uid, the time and a
+reason: it leaves the default (dead) view but stays stored and listed under its own status.
 
 A letter carries the failure class of the last attempt and a safe summary of its error
 (shared/domain/error_summary.py). Pub/Sub forwards a message without its reason, so the edge
@@ -19,12 +21,13 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from shared.domain.dead_letters import DeadLetter, FailedAttempt, private_values
 from shared.domain.error_summary import safe_summary
-from shared.domain.errors import InvalidInput, NotFound, PermanentError
+from shared.domain.errors import Conflict, InvalidInput, NotFound, PermanentError
 from shared.domain.failures import FailureClass
 from shared.messages import DeadLetterForward
 from shared.ports import Clock, Publisher, TaskQueue
@@ -38,7 +41,9 @@ _log = logging.getLogger("career.operations")
 # What a forwarded letter says when no attempt noted its error: the handler never got to.
 _NO_REPORT = "max delivery attempts reached; no attempt reported an error (it timed out or crashed)"
 
-Status = Literal["dead", "replayed"]
+Status = Literal["dead", "replayed", "discarded"]
+REASON_MIN, REASON_MAX = 3, 500
+MAX_DISCARD = 200  # letters one bulk discard may name
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,22 @@ class DeadLetterPage:
 
     items: list[DeadLetter] = field(default_factory=list)
     next_cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A letter a bulk discard left as it was, and why."""
+
+    id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class BulkDiscard:
+    """What a bulk discard did: the letters discarded now, and those it left alone."""
+
+    discarded: list[DeadLetter] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 class DeadLetterService:
@@ -138,6 +159,11 @@ class DeadLetterService:
         dl = self.get(dead_letter_id)
         if dl.status == "replayed":
             return dl
+        if dl.status == "discarded":
+            raise Conflict(
+                f"dead letter {dl.id} was discarded; it is not replayed",
+                detail={"dead_letter_id": dl.id, "status": dl.status},
+            )
         payload = _payload(dl)
         n = dl.replay_count + 1
         # Publish first, then mark: a crash in between replays again rather than never.
@@ -161,6 +187,50 @@ class DeadLetterService:
                 continue
             replayed += 1
         return replayed
+
+    def discard(self, dead_letter_id: str, *, reason: str, by: str) -> DeadLetter:
+        """Close a dead letter without replaying it, recording who, when and why.
+
+        Discarding a letter already discarded by the same operator for the same reason is a
+        no-op that returns it; a replayed letter, or one discarded otherwise, is a Conflict.
+        """
+        why = _reason(reason)
+        found = self._letters.mark_discarded(
+            _check_id(dead_letter_id), now=self._clock.now(), by=by, reason=why
+        )
+        if found is None:
+            raise NotFound(f"dead letter {dead_letter_id!r} not found")
+        dl, changed = found
+        if changed or (dl.status == "discarded" and (dl.discarded_by, dl.discard_reason) == (by, why)):
+            return dl
+        raise Conflict(
+            f"dead letter {dl.id} is {dl.status}; only a dead letter can be discarded",
+            detail={"dead_letter_id": dl.id, "status": dl.status},
+        )
+
+    def discard_many(self, ids: Sequence[str], *, reason: str, by: str) -> BulkDiscard:
+        """Discard each named letter; those absent or no longer dead are reported, not fatal."""
+        why = _reason(reason)
+        if not 1 <= len(ids) <= MAX_DISCARD:
+            raise InvalidInput(f"name between 1 and {MAX_DISCARD} dead letters to discard")
+        done: list[DeadLetter] = []
+        skipped: list[Skipped] = []
+        for dead_letter_id in dict.fromkeys(ids):
+            try:
+                done.append(self.discard(dead_letter_id, reason=why, by=by))
+            except (NotFound, Conflict) as err:
+                skipped.append(Skipped(dead_letter_id, err.message))
+        return BulkDiscard(done, skipped)
+
+
+def _reason(reason: str) -> str:
+    why = " ".join(reason.split())
+    if not REASON_MIN <= len(why) <= REASON_MAX:
+        raise InvalidInput(
+            f"a discard needs a reason of {REASON_MIN} to {REASON_MAX} characters",
+            detail={"field": "reason"},
+        )
+    return why
 
 
 def _check_id(dead_letter_id: str) -> str:

@@ -20,7 +20,7 @@ from shared.adapters.local.sqlite_store import SqliteDocumentStore
 from shared.bootstrap import Container
 from shared.config import Settings
 from shared.domain.dead_letters import DeadLetter
-from shared.domain.errors import InvalidInput, NotFound
+from shared.domain.errors import Conflict, InvalidInput, NotFound
 from shared.domain.failures import FailureClass
 from shared.messages import CrawlTask, DeadLetterForward, InvalidMessage, UploadFinalized, channel_of
 from shared.repositories.career_profiles import CareerProfiles
@@ -238,6 +238,110 @@ class TestReplayAll:
 
         assert replayed == 1
         assert service.list(status="dead").items[0].message_id == "broken"
+
+
+class TestDiscard:
+    def test_records_who_when_and_why_and_leaves_the_dead_view(
+        self, service: DeadLetterService, queue: SqliteDeliveryQueue, clock: ManualClock
+    ) -> None:
+        dl = task_letter(clock)
+        service.record(dl)
+        clock.advance(minutes=5)
+
+        discarded = service.discard(dl.id, reason="  board closed\nfor good ", by="op-1")
+
+        assert (
+            discarded.status,
+            discarded.discarded_by,
+            discarded.discarded_at,
+            discarded.discard_reason,
+        ) == (
+            "discarded",
+            "op-1",
+            clock.now(),
+            "board closed for good",
+        )
+        assert service.get(dl.id) == discarded
+        assert service.list(status="dead").items == []
+        assert [d.id for d in service.list(status="discarded").items] == [dl.id]
+        assert queue.pending(CRAWLS) == 0
+
+    def test_the_same_discard_again_changes_nothing(
+        self, service: DeadLetterService, store: SqliteDocumentStore, clock: ManualClock
+    ) -> None:
+        dl = task_letter(clock)
+        service.record(dl)
+        first = service.discard(dl.id, reason="obsolete", by="op-1")
+        writes = store.writes
+        clock.advance(minutes=1)
+
+        second = service.discard(dl.id, reason="obsolete", by="op-1")
+
+        assert second == first
+        assert store.writes == writes
+
+    def test_a_replayed_or_otherwise_discarded_letter_is_a_conflict(
+        self, service: DeadLetterService, clock: ManualClock
+    ) -> None:
+        replayed, discarded = task_letter(clock, name="r"), task_letter(clock, name="d")
+        service.record(replayed)
+        service.record(discarded)
+        service.replay(replayed.id)
+        service.discard(discarded.id, reason="obsolete", by="op-1")
+
+        with pytest.raises(Conflict, match="replayed"):
+            service.discard(replayed.id, reason="obsolete", by="op-1")
+        with pytest.raises(Conflict, match="discarded"):
+            service.discard(discarded.id, reason="another reason", by="op-2")
+        assert service.get(discarded.id).discarded_by == "op-1"
+
+    def test_a_discarded_letter_is_never_replayed(
+        self, service: DeadLetterService, queue: SqliteDeliveryQueue, clock: ManualClock
+    ) -> None:
+        dl = task_letter(clock)
+        service.record(dl)
+        service.discard(dl.id, reason="obsolete", by="op-1")
+
+        with pytest.raises(Conflict, match="discarded"):
+            service.replay(dl.id)
+        assert service.replay_all() == 0
+        assert queue.pending(CRAWLS) == 0
+
+    @pytest.mark.parametrize("reason", ["", "  ", "ok", "x" * 501])
+    def test_needs_a_reason(self, service: DeadLetterService, clock: ManualClock, reason: str) -> None:
+        dl = task_letter(clock)
+        service.record(dl)
+
+        with pytest.raises(InvalidInput, match="reason"):
+            service.discard(dl.id, reason=reason, by="op-1")
+        assert service.get(dl.id).status == "dead"
+
+    def test_unknown_letter_is_not_found(self, service: DeadLetterService) -> None:
+        with pytest.raises(NotFound):
+            service.discard("does-not-exist", reason="obsolete", by="op-1")
+
+
+class TestDiscardMany:
+    def test_discards_the_dead_ones_and_reports_the_rest(
+        self, service: DeadLetterService, clock: ManualClock
+    ) -> None:
+        a, b, replayed = (task_letter(clock, name=n) for n in ("a", "b", "r"))
+        for dl in (a, b, replayed):
+            service.record(dl)
+        service.replay(replayed.id)
+
+        done = service.discard_many([a.id, b.id, a.id, replayed.id, "missing"], reason="obsolete", by="op-1")
+
+        assert [d.id for d in done.discarded] == [a.id, b.id]
+        assert [(s.id, "replayed" in s.reason or "not found" in s.reason) for s in done.skipped] == [
+            (replayed.id, True),
+            ("missing", True),
+        ]
+        assert {service.get(i).status for i in (a.id, b.id)} == {"discarded"}
+
+    def test_refuses_an_empty_selection(self, service: DeadLetterService) -> None:
+        with pytest.raises(InvalidInput):
+            service.discard_many([], reason="obsolete", by="op-1")
 
 
 class TestList:

@@ -91,6 +91,11 @@ class TestAccess:
 
         problem(client.get("/dead-letters", headers=user), 403, "FORBIDDEN")
         problem(client.post("/dead-letters:replay", json={}, headers=user), 403, "FORBIDDEN")
+        problem(
+            client.post("/dead-letters/x:discard", json={"reason": "obsolete"}, headers=user),
+            403,
+            "FORBIDDEN",
+        )
 
 
 class TestListAndGet:
@@ -172,4 +177,101 @@ class TestReplay:
             "/dead-letters",
             "/dead-letters:replay",
             "/dead-letters/{dead_letter_id}:replay",
+            "/dead-letters:discard",
+            "/dead-letters/{dead_letter_id}:discard",
         } <= paths.keys()
+        discard = paths["/dead-letters/{dead_letter_id}:discard"]["post"]
+        assert {"200", "401", "403", "404", "409", "422"} <= discard["responses"].keys()
+        assert "requestBody" in discard
+
+
+class TestDiscard:
+    def test_discards_with_the_operator_and_reason_and_leaves_the_dead_list(
+        self, client: FlaskClient, container: Container, clock: ManualClock, operator: dict[str, str]
+    ) -> None:
+        dl = record(container, clock, "t1", FailureClass.SOURCE_UNAVAILABLE)
+
+        answer = client.post(
+            f"/dead-letters/{dl.id}:discard", json={"reason": "board closed"}, headers=operator
+        )
+
+        body = answer.get_json()
+        assert answer.status_code == 200
+        assert (body["status"], body["discarded_by"], body["discard_reason"]) == (
+            "discarded",
+            "op-1",
+            "board closed",
+        )
+        assert body["discarded_at"] is not None
+        assert client.get("/dead-letters?status=dead", headers=operator).get_json()["items"] == []
+        listed = client.get("/dead-letters?status=discarded", headers=operator).get_json()["items"]
+        assert [d["id"] for d in listed] == [dl.id]
+
+    @pytest.mark.parametrize(
+        "body", [{}, {"reason": ""}, {"reason": "x" * 501}, {"reason": "ok", "extra": 1}]
+    )
+    def test_a_reason_is_required(
+        self,
+        client: FlaskClient,
+        container: Container,
+        clock: ManualClock,
+        operator: dict[str, str],
+        body: dict[str, Any],
+    ) -> None:
+        dl = record(container, clock, "t1", FailureClass.SOURCE_UNAVAILABLE)
+
+        problem(
+            client.post(f"/dead-letters/{dl.id}:discard", json=body, headers=operator), 422, "INVALID_INPUT"
+        )
+        assert container.make(DeadLetterService).get(dl.id).status == "dead"
+
+    def test_unknown_is_404_and_replayed_is_409(
+        self, client: FlaskClient, container: Container, clock: ManualClock, operator: dict[str, str]
+    ) -> None:
+        dl = record(container, clock, "t1", FailureClass.SOURCE_UNAVAILABLE)
+        client.post(f"/dead-letters/{dl.id}:replay", headers=operator)
+
+        problem(
+            client.post("/dead-letters/nope:discard", json={"reason": "gone"}, headers=operator),
+            404,
+            "NOT_FOUND",
+        )
+        problem(
+            client.post(f"/dead-letters/{dl.id}:discard", json={"reason": "gone"}, headers=operator),
+            409,
+            "CONFLICT",
+        )
+
+    def test_replaying_a_discarded_letter_is_409(
+        self, client: FlaskClient, container: Container, clock: ManualClock, operator: dict[str, str]
+    ) -> None:
+        dl = record(container, clock, "t1", FailureClass.SOURCE_UNAVAILABLE)
+        client.post(f"/dead-letters/{dl.id}:discard", json={"reason": "obsolete"}, headers=operator)
+
+        problem(client.post(f"/dead-letters/{dl.id}:replay", headers=operator), 409, "CONFLICT")
+        assert container.delivery.pending(CRAWLS) == 0
+
+    def test_bulk_discard_of_selected_letters(
+        self, client: FlaskClient, container: Container, clock: ManualClock, operator: dict[str, str]
+    ) -> None:
+        a = record(container, clock, "t1", FailureClass.SOURCE_UNAVAILABLE)
+        b = record(container, clock, "t2", FailureClass.SOURCE_UNAVAILABLE)
+        kept = record(container, clock, "t3", FailureClass.SOURCE_UNAVAILABLE)
+
+        answer = client.post(
+            "/dead-letters:discard",
+            json={"ids": [a.id, b.id, "nope"], "reason": "obsolete"},
+            headers=operator,
+        ).get_json()
+
+        assert sorted(d["id"] for d in answer["discarded"]) == sorted([a.id, b.id])
+        assert [s["id"] for s in answer["skipped"]] == ["nope"]
+        dead = client.get("/dead-letters?status=dead", headers=operator).get_json()["items"]
+        assert [d["id"] for d in dead] == [kept.id]
+
+    def test_bulk_discard_needs_a_selection(self, client: FlaskClient, operator: dict[str, str]) -> None:
+        problem(
+            client.post("/dead-letters:discard", json={"ids": [], "reason": "obsolete"}, headers=operator),
+            422,
+            "INVALID_INPUT",
+        )

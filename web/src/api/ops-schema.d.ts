@@ -106,6 +106,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/dead-letters:discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Discard the selected dead letters, with a reason */
+        post: operations["post_dead_letters_discard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/dead-letters/{dead_letter_id}": {
         parameters: {
             query?: never;
@@ -134,6 +151,23 @@ export interface paths {
         put?: never;
         /** Replay one dead letter */
         post: operations["post_dead_letters_dead_letter_id_replay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dead-letters/{dead_letter_id}:discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Discard one dead letter, with a reason */
+        post: operations["post_dead_letters_dead_letter_id_discard"];
         delete?: never;
         options?: never;
         head?: never;
@@ -243,10 +277,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/failures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Count the last hours' failures by class and channel */
+        get: operations["get_failures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * BulkDiscardIn
+         * @description The dead letters POST /dead-letters:discard closes, and why.
+         */
+        BulkDiscardIn: {
+            /** Reason */
+            reason: string;
+            /** Ids */
+            ids: string[];
+        };
+        /**
+         * BulkDiscardOut
+         * @description The letters discarded now, and those left alone (absent, replayed or discarded before).
+         */
+        BulkDiscardOut: {
+            /** Discarded */
+            discarded: components["schemas"]["DeadLetterOut"][];
+            /** Skipped */
+            skipped: components["schemas"]["SkippedOut"][];
+        };
         /**
          * BulkReplayIn
          * @description Which dead letters POST /dead-letters:replay sends back (all dead ones when empty).
@@ -365,6 +436,15 @@ export interface components {
             tags?: string[];
         };
         /**
+         * ClassCountOut
+         * @description Failures of one class, every channel together.
+         */
+        ClassCountOut: {
+            failure_class: components["schemas"]["FailureClass"];
+            /** Count */
+            count: number;
+        };
+        /**
          * DayOut
          * @description One UTC day.
          */
@@ -438,11 +518,20 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "dead" | "replayed";
+            status: "dead" | "replayed" | "discarded";
             /** Replayed At */
             replayed_at: string | null;
             /** Replay Count */
             replay_count: number;
+            /** Discarded At */
+            discarded_at: string | null;
+            /**
+             * Discarded By
+             * @description uid of the operator who discarded it
+             */
+            discarded_by: string | null;
+            /** Discard Reason */
+            discard_reason: string | null;
         };
         /**
          * DeadLetterPageOut
@@ -466,7 +555,7 @@ export interface components {
              * Status
              * @default null
              */
-            status: ("dead" | "replayed") | null;
+            status: ("dead" | "replayed" | "discarded") | null;
             /** @default null */
             failure_class: components["schemas"]["FailureClass"] | null;
             /**
@@ -486,11 +575,83 @@ export interface components {
             cursor: string | null;
         };
         /**
+         * DiscardIn
+         * @description Why a dead letter is closed without a replay.
+         */
+        DiscardIn: {
+            /** Reason */
+            reason: string;
+        };
+        /**
          * FailureClass
          * @description Every failure the system records belongs to exactly one of these classes.
          * @enum {string}
          */
         FailureClass: "INVALID_INPUT" | "NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "CONFLICT" | "QUOTA_EXCEEDED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "CODE_INVALID" | "RATE_LIMITED" | "EMAIL_NOT_VERIFIED" | "WEAK_PASSWORD" | "UPLOAD_REJECTED" | "FILE_TOO_LARGE" | "PDF_ENCRYPTED" | "PDF_NO_TEXT" | "PDF_CORRUPT" | "TOO_MANY_PAGES" | "SOURCE_NOT_FOUND" | "SOURCE_UNAVAILABLE" | "SOURCE_RATE_LIMITED" | "SOURCE_PARSE_ERROR" | "LLM_RATE_LIMITED" | "LLM_UNAVAILABLE" | "LLM_INVALID_OUTPUT" | "LLM_BLOCKED" | "LLM_BUDGET_EXCEEDED" | "INDEX_MISSING" | "CONTENTION" | "TIMEOUT" | "INTERNAL";
+        /**
+         * FailureCountOut
+         * @description Failures of one class on one channel.
+         */
+        FailureCountOut: {
+            /**
+             * Kind
+             * @description dead_letter: a channel gave up on the work; run: a crawler run failed
+             * @enum {string}
+             */
+            kind: "dead_letter" | "run";
+            /**
+             * Channel
+             * @description subscription or queue (dead letters), job source id (runs)
+             */
+            channel: string;
+            failure_class: components["schemas"]["FailureClass"];
+            /** Count */
+            count: number;
+        };
+        /**
+         * FailureQuery
+         * @description The window of GET /failures.
+         */
+        FailureQuery: {
+            /**
+             * Hours
+             * @default 24
+             */
+            hours: number;
+        };
+        /**
+         * FailureSummaryOut
+         * @description Failures counted over [since, until].
+         */
+        FailureSummaryOut: {
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+            /**
+             * Until
+             * Format: date-time
+             */
+            until: string;
+            /** Total */
+            total: number;
+            /**
+             * By Class
+             * @description largest first
+             */
+            by_class: components["schemas"]["ClassCountOut"][];
+            /**
+             * Counts
+             * @description by kind, channel and class, largest first
+             */
+            counts: components["schemas"]["FailureCountOut"][];
+            /**
+             * Truncated
+             * @description true when more records fell in the window than were counted
+             */
+            truncated: boolean;
+        };
         /**
          * HealthOut
          * @description Liveness answer.
@@ -724,6 +885,16 @@ export interface components {
              * @enum {string}
              */
             source: "listed" | "parsed";
+        };
+        /**
+         * SkippedOut
+         * @description A letter a bulk discard left as it was.
+         */
+        SkippedOut: {
+            /** Id */
+            id: string;
+            /** Reason */
+            reason: string;
         };
         /**
          * SourceOut
@@ -1076,7 +1247,7 @@ export interface operations {
     get_dead_letters: {
         parameters: {
             query?: {
-                status?: ("dead" | "replayed") | null;
+                status?: ("dead" | "replayed" | "discarded") | null;
                 failure_class?: components["schemas"]["FailureClass"] | null;
                 origin?: string | null;
                 limit?: number;
@@ -1164,6 +1335,102 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BulkReplayOut"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Operator role required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after the Retry-After delay */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_dead_letters_discard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkDiscardIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkDiscardOut"];
                 };
             };
             /** @description Malformed JSON */
@@ -1347,6 +1614,122 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after the Retry-After delay */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_dead_letters_dead_letter_id_discard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dead_letter_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DiscardIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterOut"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Operator role required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1895,6 +2278,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UsageOut"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Operator role required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after the Retry-After delay */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_failures: {
+        parameters: {
+            query?: {
+                hours?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureSummaryOut"];
                 };
             };
             /** @description Missing or invalid credentials */

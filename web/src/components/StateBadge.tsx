@@ -5,6 +5,7 @@ const TONE: Record<string, string> = {
   REJECTED: "bad",
   dead: "bad",
   replayed: "ok",
+  discarded: "info",
   PENDING_UPLOAD: "info",
   UPLOADED: "info",
   EXTRACTING: "warn",

@@ -4,18 +4,21 @@ import { errorText, ops, unwrap } from "../../api/client";
 import type { OpsSchemas } from "../../api/types";
 import { Notice } from "../../components/Field";
 import { StateBadge } from "../../components/StateBadge";
+import { DiscardDialog } from "./DiscardDialog";
 import { FailureChart } from "./FailureChart";
 
 type Letter = OpsSchemas["DeadLetterOut"];
 type FailureClass = OpsSchemas["FailureClass"];
+type Status = Letter["status"];
 
 export default function DeadLetters() {
   const queries = useQueryClient();
-  const [status, setStatus] = useState<"" | "dead" | "replayed">("dead");
+  const [status, setStatus] = useState<"" | Status>("dead");
   const [failure, setFailure] = useState("");
   const [origin, setOrigin] = useState("");
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [open, setOpen] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null); // the outcome of the last action
   const ids = { status: useId(), failure: useId(), origin: useId() };
 
   const letters = useQuery({
@@ -34,19 +37,30 @@ export default function DeadLetters() {
         }),
       ).items,
   });
+  // Filter choices: the origins and classes of the newest letters, whatever their status.
   const recent = useQuery({
-    queryKey: ["ops", "dead-letters", "24h"],
+    queryKey: ["ops", "dead-letters", "recent"],
     queryFn: async () => unwrap(await ops.GET("/dead-letters", { params: { query: { limit: 100 } } })).items,
+  });
+  const failures = useQuery({
+    queryKey: ["ops", "failures", 24],
+    queryFn: async () => unwrap(await ops.GET("/failures", { params: { query: { hours: 24 } } })),
+    refetchInterval: 60_000,
   });
   const refresh = () => {
     setSelected(new Set());
     void queries.invalidateQueries({ queryKey: ["ops"] });
   };
+  const after = (message: string) => {
+    setDone(message);
+    refresh();
+  };
 
   const replayOne = useMutation({
     mutationFn: async (id: string) =>
       unwrap(await ops.POST("/dead-letters/{dead_letter_id}:replay", { params: { path: { dead_letter_id: id } } })),
-    onSuccess: refresh,
+    onMutate: () => setDone(null),
+    onSuccess: () => after("Replayed."),
   });
   const replaySelected = useMutation({
     mutationFn: async (chosen: string[]) => {
@@ -55,7 +69,8 @@ export default function DeadLetters() {
       }
       return chosen.length;
     },
-    onSuccess: refresh,
+    onMutate: () => setDone(null),
+    onSuccess: (n) => after(`${n} replayed.`),
   });
   const replayBulk = useMutation({
     mutationFn: async () =>
@@ -64,20 +79,38 @@ export default function DeadLetters() {
           body: { failure_class: (failure || null) as FailureClass | null, origin: origin || null },
         }),
       ).replayed,
-    onSuccess: refresh,
+    onMutate: () => setDone(null),
+    onSuccess: (n) => after(`${n} replayed.`),
+  });
+
+  const discardOne = useMutation({
+    mutationFn: async ({ id, reason }: { id: string; reason: string }) =>
+      unwrap(
+        await ops.POST("/dead-letters/{dead_letter_id}:discard", {
+          params: { path: { dead_letter_id: id } },
+          body: { reason },
+        }),
+      ),
+    onMutate: () => setDone(null),
+    onSuccess: () => after("Discarded."),
+  });
+  const discardSelected = useMutation({
+    mutationFn: async ({ ids, reason }: { ids: string[]; reason: string }) =>
+      unwrap(await ops.POST("/dead-letters:discard", { body: { ids, reason } })),
+    onMutate: () => setDone(null),
+    onSuccess: (out) => after(discardedText(out)),
   });
 
   const rows = letters.data ?? [];
   const origins = [...new Set((recent.data ?? []).map((l) => l.origin))].sort();
   const classes = [...new Set((recent.data ?? []).map((l) => l.failure_class))].sort();
-  const error = [replayOne, replaySelected, replayBulk].find((m) => m.error)?.error;
-  const done =
-    replayBulk.isSuccess ? `${replayBulk.data} replayed.` : replaySelected.isSuccess ? `${replaySelected.data} replayed.` : replayOne.isSuccess ? "Replayed." : null;
+  const mutations = [replayOne, replaySelected, replayBulk, discardOne, discardSelected];
+  const error = mutations.find((m) => m.error)?.error;
 
   return (
     <section>
       <h1>Dead letters</h1>
-      <FailureChart letters={recent.data ?? []} />
+      <FailureChart summary={failures.data} error={failures.error ? errorText(failures.error) : null} />
       <div className="row">
         <div>
           <label htmlFor={ids.status}>Status</label>
@@ -85,6 +118,7 @@ export default function DeadLetters() {
             <option value="">Any</option>
             <option value="dead">Dead</option>
             <option value="replayed">Replayed</option>
+            <option value="discarded">Discarded</option>
           </select>
         </div>
         <div>
@@ -113,6 +147,15 @@ export default function DeadLetters() {
         <button type="button" className="secondary" disabled={replayBulk.isPending || rows.length === 0} onClick={() => replayBulk.mutate()}>
           Replay all matching the filters
         </button>
+        <DiscardDialog
+          what={`${selected.size} selected dead letter${selected.size === 1 ? "" : "s"}`}
+          onDiscard={(reason) => discardSelected.mutate({ ids: [...selected], reason })}
+          trigger={
+            <button type="button" className="danger" disabled={selected.size === 0 || discardSelected.isPending}>
+              Discard selected ({selected.size})
+            </button>
+          }
+        />
       </p>
       <Notice error={error ? errorText(error) : null} ok={done} />
       {letters.isSuccess && rows.length === 0 && <p className="muted">No dead letters match.</p>}
@@ -131,7 +174,8 @@ export default function DeadLetters() {
             open={open === l.id}
             onToggle={() => setOpen(open === l.id ? null : l.id)}
             onReplay={() => replayOne.mutate(l.id)}
-            busy={replayOne.isPending}
+            onDiscard={(reason) => discardOne.mutate({ id: l.id, reason })}
+            busy={replayOne.isPending || discardOne.isPending}
           />
         ))}
       </ul>
@@ -147,9 +191,10 @@ interface RowProps {
   onCheck: (on: boolean) => void;
   onToggle: () => void;
   onReplay: () => void;
+  onDiscard: (reason: string) => void;
 }
 
-function LetterRow({ letter: l, checked, open, busy, onCheck, onToggle, onReplay }: RowProps) {
+function LetterRow({ letter: l, checked, open, busy, onCheck, onToggle, onReplay, onDiscard }: RowProps) {
   return (
     <li className="card" data-testid="dead-letter">
       <div className="row">
@@ -168,13 +213,32 @@ function LetterRow({ letter: l, checked, open, busy, onCheck, onToggle, onReplay
         </span>
       </div>
       <p className="hint">{l.last_error}</p>
+      {l.status === "discarded" && (
+        <p className="hint" data-testid="discarded">
+          Discarded by {l.discarded_by ?? "an operator"}
+          {l.discarded_at ? ` on ${new Date(l.discarded_at).toLocaleString()}` : ""}: {l.discard_reason}
+        </p>
+      )}
       <div className="row">
         <button type="button" className="secondary" aria-expanded={open} onClick={onToggle}>
           {open ? "Hide payload" : "View payload"}
         </button>
-        <button type="button" disabled={busy || l.status !== "dead"} onClick={onReplay}>
-          Replay {l.origin}
-        </button>
+        {l.status !== "discarded" && (
+          <button type="button" disabled={busy || l.status !== "dead"} onClick={onReplay}>
+            Replay {l.origin}
+          </button>
+        )}
+        {l.status === "dead" && (
+          <DiscardDialog
+            what={`this ${l.origin} dead letter`}
+            onDiscard={onDiscard}
+            trigger={
+              <button type="button" className="danger" disabled={busy}>
+                Discard {l.origin}
+              </button>
+            }
+          />
+        )}
       </div>
       {open && (
         <pre aria-label="Payload" tabIndex={0}>
@@ -184,6 +248,11 @@ function LetterRow({ letter: l, checked, open, busy, onCheck, onToggle, onReplay
       )}
     </li>
   );
+}
+
+function discardedText(out: OpsSchemas["BulkDiscardOut"]): string {
+  const skipped = out.skipped.length ? ` ${out.skipped.length} left as they were: ${out.skipped.map((s) => s.reason).join("; ")}` : "";
+  return `${out.discarded.length} discarded.${skipped}`;
 }
 
 function pretty(payload: string): string {

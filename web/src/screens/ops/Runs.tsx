@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { errorText, ops, unwrap } from "../../api/client";
 import type { OpsSchemas } from "../../api/types";
 import { Notice } from "../../components/Field";
@@ -22,7 +22,6 @@ export default function Runs() {
       ).items,
     refetchInterval: (q) => (q.state.data?.some((r) => r.status === "PENDING" || r.status === "RUNNING") ? 2_000 : 15_000),
   });
-  const detail = runs.data?.find((r) => r.id === open) ?? null;
   return (
     <section>
       <h1>Crawler runs</h1>
@@ -75,20 +74,51 @@ export default function Runs() {
           </tbody>
         </table>
       </div>
-      {detail && <RunDetail run={detail} />}
+      {open && <RunDetail runId={open} />}
     </section>
   );
 }
 
-function RunDetail({ run }: { run: OpsSchemas["RunOut"] }) {
+/** One run as the server has it now (GET of the single run), refreshed while it is active. */
+function RunDetail({ runId }: { runId: string }) {
+  const detail = useQuery({
+    queryKey: ["ops", "run", runId],
+    queryFn: async () => unwrap(await ops.GET("/job-sources/runs/{run_id}", { params: { path: { run_id: runId } } })),
+    refetchInterval: (q) => (q.state.data && !["COMPLETED", "FAILED"].includes(q.state.data.status) ? 2_000 : false),
+  });
+  const heading = useRef<HTMLHeadingElement>(null);
+  const loaded = detail.isSuccess;
+  useEffect(() => {
+    // The detail sits under a long table: bring it into view and move focus to it once loaded.
+    if (loaded) heading.current?.focus();
+  }, [loaded, runId]);
+  if (detail.isPending) {
+    return (
+      <p role="status" className="card">
+        Loading run {runId}…
+      </p>
+    );
+  }
+  if (detail.error) return <Notice error={errorText(detail.error)} />;
+  const run = detail.data;
   return (
-    <section className="card" aria-label={`Run ${run.id}`}>
-      <h2>Run {run.id}</h2>
+    <section className="card" aria-label={`Run ${run.id}`} data-testid="run-detail">
+      <h2 ref={heading} tabIndex={-1}>
+        Run {run.id}
+      </h2>
       <dl>
         <dt>Source</dt>
         <dd>{run.source_id}</dd>
+        <dt>Status</dt>
+        <dd>
+          <StateBadge state={run.status} />
+        </dd>
         <dt>Trigger</dt>
         <dd>{run.trigger}</dd>
+        <dt>Timings</dt>
+        <dd>
+          created {when(run.created_at)}, started {when(run.started_at)}, finished {when(run.finished_at)}
+        </dd>
         <dt>Duration</dt>
         <dd>{run.duration_s != null ? `${run.duration_s.toFixed(1)} s` : "—"}</dd>
         <dt>Stats</dt>
@@ -98,8 +128,12 @@ function RunDetail({ run }: { run: OpsSchemas["RunOut"] }) {
           {run.stats.not_modified ? " (not modified)" : ""}
         </dd>
         <dt>Failure</dt>
-        <dd>{run.failure_class ? `${run.failure_class}: ${run.error ?? ""}` : "none"}</dd>
+        <dd data-testid="run-failure">{run.failure_class ? `${run.failure_class}: ${run.error ?? ""}` : "none"}</dd>
       </dl>
     </section>
   );
+}
+
+function when(at: string | null): string {
+  return at ? new Date(at).toLocaleString() : "—";
 }
