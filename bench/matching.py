@@ -2,10 +2,12 @@
 
 - ``BENCH ndcg10_<cv>`` / ``ndcg10_mean``: graded NDCG@10 per kit CV over the labelled postings
   (tests/data/match_labels.json, rubric in tests/data/README.md).
-- ``BENCH offer_features_per_s``: full offer features (skills by the word automaton, required vs
-  nice-to-have, title words and families, seniority, places, pay) from clean text, warm
-  taxonomy; ``RATIO offer_skills_automaton_vs_trie``: the skill reading of a description by the
-  word automaton over the previous path (the regex trie, line by line), same postings, same run.
+- ``BENCH offer_features_per_s``: full offer features (skills by the Aho-Corasick automaton,
+  required vs nice-to-have, title words and families, seniority, places, pay) from clean text,
+  warm taxonomy; ``offer_features_previous_per_s`` the same postings through the extraction it
+  replaced (tests/support/legacy_features.py, the word-set index), interleaved in the same run,
+  and ``RATIO offer_features_vs_previous``. ``RATIO offer_skills_automaton_vs_trie``: the skill
+  reading of a description by the automaton over the regex trie, line by line.
 - ``RATIO match_vs_rapidfuzz_titles``: the production path over ``rapidfuzz.process.extract`` on
   the titles alone; medians of interleaved repetitions. The production path is what
   ``MatchingService`` runs once the store has answered: the feature cache's check of 100,000
@@ -44,6 +46,7 @@ from shared.repositories.offers import FEATURES, OfferFeatureCache, fresh_record
 from shared.services.matching import MatchingService
 from shared.sources.registry import adapter
 from shared.topology import TOPOLOGY
+from tests.support.legacy_features import legacy_index, legacy_offer_features
 from tests.support.match_quality import AS_OF, CONTROL_CVS, TARGET_CVS, cv_profile, ndcg_by_cv
 
 TOP_K = Settings().match_top_k
@@ -160,14 +163,17 @@ def _quality() -> None:
 
 def _extraction(offers: list[JobOffer]) -> float:
     """Print extraction lines; return the seconds per offer of full offer features."""
-    default_index(), default_matcher()  # built once per process, as in production
-    full, auto, trie = [], [], []
+    default_index(), default_matcher(), legacy_index()  # built once per process, as in production
+    full, previous, auto, trie = [], [], [], []
     for _ in range(3):
         full.append(_timed(lambda: [offer_features(o) for o in offers]))
+        previous.append(_timed(lambda: [legacy_offer_features(o) for o in offers]))
         auto.append(_timed(lambda: [_automaton_skills(o) for o in offers]))
         trie.append(_timed(lambda: [_trie_skills(o) for o in offers]))
     per_offer = statistics.median(full) / len(offers)
     print(f"BENCH offer_features_per_s {1 / per_offer:.0f} offers/s ({len(offers)} kit postings)")
+    print(f"BENCH offer_features_previous_per_s {len(offers) / statistics.median(previous):.0f} offers/s")
+    print(f"RATIO offer_features_vs_previous {statistics.median(previous) / statistics.median(full):.1f}")
     print(f"BENCH offer_skills_trie_per_s {len(offers) / statistics.median(trie):.0f} offers/s")
     print(f"BENCH offer_skills_automaton_per_s {len(offers) / statistics.median(auto):.0f} offers/s")
     print(f"RATIO offer_skills_automaton_vs_trie {statistics.median(trie) / statistics.median(auto):.1f}")

@@ -22,8 +22,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import pairwise
 from typing import Any
+
+import ahocorasick
 
 from shared.domain.text import clean_text
 
@@ -220,23 +221,24 @@ def canonical(name: str) -> Skill | None:
     return default_matcher().canonical(name)
 
 
-# --- Skill scanning for offer features: a word-level automaton -------------------------------
+# --- Skill scanning for offer features: an Aho-Corasick automaton over words -----------------
 #
 # Offer features need the set of skills in each part of a posting, for hundreds of thousands of
 # postings, not hit positions for evidence. ``SkillIndex`` reads text as words (UTF-8 bytes,
-# punctuation and hyphens as spaces, ASCII case folded, a sentence-final dot dropped) and walks
-# a word trie: single-word aliases by set intersection, longer ones from their first word.
-# Only C-level string and set operations run per word; Python runs per candidate.
+# punctuation and hyphens as spaces, ASCII case folded, a sentence-final dot dropped, one space
+# between words) and runs one Aho-Corasick automaton (pyahocorasick, decision 0112) over it:
+# every alias is a pattern " word word ", so a hit is a whole-word mention and the scan is one
+# C-level pass whatever the size of the taxonomy. Python runs per hit, not per word.
 # Same taxonomy and the same rules as ``SkillMatcher`` (a case-folded alias anywhere, an
 # exact-case alias as a word, a "listed" alias only inside a list, the longest of overlapping
 # mentions), so both read the same skills (tests/unit/test_skills.py::TestSkillIndex).
 
 _BYTE_SPACE = bytes(b if (chr(b).isalnum() or chr(b) in "_.+#") or b >= 0x80 else 0x20 for b in range(256))
-# Unicode dashes, bullets, quotes and odd spaces separate words like ASCII punctuation does.
-_E2_SEPARATORS = tuple(
-    bytes([0xE2, 0x80, b]) for b in (*range(0x90, 0xA7), 0xAF, 0x89, 0xB2, 0xB3, 0xB9, 0xBA)
-)
-_C2_SEPARATORS = (b"\xc2\xa0", b"\xc2\xab", b"\xc2\xad", b"\xc2\xb7", b"\xc2\xbb")
+# Unicode dashes, bullets, quotes and odd spaces separate words like ASCII punctuation does:
+# U+2010-2026, U+202F, U+2009, U+2032, U+2033, U+2039, U+203A (E2 80 xx) and U+00A0, U+00AB,
+# U+00AD, U+00B7, U+00BB (C2 xx).
+_E2_SEPARATORS = frozenset(bytes([b]) for b in (*range(0x90, 0xA7), 0xAF, 0x89, 0xB2, 0xB3, 0xB9, 0xBA))
+_C2_SEPARATORS = frozenset(bytes([b]) for b in (0xA0, 0xAB, 0xAD, 0xB7, 0xBB))
 
 
 def _words(text: str) -> bytes:
@@ -244,33 +246,49 @@ def _words(text: str) -> bytes:
     return _utf8_words(text.encode("utf-8", "replace"))
 
 
+def _replace_separators(data: bytes, lead: bytes, seconds: frozenset[bytes]) -> bytes:
+    """Each ``lead`` byte(s) followed by one of ``seconds`` (a UTF-8 separator) becomes a space."""
+    pieces = data.split(lead)
+    return pieces[0] + b"".join(b" " + p[1:] if p[:1] in seconds else lead + p for p in pieces[1:])
+
+
 def _utf8_words(data: bytes) -> bytes:
-    if b"\xe2" in data:
-        for sep in _E2_SEPARATORS:
-            if sep in data:
-                data = data.replace(sep, b" ")
+    if b"\xe2\x80" in data:
+        data = _replace_separators(data, b"\xe2\x80", _E2_SEPARATORS)
     if b"\xc2" in data:
-        for sep in _C2_SEPARATORS:
-            if sep in data:
-                data = data.replace(sep, b" ")
+        data = _replace_separators(data, b"\xc2", _C2_SEPARATORS)
     # a dot that ends a sentence ("... and Python. We") is not part of the word before it
     return (data.translate(_BYTE_SPACE) + b" ").replace(b". ", b"  ")
+
+
+def _single_spaced(words: bytes) -> bytes:
+    """``b" " + words`` with every run of spaces made one: ``b" " + b" ".join(words.split()) + b" "``."""
+    out = b" " + words
+    while b"  " in out:
+        out = out.replace(b"    ", b" ").replace(b"  ", b" ")
+    return out
 
 
 def _alias_words(alias: str) -> tuple[bytes, ...]:
     return tuple(_words(clean_text(alias)).split())
 
 
+def _pattern(words: tuple[bytes, ...]) -> str:
+    """The automaton key of folded alias words: " w1 w2 " (UTF-8 bytes read as Latin-1)."""
+    return (b" " + b" ".join(words) + b" ").decode("latin-1")
+
+
 class SkillIndex:
     """Skills named in a text, as a set: the fast path of offer features (see above)."""
 
     def __init__(self, entries: list[dict[str, Any]]) -> None:
-        # folded single words -> skill
-        self._single: dict[bytes, Skill] = {}
-        # longer aliases keyed by their first two words: [(" all words ", skill)], longest first
-        self._multi: dict[tuple[bytes, bytes], list[tuple[bytes, Skill]]] = {}
-        # exact-case aliases, keyed by their folded first word: [(words, skill, needs list)]
-        self._exact: dict[bytes, list[tuple[tuple[bytes, ...], Skill, bool]]] = {}
+        # folded single-word aliases: " word " -> skill
+        self._single: dict[str, Skill] = {}
+        # longer aliases by their first two words: [(" all words ", skill)], longest first
+        self._multi: dict[tuple[bytes, bytes], list[tuple[str, Skill]]] = {}
+        self._multi_key: dict[str, tuple[bytes, bytes]] = {}  # " all words " -> first two words
+        # exact-case aliases by their folded first word " word ": [(words, skill, needs list)]
+        self._exact: dict[str, list[tuple[tuple[bytes, ...], Skill, bool]]] = {}
         for entry in entries:
             skill = Skill(entry["name"], entry["category"])
             cased = list(entry.get("cased", []))
@@ -281,20 +299,22 @@ class SkillIndex:
             for alias in folded:
                 words = tuple(w.lower() for w in _alias_words(alias))
                 if len(words) == 1:
-                    self._single.setdefault(words[0], skill)
+                    self._single.setdefault(_pattern(words), skill)
                 elif words:
-                    spelled = b" " + b" ".join(words) + b" "
+                    spelled = _pattern(words)
                     self._multi.setdefault((words[0], words[1]), []).append((spelled, skill))
+                    self._multi_key[spelled] = (words[0], words[1])
             for alias, needs_list in [*((a, False) for a in cased), *((a, True) for a in listed)]:
                 words = _alias_words(alias)
                 if words:
-                    self._exact.setdefault(words[0].lower(), []).append((words, skill, needs_list))
+                    first = _pattern((words[0].lower(),))
+                    self._exact.setdefault(first, []).append((words, skill, needs_list))
         for aliases in self._multi.values():
             aliases.sort(key=lambda a: -len(a[0]))
-        self._single_keys = frozenset(self._single)
-        self._multi_keys = frozenset(self._multi)
-        self._multi_firsts = frozenset(first for first, _ in self._multi)
-        self._exact_keys = frozenset(self._exact)
+        self._automaton = ahocorasick.Automaton()
+        for key in {*self._single, *self._multi_key, *self._exact}:
+            self._automaton.add_word(key, key)
+        self._automaton.make_automaton()
 
     def scan(self, text: str) -> dict[str, Skill]:
         """Skills named in ``text``, by name (the longest of overlapping mentions wins)."""
@@ -302,54 +322,54 @@ class SkillIndex:
 
     def scan_utf8(self, data: bytes) -> dict[str, Skill]:
         """``scan`` of UTF-8 text."""
-        raw = _utf8_words(data)
-        folded = raw.lower()
-        words = folded.split()
-        present = set(words)
+        spaced = _single_spaced(_utf8_words(data))  # original case
+        padded = spaced.lower()
+        counts: dict[str, int] = {}  # pattern -> mentions
+        cased: set[bytes] = set()  # original spelling of the words that start an exact-case alias
+        exact = self._exact
+        for end, key in self._automaton.iter(padded.decode("latin-1")):
+            counts[key] = counts.get(key, 0) + 1
+            if key in exact:
+                cased.add(spaced[end - len(key) + 2 : end])
         found: dict[str, Skill] = {}
-        inside: list[bytes] = []  # multi-word mentions found, to keep their words from counting alone
-        if not present.isdisjoint(self._multi_firsts):
-            padded = b" " + b" ".join(words) + b" "
-            for key in set(pairwise(words)) & self._multi_keys:
-                for spelled, skill in self._multi[key]:
-                    if spelled in padded:
-                        found[skill.name] = skill
-                        inside.append(spelled)
-                        break
-        for word in present & self._single_keys:
-            if inside and self._only_inside(word, words, inside):
+        inside: list[str] = []  # multi-word mentions found, to keep their words from counting alone
+        keys = {self._multi_key[k] for k in counts if k in self._multi_key}
+        for key in keys:
+            for spelled, skill in self._multi[key]:
+                if spelled in counts:
+                    found[skill.name] = skill
+                    inside.append(spelled)
+                    break
+        for key in counts:
+            single = self._single.get(key)
+            if single is None or (inside and _only_inside(key, counts[key], padded, inside)):
                 continue
-            skill = self._single[word]
-            found.setdefault(skill.name, skill)
-        candidates = present & self._exact_keys
-        if candidates:
-            exact_words = set(raw.split())
-            for first in candidates:
-                for alias, skill, needs_list in self._exact[first]:
-                    if skill.name in found or alias[0] not in exact_words:
-                        continue
-                    if len(alias) == 1 and inside and self._only_inside(first, words, inside):
-                        continue
-                    if _exact_mention(data, raw, alias, needs_list):
-                        found[skill.name] = skill
+            found.setdefault(single.name, single)
+        for first in counts.keys() & exact.keys():
+            for alias, skill, needs_list in exact[first]:
+                if skill.name in found or alias[0] not in cased:
+                    continue
+                if len(alias) == 1 and inside and _only_inside(first, counts[first], padded, inside):
+                    continue
+                if _exact_mention(data, spaced, alias, needs_list):
+                    found[skill.name] = skill
         return found
 
-    @staticmethod
-    def _only_inside(word: bytes, words: list[bytes], inside: list[bytes]) -> bool:
-        """True when every mention of ``word`` is part of a longer alias found ("React Native")."""
-        within = [s for s in inside if b" " + word + b" " in s]
-        if not within:
-            return False
-        padded = b" " + b" ".join(words) + b" "
-        return sum(padded.count(s) for s in within) >= words.count(word)
+
+def _only_inside(word: str, mentions: int, padded: bytes, inside: list[str]) -> bool:
+    """True when every mention of ``word`` (" word ") is part of a longer alias found ("React Native")."""
+    within = [s for s in inside if word in s]
+    if not within:
+        return False
+    return sum(padded.count(s.encode("latin-1")) for s in within) >= mentions
 
 
-def _exact_mention(data: bytes, raw: bytes, alias: tuple[bytes, ...], needs_list: bool) -> bool:
+def _exact_mention(data: bytes, spaced: bytes, alias: tuple[bytes, ...], needs_list: bool) -> bool:
     """An exact-case alias whose first word is in the text: all its words, and a list if needed."""
     if len(alias) == 1 and not needs_list:
         return True
     if not needs_list:
-        return (b" " + b" ".join(alias) + b" ") in b" " + b" ".join(raw.split()) + b" "
+        return (b" " + b" ".join(alias) + b" ") in spaced
     text = data.decode("utf-8", "replace")
     return any(_in_list_context(text, m.start(), m.end()) for m in _listed_pattern(alias).finditer(text))
 
