@@ -218,6 +218,10 @@ MIX: tuple[tuple[Callable[[Client], None], int], ...] = (
 )
 
 
+# What every client does first, as a user setting up does: inputs, a CV, a kept posting, the journey.
+FIRST_VISIT: tuple[Callable[[Client], None], ...] = (write_inputs, upload, write_entry, read_journey)
+
+
 # The stack
 
 
@@ -408,7 +412,8 @@ def run_level(stack: Stack, tokens: Sequence[str], cv: bytes, *, seconds: float,
         with httpx.Client(base_url=stack.url, timeout=REQUEST_TIMEOUT_S, headers=headers) as http:
             c = Client(http, random.Random(seed * 1000 + i), tallies[i], cv)
             start.wait()
-            upload(c)  # a user's first visit starts with a CV; the mix follows
+            for action in FIRST_VISIT:
+                action(c)
             while not stop.is_set():
                 c.rng.choices(ops, weights)[0](c)
 

@@ -37,7 +37,8 @@ def test_a_short_run_has_no_errors_and_prints_every_figure(shared_data: Path) ->
     assert figures[("load_errors", 2)] == figures[("load_errors", 3)] == 0
     assert figures[("load_rps", 2)] > 0
     assert figures[("load_rps", 3)] > 0
-    # the mix really wrote and uploaded: the per-route counts name the writes and the signed PUT
+    # every client's first visit writes and uploads: the per-route counts name them
+    assert "GET /api/journey 200" in done.stdout
     assert "PUT /api/me/profile-inputs 200" in done.stdout
     assert "POST /api/notebook 20" in done.stdout
     assert "PUT /_uploads/{signed} 200" in done.stdout
