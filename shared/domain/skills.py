@@ -237,8 +237,7 @@ _BYTE_SPACE = bytes(b if (chr(b).isalnum() or chr(b) in "_.+#") or b >= 0x80 els
 # Unicode dashes, bullets, quotes and odd spaces separate words like ASCII punctuation does:
 # U+2010-2026, U+202F, U+2009, U+2032, U+2033, U+2039, U+203A (E2 80 xx) and U+00A0, U+00AB,
 # U+00AD, U+00B7, U+00BB (C2 xx).
-_E2_SEPARATORS = frozenset(bytes([b]) for b in (*range(0x90, 0xA7), 0xAF, 0x89, 0xB2, 0xB3, 0xB9, 0xBA))
-_C2_SEPARATORS = frozenset(bytes([b]) for b in (0xA0, 0xAB, 0xAD, 0xB7, 0xBB))
+_SEPARATORS = re.compile(rb"\xe2\x80[\x89\x90-\xa6\xaf\xb2\xb3\xb9\xba]|\xc2[\xa0\xab\xad\xb7\xbb]")
 
 
 def _words(text: str) -> bytes:
@@ -246,27 +245,11 @@ def _words(text: str) -> bytes:
     return _utf8_words(text.encode("utf-8", "replace"))
 
 
-def _replace_separators(data: bytes, lead: bytes, seconds: frozenset[bytes]) -> bytes:
-    """Each ``lead`` byte(s) followed by one of ``seconds`` (a UTF-8 separator) becomes a space."""
-    pieces = data.split(lead)
-    return pieces[0] + b"".join(b" " + p[1:] if p[:1] in seconds else lead + p for p in pieces[1:])
-
-
 def _utf8_words(data: bytes) -> bytes:
-    if b"\xe2\x80" in data:
-        data = _replace_separators(data, b"\xe2\x80", _E2_SEPARATORS)
-    if b"\xc2" in data:
-        data = _replace_separators(data, b"\xc2", _C2_SEPARATORS)
+    if b"\xe2\x80" in data or b"\xc2" in data:
+        data = _SEPARATORS.sub(b" ", data)
     # a dot that ends a sentence ("... and Python. We") is not part of the word before it
     return (data.translate(_BYTE_SPACE) + b" ").replace(b". ", b"  ")
-
-
-def _single_spaced(words: bytes) -> bytes:
-    """``b" " + words`` with every run of spaces made one: ``b" " + b" ".join(words.split()) + b" "``."""
-    out = b" " + words
-    while b"  " in out:
-        out = out.replace(b"    ", b" ").replace(b"  ", b" ")
-    return out
 
 
 def _alias_words(alias: str) -> tuple[bytes, ...]:
@@ -322,7 +305,7 @@ class SkillIndex:
 
     def scan_utf8(self, data: bytes) -> dict[str, Skill]:
         """``scan`` of UTF-8 text."""
-        spaced = _single_spaced(_utf8_words(data))  # original case
+        spaced = b" " + b" ".join(_utf8_words(data).split()) + b" "  # one space between words
         padded = spaced.lower()
         counts: dict[str, int] = {}  # pattern -> mentions
         cased: set[bytes] = set()  # original spelling of the words that start an exact-case alias
@@ -371,7 +354,33 @@ def _exact_mention(data: bytes, spaced: bytes, alias: tuple[bytes, ...], needs_l
     if not needs_list:
         return (b" " + b" ".join(alias) + b" ") in spaced
     text = data.decode("utf-8", "replace")
+    if len(alias) == 1:
+        return _listed_word(text, alias[0].decode("utf-8", "replace"))
     return any(_in_list_context(text, m.start(), m.end()) for m in _listed_pattern(alias).finditer(text))
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # what ``\w`` matches in a str pattern
+
+
+def _listed_word(text: str, word: str) -> bool:
+    """``_LEFT + word + _RIGHT`` found in a list, as ``re.finditer`` would find it, by ``str.find``."""
+    at, size, n = text.find(word), len(text), len(word)
+    while at != -1:
+        end = at + n
+        before = text[at - 1] if at else ""
+        after = text[end] if end < size else ""
+        if (
+            not (before and (_is_word(before) or before in ".+#"))
+            and not (after and (_is_word(after) or after in "+#"))
+            and not (after == "." and end + 1 < size and _is_word(text[end + 1]))
+        ):
+            if _in_list_context(text, at, end):
+                return True
+            at = text.find(word, end)
+        else:
+            at = text.find(word, at + 1)
+    return False
 
 
 @lru_cache(maxsize=256)

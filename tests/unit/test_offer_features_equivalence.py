@@ -13,11 +13,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared.domain.matching.features import offer_features
+from shared.domain.matching.features import description_parts, offer_features
 from shared.domain.offers import JobOffer
 from shared.domain.skills import default_index, taxonomy_entries
 from shared.sources.registry import adapter
 from tests.support.cassette import responses
+from tests.support.legacy_features import description_parts as legacy_description_parts
 from tests.support.legacy_features import legacy_index, legacy_offer_features
 
 
@@ -54,6 +55,14 @@ class TestSameFeaturesAsThePreviousExtraction:
         texts += [line for t in texts for line in t.splitlines()]
 
         differ = [t[:80] for t in texts if default_index().scan(t) != legacy_index().scan(t)]
+
+        assert differ == []
+
+    def test_every_kit_description_is_cut_at_the_same_headers(self, shared_data: Path) -> None:
+        texts = [o.description_text for o in _kit_postings(shared_data)]
+        texts += ["Nice to have:\nGo\nRequirements\n- Python\nnice-to-have and bonus: Rust", "Bonus"]
+
+        differ = [t[:80] for t in texts if description_parts(t) != legacy_description_parts(t)]
 
         assert differ == []
 

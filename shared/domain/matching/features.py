@@ -11,7 +11,10 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import TypedDict
+
+import ahocorasick
 
 from shared.domain.accounts import ProfileInputs, RemotePreference
 from shared.domain.offers import JobOffer
@@ -42,9 +45,10 @@ GENERIC_ROLE_WORDS = frozenset(
     "coordinator assistant advisor partner expert".split()
 )
 # Section headers that start "nice to have" text; other headers start required or neutral text.
-# Header phrases, found as plain substrings of the lower-cased UTF-8 description (fast string
-# search, not a regex pass). A nice-to-have phrase anywhere on a line makes it a nice-to-have
-# header; another header phrase counts only at the start of its line (after bullets or marks).
+# Header phrases, found as plain substrings of the lower-cased UTF-8 description (one
+# Aho-Corasick pass, see description_parts). A nice-to-have phrase anywhere on a line makes it a
+# nice-to-have header; another header phrase counts only at the start of its line (after bullets
+# or marks).
 _NICE_PHRASES = tuple(
     p.encode()
     for p in (
@@ -287,36 +291,44 @@ class OfferFeatures:
         )
 
 
+@lru_cache(maxsize=1)
+def _header_automaton() -> ahocorasick.Automaton:
+    """Every header phrase (its UTF-8 read as Latin-1) -> (length in bytes, starts nice-to-have)."""
+    automaton = ahocorasick.Automaton()
+    for phrases, nice in ((_SECTION_PHRASES, False), (_NICE_PHRASES, True)):
+        for phrase in phrases:
+            automaton.add_word(phrase.decode("latin-1"), (len(phrase), nice))
+    automaton.make_automaton()
+    return automaton
+
+
 def description_parts(text: str) -> list[tuple[bytes, bool]]:
     """The description (as UTF-8) cut at its section headers: (part, is nice-to-have), in order.
 
     A line naming a nice-to-have header ("Nice to have", "Von Vorteil") starts nice-to-have
     text; a line starting another known header ("Requirements", "Dein Profil") ends it. Headers
-    are found with one pass of each pattern over the whole text, not line by line.
+    are found in one pass of an Aho-Corasick automaton over the lower-cased text.
     """
     data = text.encode("utf-8", "replace")
     folded = data.lower()
-    events: dict[int, bool] = {}
-    for phrase in _SECTION_PHRASES:
-        at = folded.find(phrase)
-        while at != -1:
-            line = folded.rfind(b"\n", 0, at) + 1
-            if _LEAD.fullmatch(folded, line, at):
-                events.setdefault(line, False)
-            at = folded.find(phrase, at + 1)
-    for phrase in _NICE_PHRASES:
-        at = folded.find(phrase)
-        while at != -1:
-            events[folded.rfind(b"\n", 0, at) + 1] = True  # a nice header wins on its line
-            at = folded.find(phrase, at + 1)
-    if not events:
+    headers: set[int] = set()  # line starts
+    nice_headers: set[int] = set()  # a nice header wins on its line
+    for end, (size, nice) in _header_automaton().iter(folded.decode("latin-1")):
+        at = end - size + 1
+        line = folded.rfind(b"\n", 0, at) + 1
+        if nice:
+            nice_headers.add(line)
+            headers.add(line)
+        elif _LEAD.fullmatch(folded, line, at):
+            headers.add(line)
+    if not headers:
         return [(data, False)]
     parts: list[tuple[bytes, bool]] = []
     start, nice = 0, False
-    for at in sorted(events):
+    for at in sorted(headers):
         if at > start:
             parts.append((data[start:at], nice))
-        start, nice = at, events[at]
+        start, nice = at, at in nice_headers
     parts.append((data[start:], nice))
     return parts
 
