@@ -7,11 +7,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.domain.failures import FailureClass, NextAction, next_action
 from shared.domain.matching.explanation import Explanation
 from shared.domain.matching.results import MatchResult
 from shared.domain.matching.runs import MatchRun
 from shared.domain.places import parse_location
-from shared.edge.http import Call, Route
+from shared.edge.http import Call, Reply, Route
+from shared.repositories.matches import MatchFailure
 from shared.repositories.pagination import CURSOR_PATTERN
 from shared.services.matching import MatchingService
 
@@ -77,11 +79,36 @@ class MatchDetail(MatchOut):
         return cls(**MatchOut.of(result).model_dump(), explanation=result.explanation)
 
 
+class MatchingFailureOut(BaseModel):
+    """Matching of a profile version was given up (its work was dead-lettered)."""
+
+    state: Literal["FAILED"] = "FAILED"
+    failure_class: FailureClass
+    next_action: NextAction = Field(description="retry: POST /match-runs:retry; see the journey's vocabulary")
+    message: str
+    profile_version: int
+    at: datetime
+
+
 class RunPage(BaseModel):
-    """A page of match runs, newest first."""
+    """A page of match runs, newest first, and the matching given up since the newest run."""
 
     runs: list[MatchRun]
     next_cursor: str | None
+    failure: MatchingFailureOut | None = None
+
+
+def _failure_out(failure: MatchFailure | None) -> MatchingFailureOut | None:
+    if failure is None:
+        return None
+    cls = FailureClass(failure.failure_class)
+    return MatchingFailureOut(
+        failure_class=cls,
+        next_action=next_action(cls),
+        message=failure.message,
+        profile_version=failure.profile_version,
+        at=failure.at,
+    )
 
 
 def location_key(text: str) -> str:
@@ -117,8 +144,19 @@ def get_match(call: Call) -> MatchDetail:
 def list_runs(call: Call) -> RunPage:
     """The caller's match runs: what was new, what moved, what closed."""
     q = call.query_as(PageQuery)
-    result = call.container.make(MatchingService).list_runs(call.uid, limit=q.limit, cursor=q.cursor)
-    return RunPage(runs=list(result.items), next_cursor=result.next_cursor)
+    service = call.container.make(MatchingService)
+    result = service.list_runs(call.uid, limit=q.limit, cursor=q.cursor)
+    return RunPage(
+        runs=list(result.items),
+        next_cursor=result.next_cursor,
+        failure=_failure_out(service.failure(call.uid)),
+    )
+
+
+def retry_matching(call: Call) -> Reply:
+    """Rank the given-up profile version again (202); 409 when nothing failed."""
+    failure = call.container.make(MatchingService).retry(call.uid)
+    return Reply(202, _failure_out(failure))
 
 
 _TAGS = ("matching",)
@@ -146,7 +184,17 @@ ROUTES: list[Route] = [
         list_runs,
         query=PageQuery,
         response=RunPage,
-        summary="Match-run history",
+        summary="Match-run history (and the matching given up since the newest run, if any)",
+        tags=_TAGS,
+    ),
+    Route(
+        "POST",
+        "/match-runs:retry",
+        retry_matching,
+        response=MatchingFailureOut,
+        status=202,
+        errors=(409,),
+        summary="Rank the profile version whose matching was given up again (409: nothing failed)",
         tags=_TAGS,
     ),
 ]

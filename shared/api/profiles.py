@@ -12,14 +12,16 @@ GET  /career-profiles:diff?from=A&to=B    what changed from version A to version
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.domain.errors import InvalidInput
+from shared.domain.failures import FailureClass, NextAction, next_action
 from shared.domain.profiles import CareerProfile, Corrections, Seniority
 from shared.edge.http import Call, Reply, Route
 from shared.edge.routing import ID_PATTERN
+from shared.repositories.career_profiles import ProfileFailure
 from shared.repositories.pagination import CURSOR_PATTERN
 from shared.services.profiles import Generated, ProfileService
 
@@ -76,11 +78,38 @@ class HistoryQuery(BaseModel):
     cursor: str | None = Field(None, max_length=500, pattern=CURSOR_PATTERN)
 
 
+class ProfileFailureOut(BaseModel):
+    """The last generation failed (and no version was made since)."""
+
+    state: Literal["FAILED"] = "FAILED"
+    failure_class: FailureClass
+    next_action: NextAction = Field(
+        description="retry: POST /career-profiles:generate; see the journey's vocabulary"
+    )
+    message: str
+    document_id: str
+    at: datetime
+
+
 class HistoryOut(BaseModel):
-    """One page of versions, newest first."""
+    """One page of versions, newest first, and the last generation's failure, if it failed."""
 
     items: list[ProfileSummary]
     next_cursor: str | None
+    failure: ProfileFailureOut | None = None
+
+
+def _failure_out(failure: ProfileFailure | None) -> ProfileFailureOut | None:
+    if failure is None or failure.failure_class not in FailureClass.__members__:
+        return None
+    cls = FailureClass(failure.failure_class)
+    return ProfileFailureOut(
+        failure_class=cls,
+        next_action=next_action(cls),
+        message=failure.message,
+        document_id=failure.document_id,
+        at=failure.at,
+    )
 
 
 class DiffQuery(BaseModel):
@@ -129,8 +158,13 @@ def generate(call: Call) -> Reply:
 def history(call: Call) -> HistoryOut:
     """Versions newest first."""
     query = call.query_as(HistoryQuery)
-    items, cursor = _service(call).history(call.uid, limit=query.limit, cursor=query.cursor)
-    return HistoryOut(items=[ProfileSummary.of(p) for p in items], next_cursor=cursor)
+    service = _service(call)
+    items, cursor = service.history(call.uid, limit=query.limit, cursor=query.cursor)
+    return HistoryOut(
+        items=[ProfileSummary.of(p) for p in items],
+        next_cursor=cursor,
+        failure=_failure_out(service.failure(call.uid)),
+    )
 
 
 def get_version(call: Call) -> CareerProfile:

@@ -159,13 +159,14 @@ class CareerProfiles:
             _state(uid), {"last_failure": data, "schema_version": STATE_SCHEMA_VERSION}, merge=True
         )
 
-    def clear_failure(self, uid: str, document_id: str) -> None:
-        """Forget the last failure when it was this document's: its profile exists after all."""
+    def clear_failure(self, uid: str, document_id: str | None = None) -> None:
+        """Forget the last failure: any (a new generation was asked for), or only this document's
+        (its profile exists after all)."""
         state = self.state(uid)
         if (
             state is not None
             and state.last_failure is not None
-            and state.last_failure.document_id == document_id
+            and (document_id is None or state.last_failure.document_id == document_id)
         ):
             self._store.set(
                 _state(uid), {"last_failure": None, "schema_version": STATE_SCHEMA_VERSION}, merge=True

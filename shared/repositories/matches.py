@@ -2,7 +2,9 @@
 
 - ``users/{uid}/matches/{offer_id}``: the latest MatchResult of each offer for the user;
 - ``users/{uid}/match_runs/{run_id}``: MatchRun history (what was new, moved, closed);
-- ``match_subscribers/{uid}``: who has a profile version to match new offers against.
+- ``match_subscribers/{uid}``: who has a profile version to match new offers against;
+- ``users/{uid}/match_failures/last``: why the last matching of the user was given up
+  (its profile event was dead-lettered); a run made after it supersedes it.
 
 A run compares against ``stamps`` (offer id, score, result hash), not whole results, so
 re-ranking reads no explanation it does not need. Per user the matching service keeps the best
@@ -35,6 +37,23 @@ def _matches(uid: str) -> str:
 
 def _runs(uid: str) -> str:
     return f"users/{uid}/match_runs"
+
+
+def _failure(uid: str) -> str:
+    return f"users/{uid}/match_failures/last"
+
+
+FAILURE_SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class MatchFailure:
+    """Why matching a user's profile version was given up."""
+
+    failure_class: str
+    message: str
+    profile_version: int
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +152,25 @@ class Matches:
         query = Query(_runs(uid), order_by=(Order("created_at", descending=True),), limit=1)
         found = self._store.query(query)
         return MatchRun.model_validate(found[0].data) if found else None
+
+    def record_failure(self, uid: str, failure: MatchFailure) -> None:
+        """Remember that matching ``uid`` was given up (the journey and GET /match-runs show it)."""
+        data = {
+            "failure_class": failure.failure_class,
+            "message": failure.message,
+            "profile_version": failure.profile_version,
+            "at": failure.at,
+            "schema_version": FAILURE_SCHEMA_VERSION,
+        }
+        self._store.set(_failure(uid), data)
+
+    def last_failure(self, uid: str) -> MatchFailure | None:
+        """The last give-up, None when there was none."""
+        snap = self._store.get(_failure(uid))
+        if snap is None:
+            return None
+        d = snap.data
+        return MatchFailure(str(d["failure_class"]), str(d["message"]), int(d["profile_version"]), d["at"])
 
     # ------------------------------------------------------------------ subscribers
     def subscribe(self, uid: str, version: int, now: datetime) -> int:

@@ -22,6 +22,7 @@ from shared.messages import (
     InvalidMessage,
     Message,
     ProfileTask,
+    ProfileVersionCreated,
     UploadFinalized,
     channel_of,
     decode,
@@ -29,32 +30,51 @@ from shared.messages import (
 from shared.ports import Clock
 from shared.repositories.career_profiles import CareerProfiles, ProfileFailure
 from shared.repositories.documents import Documents
+from shared.repositories.matches import Matches, MatchFailure
 from shared.topology import Topology
 
 _log = logging.getLogger("career.operations")
 _UNSETTLED = (DocumentState.PENDING_UPLOAD, DocumentState.UPLOADED, DocumentState.EXTRACTING)
 _DOCUMENT_GAVE_UP = "We could not process this document after several attempts; retry it."
 _PROFILE_GAVE_UP = "We could not build your career profile after several attempts; try again."
+_MATCHING_GAVE_UP = "We could not rank offers against your profile after several attempts."
+_MATCHER = "match_offers"  # the function whose profile events make match runs
 
 
 class DeadLetterOwners:
     """Marks the document or profile request of a dead letter FAILED with its class."""
 
     def __init__(
-        self, documents: Documents, profiles: CareerProfiles, clock: Clock, topology: Topology
+        self,
+        documents: Documents,
+        profiles: CareerProfiles,
+        matches: Matches,
+        clock: Clock,
+        topology: Topology,
     ) -> None:
         self._documents = documents
         self._profiles = profiles
+        self._matches = matches
         self._clock = clock
+        # Keyed by subscription (messages) or queue (tasks): a topic may feed several owners.
+        matcher = [
+            s.name
+            for s in topology.subscriptions_of(channel_of(ProfileVersionCreated, topology))
+            if s.function == _MATCHER
+        ]
         self._settlers: dict[str, tuple[type[Message], Callable[[Message, FailureClass], None]]] = {
-            channel_of(UploadFinalized, topology): (UploadFinalized, self._upload),
+            **{
+                s.name: (UploadFinalized, self._upload)
+                for s in topology.subscriptions_of(channel_of(UploadFinalized, topology))
+            },
             channel_of(ExtractionTask, topology): (ExtractionTask, self._extraction),
             channel_of(ProfileTask, topology): (ProfileTask, self._profile),
+            **dict.fromkeys(matcher, (ProfileVersionCreated, self._matching)),
         }
 
     def settle(self, letter: DeadLetter) -> None:
         """Settle the owner of ``letter`` (work on a channel with no user-visible owner: nothing)."""
-        found = self._settlers.get(letter.origin)
+        found = self._settlers.get(letter.channel)
         if found is None:
             return
         model, settle = found
@@ -78,6 +98,11 @@ class DeadLetterOwners:
         assert isinstance(message, ProfileTask)
         record = ProfileFailure(str(failure), _PROFILE_GAVE_UP, message.document_id, self._clock.now())
         self._profiles.record_failure(message.uid, record)
+
+    def _matching(self, message: Message, failure: FailureClass) -> None:
+        assert isinstance(message, ProfileVersionCreated)
+        record = MatchFailure(str(failure), _MATCHING_GAVE_UP, message.version, self._clock.now())
+        self._matches.record_failure(message.uid, record)
 
     def _fail_document(self, uid: str, doc_id: str, failure: FailureClass) -> None:
         settled = self._documents.transition(

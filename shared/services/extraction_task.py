@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from shared.ports import BlobStore, Clock, TaskQueue, TextExtractor
 
 TEXT_CONTENT_TYPE = "text/plain; charset=utf-8"
-_GAVE_UP = "We could not process this PDF after several attempts; try uploading it again."
+_GAVE_UP = "We could not process this PDF after several attempts; retry it."
 _STORAGE = "We could not store this document's text; retry it."
 
 

@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import Literal, Protocol
 
 from shared.config import Settings
-from shared.domain.errors import NotFound
+from shared.domain.errors import Conflict, NotFound
 from shared.domain.matching.features import FeatureRecord, ProfileFeatures, offer_features, profile_features
 from shared.domain.matching.ranking import Ranked, rank
 from shared.domain.matching.results import MatchResult
@@ -35,7 +35,7 @@ from shared.messages import OffersChanged, ProfileVersionCreated, publish
 from shared.ports import Clock, Publisher
 from shared.repositories.accounts import Accounts
 from shared.repositories.career_profiles import CareerProfiles
-from shared.repositories.matches import Matches, MatchStamp, Subscriber
+from shared.repositories.matches import Matches, MatchFailure, MatchStamp, Subscriber
 from shared.repositories.offers import OfferFeatureCache, Offers
 from shared.repositories.pagination import Page
 
@@ -86,6 +86,23 @@ class MatchingService:
         message = ProfileVersionCreated(uid=uid, version=version, reason="inputs_changed")
         publish(self._publisher, message, attributes={"uid": uid})
         return True
+
+    def failure(self, uid: str) -> MatchFailure | None:
+        """Why the last matching of ``uid`` was given up, unless a run made since supersedes it."""
+        failure = self._matches.last_failure(uid)
+        if failure is None:
+            return None
+        run = self._matches.latest_run(uid)
+        return failure if run is None or run.created_at < failure.at else None
+
+    def retry(self, uid: str) -> MatchFailure:
+        """Publish the given-up profile version again (POST /match-runs:retry); Conflict without one."""
+        failure = self.failure(uid)
+        if failure is None:
+            raise Conflict("there is no failed matching to retry")
+        message = ProfileVersionCreated(uid=uid, version=failure.profile_version, reason="inputs_changed")
+        publish(self._publisher, message, attributes={"uid": uid})
+        return failure
 
     def _profile_features(self, profile: CareerProfile) -> ProfileFeatures:
         """Features of ``profile`` with the user's current inputs (when they have any)."""

@@ -61,6 +61,10 @@ class ProfileVersions:
         failure = ProfileFailure(str(err.failure_class), err.message[:500], document_id, self._clock.now())
         self.profiles.record_failure(uid, failure)
 
+    def clear_failure(self, uid: str) -> None:
+        """A new generation was asked for: the last failure no longer stands."""
+        self.profiles.clear_failure(uid)
+
     def _publish(self, uid: str, inputs_hash: str, version: int) -> None:
         # Published after the commit; the claim's flag lets a redelivered task re-send a lost event.
         publish(self._publisher, ProfileVersionCreated(uid=uid, version=version), attributes={"uid": uid})

@@ -30,6 +30,7 @@ from shared.ports import (
     TaskQueue,
 )
 from shared.repositories.accounts import Accounts
+from shared.repositories.career_profiles import ProfileFailure
 from shared.repositories.documents import Documents
 from shared.services.profile_versions import ProfileVersions
 
@@ -136,7 +137,13 @@ class ProfileService:
         task = enqueue(
             self._tasks, ProfileTask(uid=uid, document_id=document.id), name=f"profile-{key[:24]}-{window}"
         )
+        self.versions.clear_failure(uid)  # asked again: running, no longer failed
         return Queued(document.id, task)
+
+    def failure(self, uid: str) -> ProfileFailure | None:
+        """Why the last generation failed, None when it did not (or a version was made since)."""
+        state = self.versions.profiles.state(uid)
+        return state.last_failure if state is not None else None
 
     def generate(self, uid: str, document_id: str | None = None) -> Generated:
         """Profile of one EXTRACTED document (the newest when None); cached by inputs hash."""

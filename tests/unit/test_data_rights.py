@@ -25,6 +25,7 @@ from shared.services.data_rights import DataRights
 from shared.services.notebook import NotebookService, SaveRequest
 from shared.services.operations import DeadLetterService
 from shared.services.scoring import ScoringService
+from shared.topology import TOPOLOGY
 from tests.unit.accounts_world import AccountsWorld
 from tests.unit.documents_world import make_pdf
 from tests.unit.matching_world import OFFERS, save
@@ -108,6 +109,19 @@ def populate(world: AccountsWorld) -> tuple[str, str, str]:
         at=world.clock.now(),
     )
     world.container.make(DeadLetterService).record(letter)
+    matcher = next(s for s in TOPOLOGY.subscriptions if s.function == "match_offers")
+    given_up = DeadLetter.for_message(  # a matching given up: the user's match_failures record
+        topic=matcher.topic,
+        subscription=matcher.name,
+        message_id=f"m-{uid}",
+        payload=json.dumps({"uid": uid, "version": 1, "kind": "profile_version_created"}),
+        attributes={},
+        attempts=matcher.max_delivery_attempts,
+        last_error="boom",
+        failure_class=FailureClass.INTERNAL,
+        at=world.clock.now(),
+    )
+    world.container.make(DeadLetterService).record(given_up)
     return email, token, uid
 
 

@@ -200,3 +200,103 @@ class TestADeadLetteredExtraction:
         assert world.documents.get(UID, document.id).state == DocumentState.EXTRACTED
         [letter] = service.list().items
         assert UID not in letter.last_error
+
+
+def _letter_on(subscription: str, payload: dict[str, Any], world: World) -> DeadLetter:
+    sub = TOPOLOGY.subscription(subscription)
+    return DeadLetter.for_message(
+        topic=sub.topic,
+        subscription=sub.name,
+        message_id=f"m-{subscription}",
+        payload=json.dumps(payload),
+        attributes={},
+        attempts=sub.max_delivery_attempts,
+        last_error="match store unavailable",
+        failure_class=FailureClass.CONTENTION,
+        at=world.clock.now(),
+    )
+
+
+class TestADeadLetteredProfileOrMatching:
+    def test_a_dead_lettered_profile_task_fails_the_profile_step_until_asked_again(
+        self, world: World
+    ) -> None:
+        from shared.messages import ProfileTask
+        from shared.services.profiles import ProfileService
+
+        document = world.upload_and_extract(make_pdf())
+        service = world.container.make(DeadLetterService)
+
+        service.record(
+            DeadLetter.for_task(
+                queue=channel_of(ProfileTask),
+                task_name="profile-x",
+                payload=json.dumps({"uid": UID, "document_id": document.id}),
+                attempts=6,
+                last_error="LLM unavailable",
+                failure_class=FailureClass.LLM_UNAVAILABLE,
+                at=world.clock.now(),
+            )
+        )
+
+        step = _step(world, "career_profile")
+        assert (step.state, step.failure_class, step.next_action) == (
+            StepState.FAILED,
+            FailureClass.LLM_UNAVAILABLE,
+            NextAction.RETRY,
+        )
+        profiles = world.container.make(ProfileService)
+        failure = profiles.failure(UID)
+        assert failure is not None
+        assert failure.document_id == document.id
+        profiles.request_generation(UID, document.id)  # the user's retry
+        assert _step(world, "career_profile").state == StepState.IN_PROGRESS
+
+    def test_a_dead_lettered_profile_event_fails_matching_only_on_the_matchers_subscription(
+        self, world: World
+    ) -> None:
+        from shared.services.matching import MatchingService
+
+        matcher = next(s.name for s in TOPOLOGY.subscriptions if s.function == "match_offers")
+        notebook = next(
+            s.name
+            for s in TOPOLOGY.subscriptions_of(TOPOLOGY.subscription(matcher).topic)
+            if s.name != matcher
+        )
+        service = world.container.make(DeadLetterService)
+        payload = {"uid": UID, "version": 1, "kind": "profile_version_created"}
+
+        service.record(_letter_on(notebook, payload, world))
+        assert world.container.make(MatchingService).failure(UID) is None
+        service.record(_letter_on(matcher, payload, world))
+
+        failure = world.container.make(MatchingService).failure(UID)
+        assert failure is not None
+        assert (failure.failure_class, failure.profile_version) == ("CONTENTION", 1)
+        assert UID not in service.list().items[0].last_error
+
+
+def _step(world: World, key: str) -> Any:
+    return next(s for s in world.container.make(JourneyService).journey(UID).steps if s.key == key)
+
+
+class TestRetryMatching:
+    def test_retry_publishes_the_given_up_version_again_and_409s_without_one(self, world: World) -> None:
+        from shared.domain.errors import Conflict
+        from shared.messages import ProfileVersionCreated
+        from shared.services.matching import MatchingService
+
+        matcher = next(s.name for s in TOPOLOGY.subscriptions if s.function == "match_offers")
+        matching = world.container.make(MatchingService)
+        with pytest.raises(Conflict):
+            matching.retry(UID)
+        world.container.make(DeadLetterService).record(
+            _letter_on(matcher, {"uid": UID, "version": 3, "kind": "profile_version_created"}, world)
+        )
+
+        matching.retry(UID)
+
+        got: list[dict[str, Any]] = []
+        world.queue.register(matcher, lambda d: got.append(d.data))
+        world.queue.drain()
+        assert [ProfileVersionCreated.model_validate(d).version for d in got] == [3]

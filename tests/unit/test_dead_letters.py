@@ -26,6 +26,7 @@ from shared.messages import CrawlTask, DeadLetterForward, InvalidMessage, Upload
 from shared.repositories.career_profiles import CareerProfiles
 from shared.repositories.dead_letters import DeadLetters
 from shared.repositories.documents import Documents
+from shared.repositories.matches import Matches
 from shared.services.dead_letter_owners import DeadLetterOwners
 from shared.services.operations import DeadLetterService
 from shared.topology import TOPOLOGY
@@ -53,7 +54,7 @@ def queue(clock: ManualClock) -> Iterator[SqliteDeliveryQueue]:
 def dead_letter_service(
     store: SqliteDocumentStore, clock: ManualClock, queue: SqliteDeliveryQueue
 ) -> DeadLetterService:
-    owners = DeadLetterOwners(Documents(store), CareerProfiles(store), clock, TOPOLOGY)
+    owners = DeadLetterOwners(Documents(store), CareerProfiles(store), Matches(store), clock, TOPOLOGY)
     return DeadLetterService(
         DeadLetters(store), clock, publisher=queue, tasks=queue, topology=TOPOLOGY, owners=owners
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shared.domain.documents import DocumentState
-from shared.domain.failures import FailureClass
+from shared.domain.failures import FailureClass, NextAction
 from shared.messages import ExtractionTask, channel_of
 from shared.ports import ExtractedText
 from shared.services.extraction_task import DocumentExtraction
@@ -50,7 +50,8 @@ class TestExtractionRetries:
         assert document.state == DocumentState.FAILED
         assert document.failure_class == FailureClass.INTERNAL
         assert document.failure_message is not None
-        assert "try uploading it again" in document.failure_message
+        assert "retry it" in document.failure_message
+        assert document.next_action == NextAction.RETRY
 
     def test_a_replayed_task_restarts_an_extraction_that_gave_up(self, world: World) -> None:
         doc_id, request = _uploaded(world)

@@ -55,7 +55,7 @@ class TestDeadLetterReplay:
         page.locator("#cv-file").set_input_files(str(shared_data_module / "resumes" / CV))
         document = page.get_by_test_id("document").filter(has_text=CV)
         expect(document).to_contain_text("failed", timeout=SLOW)
-        expect(document).to_contain_text("operators can retry it")
+        expect(document).to_contain_text("on our side: retry it")
         steps.shot("document stuck")
 
         blocker.unlink()  # the storage outage is over; the work is still dead

@@ -390,10 +390,27 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Match-run history */
+        /** Match-run history (and the matching given up since the newest run, if any) */
         get: operations["get_match_runs"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/match-runs:retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rank the profile version whose matching was given up again (409: nothing failed) */
+        post: operations["post_match_runs_retry"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1126,13 +1143,15 @@ export interface components {
         };
         /**
          * HistoryOut
-         * @description One page of versions, newest first.
+         * @description One page of versions, newest first, and the last generation's failure, if it failed.
          */
         HistoryOut: {
             /** Items */
             items: components["schemas"]["ProfileSummary"][];
             /** Next Cursor */
             next_cursor: string | null;
+            /** @default null */
+            failure: components["schemas"]["ProfileFailureOut"] | null;
         };
         /**
          * HistoryQuery
@@ -1403,6 +1422,30 @@ export interface components {
             cursor: string | null;
         };
         /**
+         * MatchingFailureOut
+         * @description Matching of a profile version was given up (its work was dead-lettered).
+         */
+        MatchingFailureOut: {
+            /**
+             * State
+             * @default FAILED
+             * @constant
+             */
+            state: "FAILED";
+            failure_class: components["schemas"]["FailureClass"];
+            /** @description retry: POST /match-runs:retry; see the journey's vocabulary */
+            next_action: components["schemas"]["NextAction"];
+            /** Message */
+            message: string;
+            /** Profile Version */
+            profile_version: number;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+        };
+        /**
          * MeOut
          * @description The caller's account.
          */
@@ -1600,6 +1643,30 @@ export interface components {
             salary_floor: components["schemas"]["SalaryFloor"] | null;
         };
         /**
+         * ProfileFailureOut
+         * @description The last generation failed (and no version was made since).
+         */
+        ProfileFailureOut: {
+            /**
+             * State
+             * @default FAILED
+             * @constant
+             */
+            state: "FAILED";
+            failure_class: components["schemas"]["FailureClass"];
+            /** @description retry: POST /career-profiles:generate; see the journey's vocabulary */
+            next_action: components["schemas"]["NextAction"];
+            /** Message */
+            message: string;
+            /** Document Id */
+            document_id: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+        };
+        /**
          * ProfileInputs
          * @description What the job seeker tells us directly (PUT /me/profile-inputs).
          */
@@ -1792,13 +1859,15 @@ export interface components {
         };
         /**
          * RunPage
-         * @description A page of match runs, newest first.
+         * @description A page of match runs, newest first, and the matching given up since the newest run.
          */
         RunPage: {
             /** Runs */
             runs: components["schemas"]["MatchRun"][];
             /** Next Cursor */
             next_cursor: string | null;
+            /** @default null */
+            failure: components["schemas"]["MatchingFailureOut"] | null;
         };
         /**
          * Salary
@@ -4289,6 +4358,71 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry after the Retry-After delay */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_match_runs_retry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchingFailureOut"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description EMAIL_NOT_VERIFIED: the account's e-mail is not verified yet (unverified accounts may read, and may delete themselves, but not write) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -79,16 +79,17 @@ export function JourneyHeader() {
 }
 
 function nextAction(step: JourneyStep): string {
-  switch (step.failure_class) {
-    case "PDF_ENCRYPTED":
-      return "Upload a copy without a password.";
-    case "PDF_NO_TEXT":
-      return "The PDF has no text layer (a scan?): upload a text PDF.";
-    case "PDF_CORRUPT":
-      return "The file is damaged: upload another copy.";
-    case "FILE_TOO_LARGE":
-    case "TOO_MANY_PAGES":
-      return "Upload a shorter CV.";
+  switch (step.next_action) {
+    case "retry":
+      return "It failed on our side: retry it.";
+    case "unlock":
+      return "The PDF is protected by a password: give it to unlock the file.";
+    case "upload_another":
+      return "This file cannot be used: upload another one.";
+    case "wait":
+      return "A limit was reached: try again later.";
+    case "contact_support":
+      return "Operators have been told; retrying will not fix it.";
     default:
       return "Try again, or upload another file.";
   }

@@ -7,6 +7,7 @@ import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Notice } from "../components/Field";
 import { StateBadge } from "../components/StateBadge";
 import { Link } from "../router";
+import { DocumentFailure } from "./DocumentFailure";
 import styles from "./Documents.module.css";
 import { putSigned } from "./upload";
 
@@ -123,7 +124,7 @@ export default function Documents() {
               <StateBadge state={doc.state} />
               {doc.pages != null && <span className="muted">{doc.pages} pages</span>}
             </div>
-            <DocumentStatus doc={doc} onAnother={() => input.current?.click()} />
+            <DocumentStatus doc={doc} onAnother={() => input.current?.click()} onChanged={refresh} />
             <ConfirmDialog
               title={`Delete ${doc.filename}?`}
               confirmLabel="Delete"
@@ -144,7 +145,15 @@ export default function Documents() {
   );
 }
 
-function DocumentStatus({ doc, onAnother }: { doc: DocumentOut; onAnother: () => void }) {
+function DocumentStatus({
+  doc,
+  onAnother,
+  onChanged,
+}: {
+  doc: DocumentOut;
+  onAnother: () => void;
+  onChanged: () => void;
+}) {
   switch (doc.state) {
     case "PENDING_UPLOAD":
       return <p className="muted">Waiting for the file…</p>;
@@ -159,55 +168,6 @@ function DocumentStatus({ doc, onAnother }: { doc: DocumentOut; onAnother: () =>
         </p>
       );
     default:
-      return (
-        <div role="alert">
-          <p className="error">
-            {failureReason(doc.failure_class)}
-            {doc.failure_message ? ` ${doc.failure_message}` : ""}
-          </p>
-          <p className="row">
-            <span>{nextAction(doc.failure_class)}</span>
-            <button type="button" className="secondary" onClick={onAnother}>
-              Upload another file
-            </button>
-          </p>
-        </div>
-      );
-  }
-}
-
-function failureReason(failure: string | null): string {
-  switch (failure) {
-    case "PDF_ENCRYPTED":
-      return "This PDF is protected by a password.";
-    case "PDF_NO_TEXT":
-      return "This PDF has no text layer (it looks like a scan).";
-    case "PDF_CORRUPT":
-      return "This PDF is damaged and cannot be read.";
-    case "TOO_MANY_PAGES":
-      return "This PDF has too many pages.";
-    case "FILE_TOO_LARGE":
-      return "This file is too large.";
-    case "UPLOAD_REJECTED":
-      return "The upload was refused (it is not a PDF, or its size differs from what was announced).";
-    default:
-      return `Extraction failed (${failure ?? "unknown"}).`;
-  }
-}
-
-function nextAction(failure: string | null): string {
-  switch (failure) {
-    case "PDF_ENCRYPTED":
-      return "Save a copy without a password and upload it.";
-    case "PDF_NO_TEXT":
-      return "Export your CV as a text PDF from your editor and upload it.";
-    case "PDF_CORRUPT":
-    case "UPLOAD_REJECTED":
-      return "Upload another copy of the file.";
-    case "TOO_MANY_PAGES":
-    case "FILE_TOO_LARGE":
-      return "Upload a shorter CV.";
-    default:
-      return "This failure is on our side and operators can retry it; you can also upload the file again.";
+      return <DocumentFailure doc={doc} onAnother={onAnother} onChanged={onChanged} />;
   }
 }
