@@ -4,7 +4,8 @@
 - ``users/{uid}/match_runs/{run_id}``: MatchRun history (what was new, moved, closed);
 - ``match_subscribers/{uid}``: who has a profile version to match new offers against;
 - ``users/{uid}/match_failures/last``: why the last matching of the user was given up
-  (its profile event was dead-lettered); a run made after it supersedes it.
+  (its profile event was dead-lettered); the next profile ranking deletes it, and any run
+  made after it supersedes it.
 
 A run compares against ``stamps`` (offer id, score, result hash), not whole results, so
 re-ranking reads no explanation it does not need. Per user the matching service keeps the best
@@ -163,6 +164,11 @@ class Matches:
             "schema_version": FAILURE_SCHEMA_VERSION,
         }
         self._store.set(_failure(uid), data)
+
+    def clear_failure(self, uid: str) -> None:
+        """A profile version was ranked: any earlier give-up no longer stands (no write without one)."""
+        if self._store.get(_failure(uid)) is not None:
+            self._store.delete(_failure(uid))
 
     def last_failure(self, uid: str) -> MatchFailure | None:
         """The last give-up, None when there was none."""

@@ -135,6 +135,7 @@ class MatchingService:
         full = len(ranked) >= self._top_k
         floor = min((r.score for r in ranked[: self._top_k]), default=None) if full else None
         self._matches.set_watermark(uid, {r.offer.offer_id for r in ranked}, floor)
+        self._matches.clear_failure(uid)  # a replayed or retried ranking: the give-up is over
         return run
 
     def match_offers(self, offer_ids: Sequence[str], trigger: OffersChanged | None = None) -> list[MatchRun]:
