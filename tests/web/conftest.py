@@ -99,8 +99,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 @pytest.fixture
 def steps(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Steps]:
-    """A desktop page and its step screenshots (kept under build/test-artifacts on failure)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    """A page (desktop unless ``@pytest.mark.viewport(width, height)`` says otherwise) and its
+    step screenshots (kept under build/test-artifacts on failure)."""
+    marker = request.node.get_closest_marker("viewport")
+    width, height = marker.args if marker else (1280, 900)
+    context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
     context.set_default_timeout(20_000)
     page: Page = context.new_page()
     folder = ARTIFACTS / request.node.name

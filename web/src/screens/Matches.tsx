@@ -5,6 +5,7 @@ import type { MatchOut } from "../api/types";
 import { Notice } from "../components/Field";
 import { Link } from "../router";
 import styles from "./Matches.module.css";
+import { TableScroll } from "../components/TableScroll";
 
 type Remote = "remote" | "hybrid" | "onsite" | "unknown";
 interface Filters {
@@ -187,7 +188,7 @@ function Explanation({ id, offerId }: { id: string; offerId: string }) {
     <section id={id} className={styles.explain} aria-label="Explanation">
       <p>{e.summary}</p>
       <h3>Components</h3>
-      <div className="table-wrap">
+      <TableScroll label="Score components">
         <table>
           <thead>
             <tr>
@@ -210,7 +211,7 @@ function Explanation({ id, offerId }: { id: string; offerId: string }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <h3>Gates</h3>
       <ul>
         {e.gates.map((g) => (

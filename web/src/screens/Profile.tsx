@@ -5,6 +5,7 @@ import type { CareerProfile, Schemas } from "../api/types";
 import { Notice } from "../components/Field";
 import { Link } from "../router";
 import styles from "./Profile.module.css";
+import { TableScroll } from "../components/TableScroll";
 
 const list = (text: string) =>
   text
@@ -91,7 +92,7 @@ function ProfileView({ profile: p }: { profile: CareerProfile }) {
         {p.years_experience != null ? ` · ${p.years_experience} years of experience` : ""}
       </p>
       <h2>Skills and evidence</h2>
-      <div className="table-wrap">
+      <TableScroll label="Skills and evidence">
         <table>
           <thead>
             <tr>
@@ -110,7 +111,7 @@ function ProfileView({ profile: p }: { profile: CareerProfile }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <h2>Work history</h2>
       <ul>
         {(p.work_history ?? []).map((w, i) => (

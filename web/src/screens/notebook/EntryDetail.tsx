@@ -7,6 +7,7 @@ import { Notice } from "../../components/Field";
 import styles from "../Notebook.module.css";
 import { ScoreBadge } from "../Notebook";
 import type { Entry } from "./model";
+import { TableScroll } from "../../components/TableScroll";
 
 /** One entry: notes, tags, follow-up, the score with its explanation, re-score and history. */
 export function EntryDetail({ entry, onClose }: { entry: Entry; onClose: () => void }) {
@@ -128,7 +129,7 @@ export function EntryDetail({ entry, onClose }: { entry: Entry; onClose: () => v
       {(scores.data?.length ?? 0) > 0 && (
         <>
           <h3>Score history</h3>
-          <div className="table-wrap">
+          <TableScroll label="Score history">
             <table className={styles.history}>
               <thead>
                 <tr>
@@ -157,7 +158,7 @@ export function EntryDetail({ entry, onClose }: { entry: Entry; onClose: () => v
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </>
       )}
       <h3>History</h3>
@@ -184,7 +185,7 @@ function ScoreExplanation({ record }: { record: Schemas["ScoreRecord"] }) {
           Capped at {e.cap.limit} (would be {Math.round(e.cap.uncapped)}): {e.cap.reason}
         </p>
       )}
-      <div className="table-wrap">
+      <TableScroll label="Score parts">
         <table>
           <thead>
             <tr>
@@ -203,7 +204,7 @@ function ScoreExplanation({ record }: { record: Schemas["ScoreRecord"] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {(e.strengths?.length ?? 0) > 0 && (
         <>
           <h4>Strengths</h4>
