@@ -33,6 +33,7 @@ _LEFT = r"(?<![\w.+#])"  # not inside a word, a dotted name (Node.js) or C++/C#
 _RIGHT = r"(?![\w+#]|\.\w)"
 _LIST_BEFORE = set(",;|•·/(:[•▪◦*-–—")
 _LIST_AFTER = set(",;|•·/):]•▪◦*")
+_KEY_SEPARATORS = re.compile(r"[\s\-]+")
 _LIST_WORDS = {"and", "or", "in", "with", "using", "y", "o", "en", "con", "of"}
 
 
@@ -57,7 +58,7 @@ class SkillHit:
 
 def _key(alias: str) -> str:
     """Lookup key of an alias or a matched surface: lower case, separators collapsed."""
-    return re.sub(r"[\s\-]+", " ", clean_text(alias).casefold()).strip()
+    return _KEY_SEPARATORS.sub(" ", clean_text(alias).casefold()).strip()
 
 
 def _tokens(alias: str) -> list[str]:
@@ -159,26 +160,36 @@ class SkillMatcher:
 
 
 def _in_list_context(text: str, start: int, end: int) -> bool:
-    """An ambiguous word counts only inside a list: "Python, Go and SQL", "C • C++", a line of its own."""
-    return _side_ok(text[:start][::-1], before=True) and _side_ok(text[end:], before=False)
+    """An ambiguous word counts only inside a list: "Python, Go and SQL", "C • C++", a line of its own.
+
+    Reads outwards from the word, a character at a time: no copy of the text on either side.
+    """
+    return _before_ok(text, start) and _after_ok(text, end)
 
 
-def _side_ok(rest: str, *, before: bool) -> bool:
-    stripped = rest.lstrip(" \t")
-    if not stripped or stripped[0] in "\r\n":
+def _before_ok(text: str, at: int) -> bool:
+    while at and text[at - 1] in " \t":
+        at -= 1
+    if not at or text[at - 1] in "\r\n" or text[at - 1] in _LIST_BEFORE:
         return True
-    ch = stripped[0]
-    if before and ch in _LIST_BEFORE:
+    start = at
+    while start and _is_word(text[start - 1]):
+        start -= 1
+    return start < at and text[start:at].casefold() in _LIST_WORDS
+
+
+def _after_ok(text: str, at: int) -> bool:
+    size = len(text)
+    while at < size and text[at] in " \t":
+        at += 1
+    if at == size or text[at] in "\r\n" or text[at] in _LIST_AFTER:
         return True
-    if not before and ch in _LIST_AFTER:
+    if text[at] == "." and (at + 1 == size or text[at + 1].isspace()):
         return True
-    if not before and ch == "." and (len(stripped) == 1 or stripped[1].isspace()):
-        return True
-    word = re.match(r"\w+", stripped)
-    if word is None:
-        return False
-    token = word.group(0)[::-1] if before else word.group(0)
-    return token.casefold() in _LIST_WORDS
+    end = at
+    while end < size and _is_word(text[end]):
+        end += 1
+    return at < end and text[at:end].casefold() in _LIST_WORDS
 
 
 def evidence_for(text: str, hit: SkillHit, *, limit: int = 200) -> str:
@@ -237,7 +248,9 @@ _BYTE_SPACE = bytes(b if (chr(b).isalnum() or chr(b) in "_.+#") or b >= 0x80 els
 # Unicode dashes, bullets, quotes and odd spaces separate words like ASCII punctuation does:
 # U+2010-2026, U+202F, U+2009, U+2032, U+2033, U+2039, U+203A (E2 80 xx) and U+00A0, U+00AB,
 # U+00AD, U+00B7, U+00BB (C2 xx).
-_SEPARATORS = re.compile(rb"\xe2\x80[\x89\x90-\xa6\xaf\xb2\xb3\xb9\xba]|\xc2[\xa0\xab\xad\xb7\xbb]")
+# One pattern per lead byte: a literal start lets the regex engine skip to candidates quickly.
+_E2_SEPARATORS = re.compile(rb"\xe2\x80[\x89\x90-\xa6\xaf\xb2\xb3\xb9\xba]")
+_C2_SEPARATORS = re.compile(rb"\xc2[\xa0\xab\xad\xb7\xbb]")
 
 
 def _words(text: str) -> bytes:
@@ -246,8 +259,10 @@ def _words(text: str) -> bytes:
 
 
 def _utf8_words(data: bytes) -> bytes:
-    if b"\xe2\x80" in data or b"\xc2" in data:
-        data = _SEPARATORS.sub(b" ", data)
+    if b"\xe2\x80" in data:
+        data = _E2_SEPARATORS.sub(b" ", data)
+    if b"\xc2" in data:
+        data = _C2_SEPARATORS.sub(b" ", data)
     # a dot that ends a sentence ("... and Python. We") is not part of the word before it
     return (data.translate(_BYTE_SPACE) + b" ").replace(b". ", b"  ")
 

@@ -61,7 +61,9 @@ GENDER_TAG = re.compile(
 
 def strip_gender_tags(title: str) -> str:
     """``"Entwickler (m/w/d)"`` -> ``"Entwickler"``: gender tags say nothing about the role."""
-    return " ".join(GENDER_TAG.sub(" ", title).split())
+    if "(" in title or "/" in title:  # every gender tag has one
+        title = GENDER_TAG.sub(" ", title)
+    return " ".join(title.split())
 
 
 def title_level(title: str) -> str | None:
@@ -334,9 +336,10 @@ _SEPARATORS = re.compile(r"[\s,;:|()\[\]!?\"'–—]+")
 def fold_title(title: str) -> str:
     """Lower case, accents folded, gender tags dropped, synonyms mapped, one space between words."""
     text = strip_gender_tags(title).casefold()
-    folded = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in folded if not unicodedata.combining(c) or c == "\u0308")
-    text = unicodedata.normalize("NFC", text)
+    if not text.isascii():  # ASCII has no accents to fold
+        folded = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in folded if not unicodedata.combining(c) or c == "\u0308")
+        text = unicodedata.normalize("NFC", text)
     words: list[str] = []
     for word in _SEPARATORS.split(text):
         if not word:
@@ -349,7 +352,11 @@ def fold_title(title: str) -> str:
 
 def role_families(title: str) -> frozenset[str]:
     """The role families a job title belongs to (empty when it names none we know)."""
-    text = fold_title(title)
+    return folded_title_families(fold_title(title))
+
+
+def folded_title_families(text: str) -> frozenset[str]:
+    """``role_families`` of a title already passed through ``fold_title``."""
     found = {family for family, pattern in _FAMILY_COMPILED if pattern.search(text)}
     for exclusive in _EXCLUSIVE:
         if exclusive in found:

@@ -9,25 +9,45 @@ side by side. Not used by production code.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
 from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
 from shared.domain.matching.features import (
+    _DROP,
     _LEAD,
     _NICE_PHRASES,
     _SECTION_PHRASES,
+    _SYNONYMS,
+    _TOKEN,
     CATEGORY_TENTHS,
     CORE_TENTHS,
     OfferFeatures,
     place_keys,
-    title_tokens,
 )
 from shared.domain.offers import JobOffer
-from shared.domain.skills import _LEFT, _RIGHT, Skill, _in_list_context, default_matcher, taxonomy_entries
+from shared.domain.skills import (
+    _LEFT,
+    _LIST_AFTER,
+    _LIST_BEFORE,
+    _LIST_WORDS,
+    _RIGHT,
+    Skill,
+    default_matcher,
+    taxonomy_entries,
+)
 from shared.domain.text import clean_text
-from shared.domain.titles import role_families, title_level
+from shared.domain.titles import (
+    _COMPILED,
+    _EXCLUSIVE,
+    _FAMILY_COMPILED,
+    _SEPARATORS,
+    _SUBSUMED,
+    GENDER_TAG,
+    SYNONYMS,
+)
 
 # --- Skill scanning for offer features: a word-level automaton -------------------------------
 #
@@ -160,7 +180,32 @@ def _exact_mention(data: bytes, raw: bytes, alias: tuple[bytes, ...], needs_list
     if not needs_list:
         return (b" " + b" ".join(alias) + b" ") in b" " + b" ".join(raw.split()) + b" "
     text = data.decode("utf-8", "replace")
-    return any(_in_list_context(text, m.start(), m.end()) for m in _listed_pattern(alias).finditer(text))
+    return any(
+        _legacy_in_list_context(text, m.start(), m.end()) for m in _listed_pattern(alias).finditer(text)
+    )
+
+
+def _legacy_in_list_context(text: str, start: int, end: int) -> bool:
+    """An ambiguous word counts only inside a list: "Python, Go and SQL", "C • C++", a line of its own."""
+    return _legacy_side_ok(text[:start][::-1], before=True) and _legacy_side_ok(text[end:], before=False)
+
+
+def _legacy_side_ok(rest: str, *, before: bool) -> bool:
+    stripped = rest.lstrip(" \t")
+    if not stripped or stripped[0] in "\r\n":
+        return True
+    ch = stripped[0]
+    if before and ch in _LIST_BEFORE:
+        return True
+    if not before and ch in _LIST_AFTER:
+        return True
+    if not before and ch == "." and (len(stripped) == 1 or stripped[1].isspace()):
+        return True
+    word = re.match(r"\w+", stripped)
+    if word is None:
+        return False
+    token = word.group(0)[::-1] if before else word.group(0)
+    return token.casefold() in _LIST_WORDS
 
 
 @lru_cache(maxsize=256)
@@ -209,6 +254,72 @@ def description_parts(text: str) -> list[tuple[bytes, bool]]:
     return parts
 
 
+# The title readings as they were (shared.domain.titles and features before decision 0112).
+
+
+def _strip_gender_tags(title: str) -> str:
+    """``"Entwickler (m/w/d)"`` -> ``"Entwickler"``: gender tags say nothing about the role."""
+    return " ".join(GENDER_TAG.sub(" ", title).split())
+
+
+def _title_level(title: str) -> str | None:
+    """The seniority a title states ("Senior ...", "... Intern", "Director of ..."), or None."""
+    text = _strip_gender_tags(title)
+    for level, pattern in _COMPILED:
+        if pattern.search(text):
+            return level
+    return None
+
+
+def _fold_title(title: str) -> str:
+    """Lower case, accents folded, gender tags dropped, synonyms mapped, one space between words."""
+    text = _strip_gender_tags(title).casefold()
+    folded = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in folded if not unicodedata.combining(c) or c == "\u0308")
+    text = unicodedata.normalize("NFC", text)
+    words: list[str] = []
+    for word in _SEPARATORS.split(text):
+        if not word:
+            continue
+        parts = word.split("-") if "-" in word and word not in SYNONYMS else [word]
+        for part in parts:
+            words.append(SYNONYMS.get(part, part) if part else part)
+    return " ".join(w for w in words if w)
+
+
+def _role_families(title: str) -> frozenset[str]:
+    """The role families a job title belongs to (empty when it names none we know)."""
+    text = _fold_title(title)
+    found = {family for family, pattern in _FAMILY_COMPILED if pattern.search(text)}
+    for exclusive in _EXCLUSIVE:
+        if exclusive in found:
+            return frozenset({exclusive})
+    if "frontend" in found and "backend" in found:
+        found -= {"frontend", "backend"}  # "Python Django and Vue.js" is both ends: full stack
+        found.add("fullstack")
+    for generic, specific in _SUBSUMED.items():
+        if generic in found and any(s in found for s in specific):
+            found.discard(generic)
+    return frozenset(found)
+
+
+def _title_tokens(title: str) -> frozenset[str]:
+    """Role words of a title: folded (gender tags, KI, Entwickler), synonyms mapped, seniority dropped."""
+    folded = unicodedata.normalize("NFKD", _fold_title(title))
+    text = "".join(c for c in folded if not unicodedata.combining(c))
+    text = (
+        text.replace("front end", "frontend")
+        .replace("back end", "backend")
+        .replace("full stack", "fullstack")
+    )
+    out: set[str] = set()
+    for token in _TOKEN.findall(text):
+        for t in _SYNONYMS.get(token, (token,)):
+            if t not in _DROP:
+                out.add(t[:-1] if len(t) > 4 and t.endswith("s") and not t.endswith("ss") else t)
+    return frozenset(out)
+
+
 def legacy_offer_features(offer: JobOffer) -> OfferFeatures:
     """Read skills (required vs nice to have), title words, seniority, places, pay and date."""
     matcher = default_matcher()
@@ -248,9 +359,9 @@ def legacy_offer_features(offer: JobOffer) -> OfferFeatures:
         skill_names=tuple(sorted({**required, **nice}.items())),
         weights={k: t / 10 for k, t in tenths.items()},
         skill_total=total / 10,
-        title_tokens=title_tokens(offer.title),
-        families=role_families(offer.title),
-        seniority=title_level(offer.title),
+        title_tokens=_title_tokens(offer.title),
+        families=_role_families(offer.title),
+        seniority=_title_level(offer.title),
         remote_policy=offer.remote_policy,
         places=place_keys(offer.locations),
         place_labels=tuple(

@@ -13,13 +13,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared.domain.matching.features import description_parts, offer_features
+from shared.domain.matching.features import description_parts, offer_features, title_tokens
 from shared.domain.offers import JobOffer
-from shared.domain.skills import default_index, taxonomy_entries
+from shared.domain.skills import _in_list_context, default_index, taxonomy_entries
+from shared.domain.titles import role_families, title_level
 from shared.sources.registry import adapter
 from tests.support.cassette import responses
+from tests.support.legacy_features import (
+    _legacy_in_list_context,
+    _role_families,
+    _title_level,
+    _title_tokens,
+    legacy_index,
+    legacy_offer_features,
+)
 from tests.support.legacy_features import description_parts as legacy_description_parts
-from tests.support.legacy_features import legacy_index, legacy_offer_features
 
 
 def _kit_postings(shared_data: Path) -> list[JobOffer]:
@@ -123,3 +131,28 @@ class TestSameSkillsOnGeneratedText:
     def test_upper_case_text(self, pieces: list[tuple[str, str]]) -> None:
         text = "".join(w + g for w, g in pieces)
         assert default_index().scan(text) == legacy_index().scan(text)
+
+
+_TITLE_WORD = st.sampled_from(
+    "Senior Sr. Lead KI Entwickler Softwareentwickler (m/w/d) m/w/d (w/m/d) (all genders) Front-End "
+    "Full-Stack Data Scientist Développeur Ingénieur Müller Geschäftsführer Werkstudent ML AI "
+    "Engineer/Developer – — | , ( ) Praktikant*in Teamleiter ſenior İstanbul".split()
+)
+
+
+class TestSameTitleReading:
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(st.lists(_TITLE_WORD, max_size=7).map(" ".join))
+    def test_generated_titles_read_the_same(self, title: str) -> None:
+        new = (title_tokens(title), role_families(title), title_level(title))
+        assert new == (_title_tokens(title), _role_families(title), _title_level(title))
+
+
+class TestSameListContext:
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(st.lists(st.tuples(_WORD, _GLUE), min_size=1, max_size=8), st.data())
+    def test_any_span_reads_the_same(self, pieces: list[tuple[str, str]], data: st.DataObject) -> None:
+        text = "".join(w + g for w, g in pieces) + data.draw(st.sampled_from(["", " \t", "\r\n", " and"]))
+        start = data.draw(st.integers(0, len(text)))
+        end = data.draw(st.integers(start, len(text)))
+        assert _in_list_context(text, start, end) == _legacy_in_list_context(text, start, end)

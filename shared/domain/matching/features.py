@@ -21,7 +21,14 @@ from shared.domain.offers import JobOffer
 from shared.domain.places import Location, parse_location
 from shared.domain.profiles import CareerProfile, Preferences
 from shared.domain.skills import default_index, default_matcher
-from shared.domain.titles import ALL_FAMILIES, family_closeness, fold_title, role_families, title_level
+from shared.domain.titles import (
+    ALL_FAMILIES,
+    family_closeness,
+    fold_title,
+    folded_title_families,
+    role_families,
+    title_level,
+)
 
 # 2: role families and folded titles; 3: skills read by the word automaton; 4: the compact
 # record (skill weights in integer tenths, required and nice-to-have as maps, title size)
@@ -138,8 +145,14 @@ _LANGUAGE_CODES = {
 
 def title_tokens(title: str) -> frozenset[str]:
     """Role words of a title: folded (gender tags, KI, Entwickler), synonyms mapped, seniority dropped."""
-    folded = unicodedata.normalize("NFKD", fold_title(title))
-    text = "".join(c for c in folded if not unicodedata.combining(c))
+    return folded_title_tokens(fold_title(title))
+
+
+def folded_title_tokens(text: str) -> frozenset[str]:
+    """``title_tokens`` of a title already passed through ``fold_title``."""
+    if not text.isascii():  # ASCII has no accents to drop
+        folded = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in folded if not unicodedata.combining(c))
     text = (
         text.replace("front end", "frontend")
         .replace("back end", "backend")
@@ -361,6 +374,7 @@ def offer_features(offer: JobOffer) -> OfferFeatures:
     tenths = {k: CATEGORY_TENTHS.get(c, CORE_TENTHS) for k, c in categories.items()}
     total = 2 * sum(tenths[k] for k in required) + sum(tenths[k] for k in nice)  # exact: integers
     salary = offer.salary
+    folded_title = fold_title(offer.title)
     return OfferFeatures(
         offer_id=offer.id,
         content_hash=offer.content_hash,
@@ -372,8 +386,8 @@ def offer_features(offer: JobOffer) -> OfferFeatures:
         skill_names=tuple(sorted({**required, **nice}.items())),
         weights={k: t / 10 for k, t in tenths.items()},
         skill_total=total / 10,
-        title_tokens=title_tokens(offer.title),
-        families=role_families(offer.title),
+        title_tokens=folded_title_tokens(folded_title),
+        families=folded_title_families(folded_title),
         seniority=title_level(offer.title),
         remote_policy=offer.remote_policy,
         places=place_keys(offer.locations),
