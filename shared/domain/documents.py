@@ -215,6 +215,11 @@ class Document(DomainModel):
         to = DocumentState.UPLOADED if self.sha256 else DocumentState.PENDING_UPLOAD
         return self._move(to, at, failure_class=None, failure_message=None)
 
+    def reopened(self, *, at: datetime) -> Document:
+        """An operator replays the dead letter that failed it: back to where its work starts."""
+        to = DocumentState.UPLOADED if self.sha256 else DocumentState.PENDING_UPLOAD
+        return self._move(to, at, failure_class=None, failure_message=None)
+
     def unlocked(
         self, *, pages: int, chars: int, language: str, truncated: bool, text_sha256: str, at: datetime
     ) -> Document:

@@ -5,7 +5,8 @@ document or profile request would otherwise wait for an outcome that never comes
 the dead letter settles the owner FAILED with the letter's failure class (the class of the
 last attempt) and a message written for the user, never the raw error. Settling is
 idempotent: a record already finished (EXTRACTED, FAILED, REJECTED, deleted) is left as it is.
-Replaying the letter (operators) or ``POST /documents/{id}:retry`` (the user) restarts the work.
+Replaying the letter (operators) reopens a document it settled, whatever the class, and so
+restarts the work; ``POST /documents/{id}:retry`` (the user) restarts a retryable one.
 """
 
 from __future__ import annotations
@@ -83,6 +84,28 @@ class DeadLetterOwners:
         except (InvalidMessage, json.JSONDecodeError, RecursionError):
             return  # an invalid payload names no owner we could trust
         settle(message, letter.failure_class)
+
+    def reopen(self, letter: DeadLetter) -> None:
+        """Before a replay: a document this letter settled FAILED goes back to where its work
+        starts, whatever the class, so the replayed work is not ignored as finished."""
+        found = self._settlers.get(letter.channel)
+        if found is None or found[0] not in (UploadFinalized, ExtractionTask):
+            return  # only documents are settled in a state the replayed work would skip
+        try:
+            message = decode(found[0], json.loads(letter.payload))
+        except (InvalidMessage, json.JSONDecodeError, RecursionError):
+            return
+        if isinstance(message, UploadFinalized):
+            owner = parse_object_name(message.name)
+        else:
+            assert isinstance(message, ExtractionTask)
+            owner = (message.uid, message.document_id)
+        if owner is not None:
+            self._documents.transition(
+                *owner,
+                when=lambda d: d.state == DocumentState.FAILED and d.failure_message == _DOCUMENT_GAVE_UP,
+                move=lambda d: d.reopened(at=self._clock.now()),
+            )
 
     def _upload(self, message: Message, failure: FailureClass) -> None:
         assert isinstance(message, UploadFinalized)

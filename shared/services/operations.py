@@ -166,6 +166,9 @@ class DeadLetterService:
             )
         payload = _payload(dl)
         n = dl.replay_count + 1
+        # The owner this letter settled FAILED is reopened, or the replayed work would find it
+        # finished and do nothing; a crash before the publish leaves the letter to replay again.
+        self._owners.reopen(dl)
         # Publish first, then mark: a crash in between replays again rather than never.
         if dl.kind == "task":
             self._tasks.enqueue(dl.origin, payload, name=_replay_task_name(dl, n))

@@ -11,7 +11,15 @@ from shared.config import Settings
 from shared.domain.documents import DocumentState
 from shared.domain.failures import FailureClass
 from shared.domain.runs import RunStatus
-from shared.messages import CrawlTask, ExtractionTask, MigrationTask, ProfileVersionCreated, channel_of
+from shared.messages import (
+    CrawlTask,
+    ExtractionTask,
+    Message,
+    MigrationTask,
+    ProfileVersionCreated,
+    UploadFinalized,
+    channel_of,
+)
 from shared.repositories.career_profiles import CareerProfiles
 from shared.repositories.documents import Documents
 from shared.repositories.matches import Matches
@@ -59,6 +67,22 @@ class TestPermanentFailuresAreDeadLettered:
         migration = world.container.make(MigrationCheckpoints).get("0001_profile_claims_schema_version")
         assert migration is not None
         assert migration.status == "done"
+
+
+class TestReplayOfASettledUpload:
+    def test_the_operators_replay_restarts_an_upload_its_dead_letter_failed(self, make_world) -> None:  # type: ignore[no-untyped-def]
+        # Before: the dead letter settled the document FAILED(FORBIDDEN, contact support), and
+        # replaying the letter found it finished and did nothing.
+        [confirm] = _subscriptions_of(UploadFinalized)
+        world = make_world(confirm, "store", "get", 1, "permanent")
+        seed_upload(world)
+
+        world.settle(replay=False)
+
+        failed = world.container.make(Documents).load(UID, DOCUMENT_ID)
+        assert (failed.state, failed.failure_class) == (DocumentState.FAILED, FailureClass.FORBIDDEN)
+        world.settle()
+        assert world.container.make(Documents).load(UID, DOCUMENT_ID).state == DocumentState.EXTRACTED
 
 
 class TestExtraction:
@@ -116,7 +140,7 @@ class TestMatching:
         assert len(world.container.make(Matches).runs_page(UID, limit=10).items) == 1
 
 
-def _subscriptions_of(model: type[ProfileVersionCreated]) -> list[str]:
+def _subscriptions_of(model: type[Message]) -> list[str]:
     from shared.topology import TOPOLOGY
 
     return [s.name for s in TOPOLOGY.subscriptions_of(channel_of(model))]

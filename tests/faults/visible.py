@@ -1,20 +1,22 @@
 """What a user (or operator) can see after the stack settled: done, or FAILED with a class.
 
 Each check returns readable problems; an empty list means nothing is left "in progress".
-``next_action`` is checked wherever the model carries the field: a FAILED object that has
-one must say what to do next.
+``next_action`` is checked wherever the model carries one (documents, journey steps): a
+FAILED object must say what the user can do next.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from shared.domain.documents import DocumentState
+from shared.domain.documents import Document, DocumentState
+from shared.domain.failures import NextAction
 from shared.domain.journey import StepState
 from shared.domain.notebook import NotebookEntry
 from shared.domain.runs import RunStatus
 from shared.repositories.notebook import EntryFilter
 from shared.repositories.runs import RunLedger
+from shared.services.document_recovery import DocumentRecovery
 from shared.services.documents import DocumentService
 from shared.services.journey import JourneyService
 from shared.services.notebook import NotebookService
@@ -78,11 +80,29 @@ def failed_visibly(world: FaultWorld) -> list[str]:
     return seen
 
 
+def retryable(world: FaultWorld) -> list[Document]:
+    """FAILED documents whose next action is the user's retry."""
+    return [
+        document
+        for uid in sorted(world.uids)
+        for document in world.container.make(DocumentService).list(uid, limit=50).documents
+        if document.state == DocumentState.FAILED and document.next_action == NextAction.RETRY
+    ]
+
+
+def retry_as_the_user(world: FaultWorld) -> int:
+    """Take the next action RETRY wherever it is offered (POST /documents/{id}:retry); how many."""
+    documents = retryable(world)
+    for document in documents:
+        world.container.make(DocumentRecovery).retry(document.uid, document.id)
+    return len(documents)
+
+
 def _failed_without_class(what: str, obj: Any) -> list[str]:
     problems = []
     if getattr(obj, "failure_class", None) is None:
         problems.append(f"{what} FAILED without a failure class")
-    if "next_action" in type(obj).model_fields and getattr(obj, "next_action", None) is None:
+    if hasattr(obj, "next_action") and obj.next_action is None:
         problems.append(f"{what} FAILED without a next action")
     return problems
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -128,6 +129,7 @@ class FaultWorld:
     injector: FaultInjector = field(default_factory=FaultInjector)
     board: bytes = field(default_factory=BOARD.read_bytes, repr=False)
     uids: set[str] = field(default_factory=set)
+    redelivery: Redelivery | None = None
 
     def __post_init__(self) -> None:
         self.clock = ManualClock()
@@ -182,6 +184,9 @@ class FaultWorld:
                 self.crashes += 1
                 self.clock.advance(seconds=LEASE_EXPIRY_S)
                 continue
+            if self.redelivery is not None and self.redelivery.pending:
+                self.redelivery.flush(self)
+                continue  # the copies may have queued more work
             if not replay:
                 return
             replayed = self.container.make(DeadLetterService).replay_all()
@@ -239,6 +244,11 @@ class FaultWorld:
         self.queue.close()
         self.store.close()
 
+    def record_effect(self, channel: str, delivery: Delivery) -> None:
+        """Note that ``channel`` acknowledged this message (dead-letter recorders aside)."""
+        if not channel.endswith("-dead-letter-record"):
+            self.effects.add((channel, json.dumps(normalise(delivery.data), sort_keys=True)))
+
     # ------------------------------------------------------------------ internals
     def _announce(self, info: BlobInfo) -> None:
         data, attributes = gcs_notification(info)
@@ -258,12 +268,51 @@ class _Recording:
         world = self._world
 
         def recorded(delivery: Delivery) -> None:
+            if world.redelivery is not None:
+                world.redelivery.interleave(world)
             with world.injector.handling(channel):
                 deliver(delivery)
-            if not channel.endswith("-dead-letter-record"):
-                world.effects.add((channel, json.dumps(normalise(delivery.data), sort_keys=True)))
+            world.record_effect(channel, delivery)
+            if world.redelivery is not None:
+                world.redelivery.later(channel, deliver, delivery)
 
         world.queue.register(channel, recorded)
+
+
+@dataclass
+class Redelivery:
+    """At-least-once delivery made adversarial: every delivery is handed to its handler
+    ``copies`` times in all (same message id or task name, as a redelivery has), the extra
+    copies at points a seeded generator picks, interleaved with the other deliveries."""
+
+    rng: random.Random
+    copies: int = 2
+    pending: list[tuple[str, Callable[[Delivery], None], Delivery]] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # copies a handler did not acknowledge
+
+    def later(self, channel: str, deliver: Callable[[Delivery], None], delivery: Delivery) -> None:
+        """Keep ``copies - 1`` more deliveries of this one for later."""
+        self.pending += [(channel, deliver, delivery)] * (self.copies - 1)
+
+    def interleave(self, world: FaultWorld) -> None:
+        """Hand over a random number of the waiting copies, in a random order."""
+        for _ in range(self.rng.randint(0, len(self.pending))):
+            self._one(world)
+
+    def flush(self, world: FaultWorld) -> None:
+        """Hand over every waiting copy, in a random order."""
+        while self.pending:
+            self._one(world)
+
+    def _one(self, world: FaultWorld) -> None:
+        channel, deliver, delivery = self.pending.pop(self.rng.randrange(len(self.pending)))
+        try:
+            with world.injector.handling(channel):
+                deliver(delivery)
+        except Exception as err:  # a redelivery must be acknowledged like the first delivery
+            self.refused.append(f"{channel} {delivery.id}: {err}")
+            return
+        world.record_effect(channel, delivery)
 
 
 def normalise(value: Any) -> Any:
