@@ -14,12 +14,14 @@ from pathlib import Path
 
 from shared.domain.accounts import ProfileInputs, RemotePreference
 from shared.domain.documents import Document
+from shared.domain.job_sources import default_source_id
 from shared.domain.offers import JobOffer
 from shared.messages import (
     CrawlRequest,
     CrawlTask,
     DeadLetterForward,
     ExtractionTask,
+    MaintenanceTask,
     Message,
     MigrationTask,
     OffersChanged,
@@ -32,6 +34,8 @@ from shared.messages import (
     publish,
 )
 from shared.repositories.documents import Documents
+from shared.repositories.runs import LEASE as RUN_LEASE
+from shared.repositories.runs import RunLedger
 from shared.services.accounts import AccountsService
 from shared.services.matching import MatchingService
 from shared.services.notebook import NotebookService, SaveRequest
@@ -112,6 +116,16 @@ def seed_crawl(world: FaultWorld) -> None:
     publish(world.queue, CrawlRequest(all=True))
 
 
+def seed_sweep(world: FaultWorld) -> None:
+    """A crawl whose worker died (RUNNING past its lease) and the scheduler's sweep queued."""
+    world.container.make(SourceService).save(SourceSpec(kind="greenhouse", board="nordlicht"))
+    ledger = world.container.make(RunLedger)
+    started = ledger.open(default_source_id("greenhouse", "nordlicht"), "stuck-request", "operator")
+    ledger.begin(started.run.id)
+    world.clock.advance(seconds=RUN_LEASE.total_seconds() + 1)
+    publish(world.queue, MaintenanceTask(task="sweep_runs"))
+
+
 def seed_profile_event(world: FaultWorld) -> None:
     """A new profile version announced while offers wait to be ranked."""
     _inputs(world)
@@ -150,9 +164,8 @@ def seed_migration(world: FaultWorld) -> None:
     enqueue(world.queue, MigrationTask(migration_id="0001_profile_claims_schema_version", batch_size=2))
 
 
-def _subscriptions(model: type[Message], function: str | None = None) -> tuple[str, ...]:
-    subs = TOPOLOGY.subscriptions_of(channel_of(model))
-    return tuple(s.name for s in subs if function is None or s.function == function)
+def _subscriptions(model: type[Message]) -> tuple[str, ...]:
+    return tuple(s.name for s in TOPOLOGY.subscriptions_of(channel_of(model)))
 
 
 def _recorder_of(model: type[Message]) -> tuple[str, ...]:
@@ -171,7 +184,7 @@ SCENARIOS = (
         (
             *_subscriptions(CrawlRequest),
             channel_of(CrawlTask),
-            *_subscriptions(OffersChanged, "match_offers"),
+            *_subscriptions(OffersChanged),
         ),
         seed_crawl,
     ),
@@ -179,4 +192,5 @@ SCENARIOS = (
     Scenario("score", (channel_of(ScoreTask),), seed_score),
     Scenario("dead-letter", _recorder_of(UploadFinalized), seed_dead_letter),
     Scenario("migration", (channel_of(MigrationTask),), seed_migration),
+    Scenario("sweep", _subscriptions(MaintenanceTask), seed_sweep),
 )
