@@ -8,7 +8,8 @@ from pathlib import Path
 
 from shared.adapters.local.clock import SystemClock
 from shared.adapters.local.sqlite_queue import Delivery, SqliteDeliveryQueue
-from shared.messages import UploadFinalized, channel_of
+from shared.channels import channel_of
+from shared.channels.uploads import UploadFinalized
 from shared.topology import TOPOLOGY
 
 UPLOADS = channel_of(UploadFinalized)

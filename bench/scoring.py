@@ -22,10 +22,10 @@ from shared.adapters.local.sqlite_queue import SqliteDeliveryQueue
 from shared.adapters.local.sqlite_store import SqliteDocumentStore
 from shared.adapters.pdf_text import PyMuPdfExtractor
 from shared.bootstrap import Container
+from shared.channels.scoring import ScoreTask
 from shared.config import Settings
 from shared.domain.offers import JobOffer
 from shared.domain.scoring.prompt import SYSTEM_PROMPT, PostingFacts, estimate_tokens, user_prompt
-from shared.messages import ScoreTask
 from shared.ports import ScoreInput, ScoreOutput
 from shared.services.notebook import NotebookService, SaveRequest
 from shared.services.scoring import ScoringService, inputs_key

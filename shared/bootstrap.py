@@ -268,7 +268,8 @@ class Container:
         if notify:
             # Local twin of the GCS -> Pub/Sub notification on the uploads bucket.
             def on_finalize(info: Any) -> None:
-                from shared.messages import UploadFinalized, channel_of
+                from shared.channels import channel_of
+                from shared.channels.uploads import UploadFinalized
 
                 data, attributes = gcs_notification(info)
                 # Google's notification shape goes out as is, to UploadFinalized's topic.

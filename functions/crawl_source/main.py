@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 import functions_framework
 
+from shared.channels import channel_of, decode
+from shared.channels.crawls import CrawlTask
 from shared.edge.events import Task, run_task
 from shared.edge.framework import harden
 from shared.edge.logs import bind, configure
-from shared.messages import CrawlTask, channel_of, decode
 from shared.services.runs import RunService
 
 if TYPE_CHECKING:

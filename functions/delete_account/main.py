@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 import functions_framework
 
+from shared.channels import channel_of, decode
+from shared.channels.account_deletion import AccountDeletion
 from shared.edge.events import Task, run_task
 from shared.edge.logs import configure
-from shared.messages import AccountDeletion, channel_of, decode
 from shared.services.data_rights import DataRights
 
 if TYPE_CHECKING:

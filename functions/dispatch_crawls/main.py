@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 import functions_framework
 
+from shared.channels import decode
+from shared.channels.crawl_requests import CrawlRequest
 from shared.edge.events import Event, run_event
 from shared.edge.framework import harden
 from shared.edge.logs import configure
-from shared.messages import CrawlRequest, decode
 from shared.services.crawl_requests import CrawlRequests
 
 if TYPE_CHECKING:

@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 import functions_framework
 
+from shared.channels import channel_of, decode
+from shared.channels.extraction import ExtractionTask
 from shared.edge.events import Task, run_task
 from shared.edge.framework import harden
 from shared.edge.logs import configure
-from shared.messages import ExtractionTask, channel_of, decode
 from shared.services.extraction_task import DocumentExtraction
 
 if TYPE_CHECKING:

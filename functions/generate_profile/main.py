@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 import functions_framework
 
+from shared.channels import channel_of, decode
+from shared.channels.profiles import ProfileTask
 from shared.edge.events import Task, run_task
 from shared.edge.framework import harden
 from shared.edge.logs import configure
-from shared.messages import ProfileTask, channel_of, decode
 from shared.services.profiles import ProfileService
 
 if TYPE_CHECKING:

@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 import functions_framework
 
+from shared.channels import decode
+from shared.channels.maintenance import MaintenanceTask
 from shared.edge.events import Event, run_event
 from shared.edge.framework import harden
 from shared.edge.logs import configure
-from shared.messages import MaintenanceTask, decode
 from shared.repositories.runs import RunLedger
 
 if TYPE_CHECKING:

@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 import functions_framework
 
+from shared.channels import decode
+from shared.channels.match_trigger import MatchTrigger
+from shared.channels.offer_events import OffersChanged
 from shared.edge.events import Event, run_event
 from shared.edge.framework import harden
 from shared.edge.logs import configure
-from shared.messages import MatchTrigger, OffersChanged, decode
 from shared.services.matching import MatchingService
 
 if TYPE_CHECKING:

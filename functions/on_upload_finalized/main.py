@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 import functions_framework
 
+from shared.channels import decode
+from shared.channels.uploads import UploadFinalized
 from shared.edge.events import Event, run_event
 from shared.edge.framework import harden
 from shared.edge.logs import configure
-from shared.messages import UploadFinalized, decode
 from shared.services.upload_confirmation import UploadConfirmation
 
 if TYPE_CHECKING:

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 import functions_framework
 
+from shared.channels.dead_letters import DeadLetterForward
 from shared.edge.events import Event, run_event
 from shared.edge.framework import harden
 from shared.edge.logs import configure
-from shared.messages import DeadLetterForward
 from shared.services.operations import DeadLetterService
 
 if TYPE_CHECKING:

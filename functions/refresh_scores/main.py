@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 import functions_framework
 
+from shared.channels import decode
+from shared.channels.match_trigger import MatchTrigger
+from shared.channels.offer_events import OffersChanged
 from shared.edge.events import Event, run_event
 from shared.edge.logs import configure
-from shared.messages import MatchTrigger, OffersChanged, decode
 from shared.services.scoring import ScoringService
 
 if TYPE_CHECKING:

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import functions_framework
 
+from shared.channels import channel_of, decode
+from shared.channels.migrations import MigrationTask
 from shared.edge.events import Task, run_task
 from shared.edge.logs import configure
-from shared.messages import MigrationTask, channel_of, decode
 from shared.services.migration_tasks import MigrationTasks
 from shared.services.migrations import MigrationRunner
 

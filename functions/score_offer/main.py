@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 import functions_framework
 
+from shared.channels import channel_of, decode
+from shared.channels.scoring import ScoreTask
 from shared.edge.events import Task, run_task
 from shared.edge.logs import configure
-from shared.messages import ScoreTask, channel_of, decode
 from shared.services.scoring import ScoringService
 
 if TYPE_CHECKING:

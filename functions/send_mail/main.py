@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 import functions_framework
 
+from shared.channels import channel_of, decode
+from shared.channels.mail import OtpMail
 from shared.edge.events import Task, run_task
 from shared.edge.logs import configure
-from shared.messages import OtpMail, channel_of, decode
 from shared.services.account_mail import MailDelivery
 
 if TYPE_CHECKING:

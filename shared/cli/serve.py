@@ -80,7 +80,8 @@ def serve(port: int | None, data_dir: Path | None, no_scheduler: bool, no_defaul
 
 def _seed_default_sources(stack: LocalStack) -> None:
     """First start: the default job sources, and a crawl of them now rather than in six hours."""
-    from shared.messages import CrawlRequest, publish
+    from shared.channels import publish
+    from shared.channels.crawl_requests import CrawlRequest
     from shared.services.source_defaults import default_specs, seed_when_empty
     from shared.services.sources import SourceService
 

@@ -33,10 +33,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from shared.channels import InvalidMessage
 from shared.domain.errors import InvalidInput, PermanentError
 from shared.domain.failures import FailureClass
 from shared.edge import logs
-from shared.messages import InvalidMessage
 
 if TYPE_CHECKING:
     import flask

@@ -14,11 +14,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from shared.domain.matching.features import FEATURES_VERSION, FeatureRecord
 from shared.domain.offers import JobOffer
 from shared.ports import DocumentStore, Filter, Op, Query, Snapshot, iter_pages
+
+if TYPE_CHECKING:
+    # Loaded by the cache's first read: storing offers (a crawl) does not load the matcher.
+    from shared.domain.matching.features import FeatureRecord
 
 OFFERS = "job_offers"
 FEATURES = "offer_features"
@@ -174,7 +177,8 @@ class OfferFeatureCache:
 def fresh_records(offers: Sequence[JobOffer], snaps: Sequence[Snapshot | None]) -> list[FeatureRecord | None]:
     """The stored records of these offers' features as read (no decoding: ranking scores from
     this form), None where missing, of another content hash or of another features version."""
-    version = FEATURES_VERSION
+    from shared.domain.matching.features import FEATURES_VERSION as version
+
     found = [
         data
         if snap is not None
@@ -183,7 +187,7 @@ def fresh_records(offers: Sequence[JobOffer], snaps: Sequence[Snapshot | None]) 
         else None
         for offer, snap in zip(offers, snaps, strict=True)
     ]
-    return cast(list[FeatureRecord | None], found)
+    return cast("list[FeatureRecord | None]", found)
 
 
 def _document(offer: JobOffer, listing: Listing) -> dict[str, Any]:

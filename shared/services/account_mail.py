@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from shared.channels import enqueue
+from shared.channels.mail import OtpMail
 from shared.domain.accounts import mask_email
 from shared.domain.errors import InvalidInput
 from shared.domain.mail_templates import render_code_mail
 from shared.domain.otp import CODE_TTL, OtpPurpose
-from shared.messages import OtpMail, enqueue
 from shared.ports import Identity, Mailer, Sealer, TaskQueue
 from shared.services.otp import OneTimeCodes
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import re
 
+from shared.channels import enqueue
+from shared.channels.crawl_requests import CrawlRequest
+from shared.channels.crawls import CrawlTask
 from shared.domain.job_sources import EXTERNAL
 from shared.domain.runs import RunStatus, Trigger
-from shared.messages import CrawlRequest, CrawlTask, enqueue
 from shared.ports import TaskQueue
 from shared.repositories.runs import RunLedger, Started
 from shared.services.sources import SourceService

@@ -21,8 +21,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from shared.channels import enqueue
+from shared.channels.account_deletion import AccountDeletion
 from shared.domain.documents import object_name, text_object_name
-from shared.messages import AccountDeletion, enqueue
 from shared.ports import BlobStore, Clock, Identity, Snapshot, TaskQueue
 from shared.repositories.user_data import UserData, relative_collection
 from shared.services.otp import OneTimeCodes

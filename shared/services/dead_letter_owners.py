@@ -15,19 +15,14 @@ import json
 import logging
 from collections.abc import Callable
 
+from shared.channels import InvalidMessage, Message, channel_of, decode
+from shared.channels.extraction import ExtractionTask
+from shared.channels.profile_events import ProfileVersionCreated
+from shared.channels.profiles import ProfileTask
+from shared.channels.uploads import UploadFinalized
 from shared.domain.dead_letters import DeadLetter
 from shared.domain.documents import DocumentState, parse_object_name
 from shared.domain.failures import FailureClass
-from shared.messages import (
-    ExtractionTask,
-    InvalidMessage,
-    Message,
-    ProfileTask,
-    ProfileVersionCreated,
-    UploadFinalized,
-    channel_of,
-    decode,
-)
 from shared.ports import Clock
 from shared.repositories.career_profiles import CareerProfiles, ProfileFailure
 from shared.repositories.documents import Documents

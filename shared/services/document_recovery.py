@@ -18,10 +18,11 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
+from shared.channels import enqueue
+from shared.channels.extraction import ExtractionTask
 from shared.domain.documents import Document, DocumentState
 from shared.domain.errors import Conflict, InvalidInput, NotFound
 from shared.domain.failures import FailureClass
-from shared.messages import ExtractionTask, enqueue
 from shared.repositories.documents import Documents
 from shared.services.extraction_task import TEXT_CONTENT_TYPE, queue_profile_task
 from shared.services.pdf_reading import ExtractionLimits, extract_pdf, sha256_text

@@ -12,10 +12,12 @@ import hashlib
 import logging
 from typing import TYPE_CHECKING, Any
 
+from shared.channels import enqueue
+from shared.channels.extraction import ExtractionTask
+from shared.channels.profiles import ProfileTask
 from shared.domain.documents import Document, DocumentState
 from shared.domain.errors import NotFound, PermanentError
 from shared.domain.failures import FailureClass
-from shared.messages import ExtractionTask, ProfileTask, enqueue
 from shared.repositories.documents import Documents
 from shared.services.pdf_reading import ExtractionLimits, ExtractionOutcome, extract_pdf, sha256_text
 

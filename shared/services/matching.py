@@ -23,6 +23,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Literal, Protocol
 
+from shared.channels import publish
+from shared.channels.offer_events import OffersChanged
+from shared.channels.profile_events import ProfileVersionCreated
 from shared.config import Settings
 from shared.domain.errors import Conflict, NotFound
 from shared.domain.matching.features import FeatureRecord, ProfileFeatures, offer_features, profile_features
@@ -31,7 +34,6 @@ from shared.domain.matching.results import MatchResult
 from shared.domain.matching.runs import MatchRun, RunDelta
 from shared.domain.offers import JobOffer
 from shared.domain.profiles import CareerProfile
-from shared.messages import OffersChanged, ProfileVersionCreated, publish
 from shared.ports import Clock, Publisher
 from shared.repositories.accounts import Accounts
 from shared.repositories.career_profiles import CareerProfiles

@@ -11,7 +11,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from shared.messages import MigrationTask, enqueue
+from shared.channels import enqueue
+from shared.channels.migrations import MigrationTask
 from shared.ports import TaskQueue
 from shared.services.migrations import MigrationRunner
 

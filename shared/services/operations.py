@@ -25,11 +25,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from shared.channels.dead_letters import DeadLetterForward
 from shared.domain.dead_letters import DeadLetter, FailedAttempt, private_values
 from shared.domain.error_summary import safe_summary
 from shared.domain.errors import Conflict, InvalidInput, NotFound, PermanentError
 from shared.domain.failures import FailureClass
-from shared.messages import DeadLetterForward
 from shared.ports import Clock, Publisher, TaskQueue
 from shared.repositories.dead_letters import MAX_PAGE, DeadLetters
 from shared.services.dead_letter_owners import DeadLetterOwners

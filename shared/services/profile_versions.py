@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from shared.channels import publish
+from shared.channels.profile_events import ProfileVersionCreated
 from shared.domain.errors import CareerError
 from shared.domain.profiles import CareerProfile
-from shared.messages import ProfileVersionCreated, publish
 from shared.ports import Clock, Publisher
 from shared.repositories.career_profiles import CareerProfiles, ProfileFailure
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from shared.channels import enqueue
+from shared.channels.profiles import ProfileTask
 from shared.domain.accounts import ProfileInputs
 from shared.domain.documents import Document, DocumentState, text_object_name
 from shared.domain.errors import Conflict, NotFound, PermanentError, TransientError
@@ -21,7 +23,6 @@ from shared.domain.failures import FailureClass
 from shared.domain.profile_checks import check_draft
 from shared.domain.profile_history import apply_corrections, diff_profiles
 from shared.domain.profiles import CareerProfile, Corrections, Preferences, Provenance
-from shared.messages import ProfileTask, enqueue
 from shared.ports import (
     BlobStore,
     Clock,

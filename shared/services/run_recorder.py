@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from shared.channels import publish
+from shared.channels.offer_events import OffersChanged
 from shared.domain.job_sources import JobSource, Validators
 from shared.domain.offers import JobOffer
 from shared.domain.runs import Run
-from shared.messages import OffersChanged, publish
 from shared.ports import Clock, Publisher
 from shared.repositories.runs import RunLedger
 from shared.services.offer_upsert import OfferUpsert

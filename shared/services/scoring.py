@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from shared.channels import enqueue
+from shared.channels.scoring import ScoreTask
 from shared.config import Settings
 from shared.domain.errors import Conflict, NotFound, PermanentError, RateLimited, TransientError
 from shared.domain.failures import FailureClass
@@ -31,7 +33,6 @@ from shared.domain.profiles import CareerProfile
 from shared.domain.scoring.prompt import PostingFacts, preferences_text, profile_text
 from shared.domain.scoring.record import ScoreRecord, inputs_hash
 from shared.domain.scoring.rubric import check_reply, explanation_of
-from shared.messages import ScoreTask, enqueue
 from shared.ports import Clock, ScoreInput, ScoreOutput, ScoreProvider, TaskQueue
 from shared.repositories.career_profiles import CareerProfiles
 from shared.repositories.cv_texts import CvTexts

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from shared.channels import channel_of, enqueue
+from shared.channels.extraction import ExtractionTask
 from shared.domain.documents import PDF_CONTENT_TYPE, Document, DocumentState, parse_object_name
 from shared.domain.errors import Conflict
 from shared.domain.failures import FailureClass
-from shared.messages import ExtractionTask, channel_of, enqueue
 from shared.repositories.documents import Documents
 
 if TYPE_CHECKING:

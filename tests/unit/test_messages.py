@@ -56,7 +56,7 @@ from tests.unit.profiles_world import profile_service, upload_cv
 REPO = Path(__file__).resolve().parents[2]
 FULLSTACK = "fullstack-dev_john-doe_latex_2p"
 
-# What each event or task function decodes (each main.py imports it from shared.messages).
+# What each event or task function decodes (each main.py imports it from its channel module).
 CONSUMES: dict[str, type[BaseModel]] = {
     "on_upload_finalized": UploadFinalized,
     "dispatch_crawls": CrawlRequest,
@@ -308,16 +308,29 @@ class TestNoChannelNameOutsideTheManifest:
 
         assert found == {}
 
-    def test_every_event_and_task_function_imports_its_message_model(self) -> None:
+    def test_every_event_and_task_function_imports_its_message_model_from_its_module(self) -> None:
         for function, model in CONSUMES.items():
             tree = ast.parse((REPO / "functions" / function / "main.py").read_text(encoding="utf-8"))
             imported = {
-                alias.name
+                (node.module, alias.name)
                 for node in ast.walk(tree)
-                if isinstance(node, ast.ImportFrom) and node.module == "shared.messages"
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("shared.")
                 for alias in node.names
             }
-            assert model.__name__ in imported, function
+            # The model's own module (shared/channels/<module>.py), never the whole catalogue.
+            assert (model.__module__, model.__name__) in imported, function
+            assert model.__module__.startswith("shared.channels."), function
+
+    def test_the_catalogue_holds_every_channel_module_model(self) -> None:
+        defined = {
+            node.name
+            for path in sorted((REPO / "shared" / "channels").glob("*.py"))
+            if path.name != "__init__.py"
+            for node in ast.parse(path.read_text(encoding="utf-8")).body
+            if isinstance(node, ast.ClassDef)
+        }
+
+        assert defined - {MatchTrigger.__name__} == set(MESSAGES)
 
     def test_the_base_model_is_not_a_channel_message(self) -> None:
         assert Message.__name__ not in MESSAGES
