@@ -70,6 +70,7 @@ _W_SKILLS, _W_TITLE, _W_SENIORITY, _W_LOCATION, _W_SALARY, _W_LANGUAGE, _W_RECEN
 # The most the features after skills and title can add (every value is at most 1), and a margin
 # for the rounding of totals to 2 decimals: a bound an offer's total never exceeds.
 _REST_MAX = _W_SENIORITY + _W_LOCATION + _W_SALARY + _W_LANGUAGE + _W_RECENCY + 0.01
+_AFTER_TITLE_MAX = _W_SKILLS + _REST_MAX  # the same with skills not computed yet
 # Failed gates of an evaluation, as bits (reasons are written only for the rows explained).
 LOCATION_GATE, SALARY_GATE, LANGUAGE_GATE = 1, 2, 4
 # A scored offer as ranking sorts it: (excluded, -total, offer id, position in the input, failed
@@ -157,23 +158,26 @@ class Scorer:
 
     def row(self, o: FeatureRecord, position: int = 0) -> Row:
         """One offer scored, as ranking sorts it."""
-        skills, title, best = self._skills_and_title(o)
-        return self._row(o, position, skills, title, best)
+        title, best = self._title(o)
+        return self._row(o, position, self._skills_value(o), title, best)
 
     def rows(self, records: Sequence[FeatureRecord], top: int, include_excluded: bool) -> list[Row]:
         """Rows of these offers that may be among the ``top`` best (the hot path of ranking).
 
-        Skills and title (70 of the 100 points) are computed first; an offer whose total could
-        not reach the ``top``-th best total seen so far even with full marks on every other
-        feature is left out without computing the rest. The rows kept always contain the
-        ``top`` best, so ``heapq.nsmallest(top, rows)`` is the same as over every row.
+        The title (40 points) is computed first, then skills (30): an offer whose total could
+        not reach the ``top``-th best total seen so far, even with full marks on every feature
+        not computed yet, is left out there. The rows kept always contain the ``top`` best, so
+        ``heapq.nsmallest(top, rows)`` is the same as over every row.
         """
         out: list[Row] = []
         best_totals: list[float] = []  # the `top` highest totals of offers no gate excludes
         floor = -1.0  # the lowest of them once there are `top` (an offer must beat it)
-        skills_and_title, make_row = self._skills_and_title, self._row
+        title_of, skills_of, make_row = self._title, self._skills_value, self._row
         for n, o in enumerate(records):
-            skills, title, best = skills_and_title(o)
+            title, best = title_of(o)
+            if _W_TITLE * title + _AFTER_TITLE_MAX < floor:
+                continue
+            skills = skills_of(o)
             if _W_SKILLS * skills + _W_TITLE * title + _REST_MAX < floor:
                 continue
             row = make_row(o, n, skills, title, best)
@@ -191,42 +195,46 @@ class Scorer:
                 floor = best_totals[0]
         return out
 
-    def _skills_and_title(self, o: FeatureRecord) -> tuple[float, float, int]:
-        """The skills and title values of one offer, and the index of its closest role (-1: none)."""
-        # skills: matched weight over the offer's (required count double; an offer naming fewer
-        # than four core skills is thin evidence, hence the floor on the denominator)
+    def _skills_value(self, o: FeatureRecord) -> float:
+        """Matched skill points over the offer's (required count double; an offer naming fewer
+        than four core skills is thin evidence, hence the floor on the denominator)."""
         points = o["skills"]
         matched = self._skills.intersection(points)
-        if matched:
-            total = o["skill_total"]
-            skills = sum(map(points.__getitem__, matched)) / (
-                total if total > MIN_SKILL_TENTHS else MIN_SKILL_TENTHS
-            )
-        else:
-            skills = 0.0
-        # title: closeness of role families and word overlap (weighted Dice) with the best of the
-        # profile's roles, times that role's weight (target roles, headline, current role in full;
-        # past roles less with age). Roles sharing no word with the title are covered by the memo.
+        if not matched:
+            return 0.0
+        total = o["skill_total"]
+        return sum(map(points.__getitem__, matched)) / (
+            total if total > MIN_SKILL_TENTHS else MIN_SKILL_TENTHS
+        )
+
+    def _title(self, o: FeatureRecord) -> tuple[float, int]:
+        """The title value of one offer and the index of its closest role (-1: none).
+
+        Closeness of role families and word overlap (weighted Dice) with the best of the
+        profile's roles, times that role's weight (target roles, headline, current role in full;
+        past roles less with age). Roles sharing no word with the title are covered by the memo.
+        """
         key = tuple(o["families"])
         close, title, best = self._families.get(key) or self._closeness(key)
-        shared = self._word_set.intersection(o["title_tokens"])
-        if shared:
-            common: dict[int, float] = {}
-            for word in shared:
-                for i, w in self._words[word]:
-                    common[i] = common.get(i, 0.0) + w  # halves and ones: exact in any order
-            roles = self._roles
-            size = o["title_size"]
-            for i in sorted(common):
-                role = roles[i]
-                dice = 2 * common[i] / (size + role.token_weight)
-                family = close[i]
-                value = role.weight * (
-                    FAMILY_SHARE * family + (1 - FAMILY_SHARE) * dice if family else WORDS_ONLY * dice
-                )
-                if value > title or (value == title and i < best):
-                    title, best = value, i
-        return skills, title, best
+        words = o["title_tokens"]
+        if self._word_set.isdisjoint(words):
+            return title, best
+        common: dict[int, float] = {}
+        for word in self._word_set.intersection(words):
+            for i, w in self._words[word]:
+                common[i] = common.get(i, 0.0) + w  # halves and ones: exact in any order
+        roles = self._roles
+        size = o["title_size"]
+        for i in sorted(common):
+            role = roles[i]
+            dice = 2 * common[i] / (size + role.token_weight)
+            family = close[i]
+            value = role.weight * (
+                FAMILY_SHARE * family + (1 - FAMILY_SHARE) * dice if family else WORDS_ONLY * dice
+            )
+            if value > title or (value == title and i < best):
+                title, best = value, i
+        return title, best
 
     def _row(self, o: FeatureRecord, position: int, skills: float, title: float, best: int) -> Row:
         gates = 0
