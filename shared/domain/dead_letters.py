@@ -25,9 +25,20 @@ _PRIVATE_FIELDS = ("uid", "email", "user_id")
 class FailedAttempt(DomainModel):
     """Why the latest failed attempt of a message failed, noted by the handler's edge.
 
-    Pub/Sub forwards a dead-lettered message without its reason; the recorder reads this note
-    (same id as the letter) to give the letter the class and summary of the last attempt.
+    Pub/Sub forwards a dead-lettered message without its reason and under a new message id;
+    the recorder finds this note by the subscription's function and the payload (``key``) to
+    give the letter the class and summary of the last attempt. (The function, not the
+    subscription: a push through functions-framework does not say which subscription sent it.)
     """
+
+    @staticmethod
+    def key(function: str, payload: Any) -> str:
+        """The note's id: the function that failed and the canonical JSON of the payload."""
+        try:
+            body = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+        except (TypeError, ValueError, RecursionError):
+            body = repr(payload)
+        return hashlib.sha256(f"attempt|{function}|{body}".encode()).hexdigest()[:32]
 
     model_config = ConfigDict(frozen=True)
 

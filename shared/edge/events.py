@@ -262,19 +262,12 @@ def _channel(c: Container, event: Event, function: str) -> tuple[str, str]:
 
 
 def _note_failed_attempt(c: Container, event: Event, err: Exception, function: str) -> None:
-    from shared.domain.dead_letters import DeadLetter
     from shared.services.operations import DeadLetterService
 
     raw = str(getattr(err, "failure_class", FailureClass.INTERNAL))
     failure = FailureClass(raw) if raw in FailureClass.__members__ else FailureClass.INTERNAL
-    _, subscription = _channel(c, event, function)
     try:
-        c.make(DeadLetterService).note_failed_attempt(
-            DeadLetter.key("message", subscription, event.id),
-            failure,
-            describe(err),
-            json.dumps(event.data, ensure_ascii=False, default=str),
-        )
+        c.make(DeadLetterService).note_failed_attempt(function, event.data, failure, describe(err))
     except Exception as note_err:  # the store may be what failed: the retry matters more
         _log.warning("could not note the failed attempt: %s", type(note_err).__name__)
 

@@ -1,8 +1,9 @@
 """Dead letters: the one place that knows how they are stored (``dead_letters/{id}``).
 
 The id is deterministic (origin + message id or task name), so recording the same letter
-twice is one document. ``dead_letter_attempts/{id}`` keeps, under the same id, why the latest
-failed attempt of a message failed (kept a week: the TTL field ``expires_at``).
+twice is one document. ``dead_letter_attempts/{key}`` keeps why the latest failed attempt of a
+message failed, keyed by function and payload (FailedAttempt.key), kept 8 days (the TTL
+field ``expires_at``).
 """
 
 from __future__ import annotations
@@ -43,14 +44,14 @@ class DeadLetters:
             return False
         return True
 
-    def note_attempt(self, dead_letter_id: str, attempt: FailedAttempt) -> None:
-        """Remember why the latest attempt of the message that would be letter ``dead_letter_id`` failed."""
+    def note_attempt(self, key: str, attempt: FailedAttempt) -> None:
+        """Remember why the latest attempt of a message (FailedAttempt.key) failed."""
         data = {**attempt.model_dump(), "expires_at": attempt.at + ATTEMPT_RETENTION}
-        self._store.set(f"{ATTEMPTS}/{dead_letter_id}", data)
+        self._store.set(f"{ATTEMPTS}/{key}", data)
 
-    def last_attempt(self, dead_letter_id: str) -> FailedAttempt | None:
+    def last_attempt(self, key: str) -> FailedAttempt | None:
         """The note of the latest failed attempt, None when none was noted."""
-        snap = self._store.get(f"{ATTEMPTS}/{dead_letter_id}")
+        snap = self._store.get(f"{ATTEMPTS}/{key}")
         return FailedAttempt.model_validate(snap.data) if snap is not None else None
 
     def get(self, dead_letter_id: str) -> DeadLetter | None:

@@ -95,19 +95,27 @@ class DeadLetterService:
         A message's letter takes the class and summary its last failed attempt noted: the
         queue or Pub/Sub that gives up knows only that the push failed, not why.
         """
-        if dl.kind == "message":
-            noted = self._letters.last_attempt(dl.id)
+        if dl.kind == "message" and (function := self._function_of(dl.channel)) is not None:
+            noted = self._letters.last_attempt(FailedAttempt.key(function, _json_or_text(dl.payload)))
             if noted is not None:
                 dl = dl.model_copy(update={"failure_class": noted.failure_class, "last_error": noted.summary})
         self._letters.add(dl)
         stored = self._letters.get(dl.id) or dl
         self._owners.settle(stored)
 
-    def note_failed_attempt(self, dl_id: str, failure_class: FailureClass, error: str, payload: str) -> None:
-        """Note (as a safe summary) why an attempt of the message that would be letter ``dl_id`` failed."""
-        summary = safe_summary(error, hide=private_values(payload))
+    def note_failed_attempt(
+        self, function: str, payload: dict[str, Any], failure_class: FailureClass, error: str
+    ) -> None:
+        """Note (as a safe summary) why ``function`` failed an attempt of ``payload``."""
+        summary = safe_summary(error, hide=private_values(json.dumps(payload, default=str)))
         attempt = FailedAttempt(failure_class=failure_class, summary=summary, at=self._clock.now())
-        self._letters.note_attempt(dl_id, attempt)
+        self._letters.note_attempt(FailedAttempt.key(function, payload), attempt)
+
+    def _function_of(self, subscription: str) -> str | None:
+        try:
+            return self._topology.subscription(subscription).function
+        except KeyError:
+            return None
 
     def record_forward(self, forward: DeadLetterForward) -> DeadLetter:
         """Record a message Pub/Sub forwarded to a dead-letter topic (the recorder function)."""
@@ -234,6 +242,13 @@ def _reason(reason: str) -> str:
             detail={"field": "reason"},
         )
     return why
+
+
+def _json_or_text(payload: str) -> Any:
+    try:
+        return json.loads(payload)
+    except (json.JSONDecodeError, RecursionError):
+        return payload
 
 
 def _check_id(dead_letter_id: str) -> str:

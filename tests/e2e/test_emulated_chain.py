@@ -18,6 +18,7 @@ from shared.adapters.gcp.pubsub_publisher import PubSubPublisher
 from shared.bootstrap import Container
 from shared.config import Settings
 from shared.domain.dead_letters import DeadLetter
+from shared.domain.failures import FailureClass
 from shared.messages import DeadLetterForward, MaintenanceTask, channel_of
 from shared.services.operations import DeadLetterService
 from shared.topology import TOPOLOGY
@@ -112,3 +113,6 @@ class TestForcedFailure:
         assert letter.attempts == SUBSCRIPTION.max_delivery_attempts
         # Pub/Sub republishes the message to the DLQ topic: a new id, the same payload.
         assert letter.message_id != message_id
+        # ... without the reason: the letter takes the class and summary the edge noted.
+        assert letter.failure_class == FailureClass.TIMEOUT
+        assert "simulated outage" in letter.last_error

@@ -145,7 +145,7 @@ class TestADeadLetteredUpload:
 
         letter = service.record_forward(
             DeadLetterForward(
-                message_id=delivery.id,
+                message_id="forwarded-" + delivery.id,  # Pub/Sub republishes under a new id
                 subscription=CONFIRM.name,
                 delivery_count=CONFIRM.max_delivery_attempts,
                 payload=delivery.data,
