@@ -300,3 +300,49 @@ class TestRetryMatching:
         world.queue.register(matcher, lambda d: got.append(d.data))
         world.queue.drain()
         assert [ProfileVersionCreated.model_validate(d).version for d in got] == [3]
+
+
+class TestTheEndpointsShowTheFailure:
+    def test_career_profiles_and_match_runs_carry_class_and_next_action(self, world: World) -> None:
+        import flask
+
+        from shared.api.routes import api_routes
+        from shared.edge.http import HttpApp
+        from shared.messages import ProfileTask
+
+        http = HttpApp("api", api_routes(), container_factory=lambda: world.container)
+        app = flask.Flask("failures-test")
+        app.add_url_rule("/<path:path>", "all", lambda path="": http(flask.request), methods=["GET", "POST"])
+        client = app.test_client()
+        headers = {"Authorization": f"Bearer {world.container.identity.mint(UID)}"}  # type: ignore[attr-defined]
+        document = world.upload_and_extract(make_pdf())
+        service = world.container.make(DeadLetterService)
+        service.record(
+            DeadLetter.for_task(
+                queue=channel_of(ProfileTask),
+                task_name="profile-y",
+                payload=json.dumps({"uid": UID, "document_id": document.id}),
+                attempts=6,
+                last_error="budget",
+                failure_class=FailureClass.LLM_BUDGET_EXCEEDED,
+                at=world.clock.now(),
+            )
+        )
+        matcher = next(s.name for s in TOPOLOGY.subscriptions if s.function == "match_offers")
+        service.record(
+            _letter_on(matcher, {"uid": UID, "version": 2, "kind": "profile_version_created"}, world)
+        )
+
+        profiles = client.get("/career-profiles", headers=headers).get_json()
+        runs = client.get("/match-runs", headers=headers).get_json()
+        retried = client.post("/match-runs:retry", headers=headers)
+
+        assert profiles["failure"]["state"] == "FAILED"
+        assert (profiles["failure"]["failure_class"], profiles["failure"]["next_action"]) == (
+            "LLM_BUDGET_EXCEEDED",
+            "wait",
+        )
+        assert profiles["failure"]["document_id"] == document.id
+        assert (runs["failure"]["failure_class"], runs["failure"]["next_action"]) == ("CONTENTION", "retry")
+        assert retried.status_code == 202
+        assert retried.get_json()["profile_version"] == 2

@@ -24,20 +24,28 @@ export default function Profile() {
     },
     refetchInterval: (query) => (query.state.data === null ? 3_000 : false),
   });
-  const history = useQuery({
+  const page = useQuery({
     queryKey: ["profile-history"],
-    queryFn: async () => unwrap(await api.GET("/career-profiles", { params: { query: { limit: 50 } } })).items,
+    queryFn: async () => unwrap(await api.GET("/career-profiles", { params: { query: { limit: 50 } } })),
+    // Before the first version, follow the generation: it ends in a version or a failure.
+    refetchInterval: () => (profile.data === null ? 3_000 : false),
   });
+  const versions = page.data?.items ?? [];
 
   if (profile.isPending) return <p role="status">Loading your career profile…</p>;
   if (profile.error) return <Notice error={errorText(profile.error)} />;
   if (!profile.data) {
+    const failure = page.data?.failure;
     return (
       <section>
         <h1>Your career profile</h1>
-        <p role="status">
+        {failure ? (
+          <ProfileFailure failure={failure} />
+        ) : (
+          <p role="status">
           No profile yet. It is built from your CV once the text is extracted: <Link to="/documents">check your documents</Link>.
-        </p>
+          </p>
+        )}
       </section>
     );
   }
@@ -53,7 +61,7 @@ export default function Profile() {
         <aside aria-label="Version history">
           <h2>Versions</h2>
           <ol className={styles.versions} reversed>
-            {(history.data ?? []).map((h) => (
+            {versions.map((h) => (
               <li key={h.version}>
                 <button
                   type="button"
@@ -70,7 +78,7 @@ export default function Profile() {
               </li>
             ))}
           </ol>
-          {(history.data?.length ?? 0) > 1 && <Diff versions={(history.data ?? []).map((h) => h.version)} />}
+          {versions.length > 1 && <Diff versions={versions.map((h) => h.version)} />}
         </aside>
       </div>
     </section>
@@ -239,5 +247,40 @@ function Diff({ versions }: { versions: number[] }) {
         </div>
       )}
     </section>
+  );
+}
+
+type ProfileFailureOut = NonNullable<Schemas["HistoryOut"]["failure"]>;
+
+/** The last generation failed: why, and its next action (retry asks for a generation again). */
+function ProfileFailure({ failure }: { failure: ProfileFailureOut }) {
+  const queries = useQueryClient();
+  const retry = useMutation({
+    mutationFn: async () =>
+      unwrap(await api.POST("/career-profiles:generate", { body: { document_id: failure.document_id } })),
+    onSettled: () => {
+      void queries.invalidateQueries({ queryKey: ["profile-history"] });
+      void queries.invalidateQueries({ queryKey: ["profile"] });
+      void queries.invalidateQueries({ queryKey: ["journey"] });
+    },
+  });
+  return (
+    <div role="alert" data-testid="profile-failure" data-next-action={failure.next_action}>
+      <p className="error">
+        {failure.message} ({failure.failure_class})
+      </p>
+      {failure.next_action === "retry" ? (
+        <button type="button" onClick={() => retry.mutate()} disabled={retry.isPending}>
+          {retry.isPending ? "Asking again…" : "Try again"}
+        </button>
+      ) : failure.next_action === "wait" ? (
+        <p className="muted">A limit was reached; try again later.</p>
+      ) : (
+        <p className="muted">
+          This CV cannot be used for a profile: <Link to="/documents">upload another one</Link>.
+        </p>
+      )}
+      <Notice error={retry.error ? errorText(retry.error) : null} />
+    </div>
   );
 }
