@@ -1,7 +1,9 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useEffect, type ComponentType, type LazyExoticComponent } from "react";
 import { useSession } from "./auth/session";
 import { Layout } from "./components/Layout";
 import { navigate, usePath } from "./router";
+import { matchesQuery, NO_FILTERS } from "./screens/matchesQuery";
 
 type Screen = LazyExoticComponent<ComponentType>;
 
@@ -33,6 +35,12 @@ export function App() {
   const session = useSession();
   const path = usePath();
   const publicScreen = publicRoutes[path];
+  const queries = useQueryClient();
+
+  useEffect(() => {
+    // The matches list is the page's largest content: ask for it alongside the screen's chunk.
+    if (session && path === "/matches") void queries.prefetchInfiniteQuery(matchesQuery(NO_FILTERS));
+  }, [session, path, queries]);
 
   useEffect(() => {
     if (!session && !publicScreen) navigate("/sign-in", true);

@@ -1,49 +1,21 @@
 import { useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
-import { useId, useState } from "react";
+import { memo, useCallback, useId, useState } from "react";
 import { api, errorText, unwrap } from "../api/client";
 import type { MatchOut } from "../api/types";
 import { Notice } from "../components/Field";
 import { Link } from "../router";
 import styles from "./Matches.module.css";
 import { TableScroll } from "../components/TableScroll";
-
-type Remote = "remote" | "hybrid" | "onsite" | "unknown";
-interface Filters {
-  minScore: string;
-  remote: "" | Remote;
-  location: string;
-  excluded: boolean;
-}
-
-const PAGE = 100;
+import { matchesQuery, NO_FILTERS, type MatchFilters as Filters } from "./matchesQuery";
 
 export default function Matches() {
-  const [draft, setDraft] = useState<Filters>({ minScore: "", remote: "", location: "", excluded: false });
+  const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [filters, setFilters] = useState<Filters>(draft);
   const [open, setOpen] = useState<string | null>(null);
   const [saved, setSaved] = useState<Record<string, string>>({});
   const ids = { min: useId(), remote: useId(), location: useId() };
 
-  const matches = useInfiniteQuery({
-    queryKey: ["matches", filters],
-    initialPageParam: null as string | null,
-    queryFn: async ({ pageParam }) =>
-      unwrap(
-        await api.GET("/matches", {
-          params: {
-            query: {
-              limit: PAGE,
-              cursor: pageParam,
-              min_score: filters.minScore ? Number(filters.minScore) : null,
-              remote: filters.remote || null,
-              location: filters.location.trim() || null,
-              excluded: filters.excluded,
-            },
-          },
-        }),
-      ),
-    getNextPageParam: (last) => last.next_cursor,
-  });
+  const matches = useInfiniteQuery(matchesQuery(filters));
 
   const save = useMutation({
     mutationFn: async (offerId: string) =>
@@ -54,6 +26,11 @@ export default function Matches() {
       ),
     onSuccess: (_entry, offerId) => setSaved((s) => ({ ...s, [offerId]: "saved" })),
   });
+
+  // Stable callbacks: a row re-renders only when its own match, state or panel changes.
+  const toggle = useCallback((offerId: string) => setOpen((current) => (current === offerId ? null : offerId)), []);
+  const saveOne = save.mutate;
+  const onSave = useCallback((offerId: string) => saveOne(offerId), [saveOne]);
 
   const rows = matches.data?.pages.flatMap((p) => p.matches) ?? [];
   return (
@@ -105,8 +82,8 @@ export default function Matches() {
               match={m}
               rank={index + 1}
               expanded={open === m.offer_id}
-              onExplain={() => setOpen(open === m.offer_id ? null : m.offer_id)}
-              onSave={() => save.mutate(m.offer_id)}
+              onExplain={toggle}
+              onSave={onSave}
               saved={saved[m.offer_id] !== undefined}
             />
           ))}
@@ -126,11 +103,11 @@ interface RowProps {
   rank: number;
   expanded: boolean;
   saved: boolean;
-  onExplain: () => void;
-  onSave: () => void;
+  onExplain: (offerId: string) => void;
+  onSave: (offerId: string) => void;
 }
 
-function MatchRow({ match, rank, expanded, saved, onExplain, onSave }: RowProps) {
+const MatchRow = memo(function MatchRow({ match, rank, expanded, saved, onExplain, onSave }: RowProps) {
   const percent = Math.round(Math.min(100, Math.max(0, match.score)));
   const panel = `explain-${match.offer_id}`;
   return (
@@ -163,18 +140,18 @@ function MatchRow({ match, rank, expanded, saved, onExplain, onSave }: RowProps)
       </div>
       <p className={styles.summary}>{match.summary}</p>
       <div className="row">
-        <button type="button" className="secondary" aria-expanded={expanded} aria-controls={panel} onClick={onExplain}>
+        <button type="button" className="secondary" aria-expanded={expanded} aria-controls={panel} onClick={() => onExplain(match.offer_id)}>
           {expanded ? "Hide explanation" : "Why this score?"}
         </button>
         {/* aria-disabled, not disabled: the button keeps the keyboard focus once it is pressed. */}
-        <button type="button" onClick={saved ? undefined : onSave} aria-disabled={saved || undefined}>
+        <button type="button" onClick={saved ? undefined : () => onSave(match.offer_id)} aria-disabled={saved || undefined}>
           {saved ? "Saved to notebook" : "Save to notebook"}
         </button>
       </div>
       {expanded && <Explanation id={panel} offerId={match.offer_id} />}
     </li>
   );
-}
+});
 
 function Explanation({ id, offerId }: { id: string; offerId: string }) {
   const detail = useQuery({
