@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
 import { memo, useCallback, useId, useState } from "react";
 import { api, errorText, unwrap } from "../api/client";
 import type { MatchOut } from "../api/types";
@@ -15,7 +15,8 @@ export default function Matches() {
   const [saved, setSaved] = useState<Record<string, string>>({});
   const ids = { min: useId(), remote: useId(), location: useId() };
 
-  const matches = useInfiniteQuery(matchesQuery(filters));
+  // New filters keep the current list on screen until their first page arrives (no empty flash).
+  const matches = useInfiniteQuery({ ...matchesQuery(filters), placeholderData: keepPreviousData });
 
   const save = useMutation({
     mutationFn: async (offerId: string) =>
