@@ -57,10 +57,12 @@ class TestKeyboardOnly:
         keys.tab_to(page.get_by_label("Password"))
         keys.type(password)
         steps.shot("sign up")
+        accessible(page, "sign up")
         keys.press("Enter")  # submits the form
         expect(page.get_by_role("heading", name="Verify your e-mail")).to_be_visible()
 
         keys.tab_to(page.get_by_label("Code"))
+        accessible(page, "verify")
         keys.type(code_from_outbox(server.data_dir, email, subject="verification code"))
         keys.press("Enter")
         expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
@@ -70,6 +72,7 @@ class TestKeyboardOnly:
 
         expect(page.get_by_role("heading", name="What you are looking for")).to_be_visible()
         keys.tab_to(page.get_by_label("Target roles"))
+        accessible(page, "inputs")
         keys.type("Software Engineer\nBackend Engineer")
         keys.tab_to(page.get_by_label("Preferred locations"))
         keys.type("Berlin")
@@ -92,6 +95,7 @@ class TestKeyboardOnly:
         document = page.get_by_test_id("document").filter(has_text=CV)
         expect(document).to_contain_text("extracted", timeout=SLOW)
         steps.shot("document extracted")
+        accessible(page, "documents")
 
         keys.tab_to(document.get_by_role("link", name="See your career profile"))
         keys.press("Enter")
