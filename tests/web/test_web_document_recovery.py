@@ -56,7 +56,7 @@ class TestDocumentRecovery:
         page.locator("#cv-file").set_input_files(str(locked))
         document = page.get_by_test_id("document").filter(has_text=locked.name)
         failure = document.get_by_test_id("document-failure")
-        expect(failure).to_contain_text("protected by a password", timeout=SLOW)
+        expect(failure).to_contain_text("password-protected", timeout=SLOW)
         expect(page.get_by_role("navigation", name="Your journey")).to_contain_text("give it to unlock")
         steps.shot("document locked")
         assert serious_violations(page) == [], "axe on a locked document"
