@@ -20,12 +20,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from shared.domain.matching.results import MatchResult
-from shared.domain.matching.runs import MatchRun
 from shared.ports import DocumentStore, Filter, Op, Order, Query, Transaction, iter_pages
 from shared.repositories.pagination import Page, page
+
+if TYPE_CHECKING:
+    # Loaded by the first result or run read: settling a failure (a dead letter's owner)
+    # does not load the matcher (docs/decisions/0090-cold-start-budget.md).
+    from shared.domain.matching.results import MatchResult
+    from shared.domain.matching.runs import MatchRun
 
 SUBSCRIBERS = "match_subscribers"
 SUBSCRIBER_SCHEMA_VERSION = 1
@@ -96,6 +100,8 @@ class Matches:
 
     def get(self, uid: str, offer_id: str) -> MatchResult | None:
         """One result, None when the user has none for that offer."""
+        from shared.domain.matching.results import MatchResult
+
         snap = self._store.get(f"{_matches(uid)}/{offer_id}")
         return MatchResult.model_validate(snap.data) if snap is not None else None
 
@@ -111,6 +117,8 @@ class Matches:
         cursor: str | None = None,
     ) -> Page[MatchResult]:
         """Results best first: one query per page (its composite indexes are in the manifest)."""
+        from shared.domain.matching.results import MatchResult
+
         filters = [Filter("excluded", Op.EQ, excluded)]
         if remote is not None:
             filters.append(Filter("remote_policy", Op.EQ, remote))
@@ -144,12 +152,16 @@ class Matches:
     # ------------------------------------------------------------------ runs
     def runs_page(self, uid: str, *, limit: int = 20, cursor: str | None = None) -> Page[MatchRun]:
         """The user's match runs, newest first."""
+        from shared.domain.matching.runs import MatchRun
+
         query = Query(_runs(uid), order_by=(Order("created_at", descending=True),))
         found = page(self._store, query, limit=limit, cursor=cursor)
         return found.map(lambda s: MatchRun.model_validate(s.data))
 
     def latest_run(self, uid: str) -> MatchRun | None:
         """The user's newest match run, None before the first."""
+        from shared.domain.matching.runs import MatchRun
+
         query = Query(_runs(uid), order_by=(Order("created_at", descending=True),), limit=1)
         found = self._store.query(query)
         return MatchRun.model_validate(found[0].data) if found else None

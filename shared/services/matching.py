@@ -21,17 +21,13 @@ import hashlib
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from shared.channels import publish
 from shared.channels.offer_events import OffersChanged
 from shared.channels.profile_events import ProfileVersionCreated
 from shared.config import Settings
 from shared.domain.errors import Conflict, NotFound
-from shared.domain.matching.features import FeatureRecord, ProfileFeatures, offer_features, profile_features
-from shared.domain.matching.ranking import Ranked, rank
-from shared.domain.matching.results import MatchResult
-from shared.domain.matching.runs import MatchRun, RunDelta
 from shared.domain.offers import JobOffer
 from shared.domain.profiles import CareerProfile
 from shared.ports import Clock, Publisher
@@ -40,6 +36,14 @@ from shared.repositories.career_profiles import CareerProfiles
 from shared.repositories.matches import Matches, MatchFailure, MatchStamp, Subscriber
 from shared.repositories.offers import OfferFeatureCache, Offers
 from shared.repositories.pagination import Page
+
+if TYPE_CHECKING:
+    # The matcher (features, ranking, results) loads on the first ranking: a trigger for a
+    # user without a profile reads the store only (docs/decisions/0090-cold-start-budget.md).
+    from shared.domain.matching.features import FeatureRecord, ProfileFeatures
+    from shared.domain.matching.ranking import Ranked
+    from shared.domain.matching.results import MatchResult
+    from shared.domain.matching.runs import MatchRun
 
 
 class KeptOffers(Protocol):
@@ -108,6 +112,8 @@ class MatchingService:
 
     def _profile_features(self, profile: CareerProfile) -> ProfileFeatures:
         """Features of ``profile`` with the user's current inputs (when they have any)."""
+        from shared.domain.matching.features import profile_features
+
         return profile_features(profile, self._accounts.inputs(profile.uid))
 
     # ------------------------------------------------------------------ triggers
@@ -125,6 +131,8 @@ class MatchingService:
         features = self.features_for(self._offers.open_offers())
         existing = self._matches.stamps(uid)
         pf = self._profile_features(profile)
+        from shared.domain.matching.ranking import rank  # the matcher: only once there is a profile
+
         ranked = rank(pf, features, as_of=now, top=self._top_k)
         top_ids = {r.offer.offer_id for r in ranked}
         pinned = set(self._kept.offer_ids(uid)) - top_ids
@@ -184,6 +192,9 @@ class MatchingService:
         key: str | None = None,
     ) -> MatchRun:
         """One subscriber's share of an offers event: keep what beats their top K (or is pinned)."""
+        from shared.domain.matching.ranking import rank
+        from shared.domain.matching.runs import MatchRun, RunDelta
+
         ids = [f["offer_id"] for f in features] + list(gone)
         # Only changed offers the user holds a result for can need an update or a delete.
         held_ids = ids if sub.held is None else [i for i in ids if i in sub.held]
@@ -264,6 +275,8 @@ class MatchingService:
     def features_for(self, offers: Iterable[JobOffer]) -> list[FeatureRecord]:
         """Features of these offers in their stored form (ranking scores from it and decodes only
         what it explains): cached per content hash, computed and stored when stale."""
+        from shared.domain.matching.features import offer_features
+
         listed = list(offers)
         out: list[FeatureRecord] = []
         stale: list[FeatureRecord] = []
@@ -301,6 +314,9 @@ class MatchingService:
         dropped: Sequence[str] = (),
         key: str | None = None,
     ) -> MatchRun:
+        from shared.domain.matching.results import MatchResult
+        from shared.domain.matching.runs import MatchRun, RunDelta
+
         delta = RunDelta()
         changed: list[MatchResult] = []
         for r in ranked:

@@ -3,7 +3,9 @@
 Each test builds a function's app in a fresh interpreter exactly as functions-framework does
 (``create_app``), serves one request through ``test_client()`` on the local backend, and
 reads ``sys.modules``. bench/cold_start.py measures the time; these tests keep the module
-sets from regressing.
+sets from regressing: no unneeded SDK, only the function's own message modules (never the
+catalogue shared/messages.py), the matcher only where a request ranks, and a budget of our
+own modules per function (docs/decisions/0090-cold-start-budget.md).
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ WATCHED = (
     "shared.sources.base",
     "shared.domain.offers",
     "shared.domain.cv.draft",
+    "shared.messages",
+    "shared.domain.matching.features",
 )
 
 _PROBE = """
@@ -53,7 +57,9 @@ statuses = []
 for r in spec["requests"]:
     resp = client.open(r["path"], method=r["method"], headers=r["headers"], data=base64.b64decode(r["body"]))
     statuses.append(resp.status_code)
-print(json.dumps({"statuses": statuses, "loaded": [m for m in spec["watched"] if m in sys.modules]}))
+loaded = [m for m in spec["watched"] if m in sys.modules]
+ours = [m for m in sys.modules if m.startswith(("shared.", "functions."))]
+print(json.dumps({"statuses": statuses, "loaded": loaded, "ours": ours}))
 """
 
 
@@ -63,6 +69,12 @@ class Served:
 
     statuses: list[int]
     loaded: set[str]
+    ours: set[str]  # every module of this project loaded (shared.*, functions.*)
+
+    @property
+    def channels(self) -> set[str]:
+        """The message modules loaded (shared/channels/<name>.py -> name)."""
+        return {m.removeprefix("shared.channels.") for m in self.ours if m.startswith("shared.channels.")}
 
 
 def _token(role: Role = Role.USER) -> dict[str, str]:
@@ -111,7 +123,7 @@ def serve(function: str, requests: list[dict[str, Any]], data_dir: Path, *, back
     out = subprocess.run(argv, env=env, cwd=REPO, capture_output=True, text=True, timeout=120, check=False)
     assert out.returncode == 0, out.stderr[-2000:]
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    return Served(result["statuses"], set(result["loaded"]))
+    return Served(result["statuses"], set(result["loaded"]), set(result["ours"]))
 
 
 class TestApiRead:
@@ -123,6 +135,7 @@ class TestApiRead:
 
         assert served.statuses == [200, 200]
         assert served.loaded.isdisjoint((*NEVER_FOR_THESE_REQUESTS, *GOOGLE_CLIENTS, "httpx"))
+        assert served.loaded.isdisjoint({"shared.messages", "shared.domain.matching.features"})
 
     def test_a_read_imports_its_own_area_only(self, tmp_path: Path) -> None:
         served = serve("api", [_request("GET", "/me/profile-inputs", headers=_token())], tmp_path)
@@ -139,6 +152,7 @@ class TestOperatorRead:
         assert served.statuses == [200]
         assert served.loaded.isdisjoint((*NEVER_FOR_THESE_REQUESTS, *GOOGLE_CLIENTS, "httpx"))
         assert "shared.api.sources" not in served.loaded
+        assert served.loaded.isdisjoint({"shared.messages", "shared.domain.matching.features"})
 
 
 class TestHealthChecks:
@@ -185,6 +199,50 @@ _EVENT_REQUESTS = {
 }
 
 
+# The message modules (shared/channels/) each request loads: the function's own, those its
+# service sends, and those a dead letter's owner reads when the request ends as a recorded
+# permanent failure (shared/services/dead_letter_owners.py). Never another channel's model.
+_OWNERS = {"dead_letters", "uploads", "extraction", "profiles", "profile_events"}
+_CHANNELS = {
+    "on_upload_finalized": {"uploads", "extraction"},
+    "extract_document": {"extraction", "profiles"},
+    "generate_profile": _OWNERS,
+    "dispatch_crawls": {"crawl_requests", "crawls"},
+    "crawl_source": {"crawls", "offer_events"} | _OWNERS,
+    "match_offers": {"match_trigger", "offer_events"} | _OWNERS,
+    "maintenance": {"maintenance"},
+    "delete_account": {"account_deletion"},
+    "send_mail": {"mail"} | _OWNERS,
+    "score_offer": {"scoring"},
+    "refresh_scores": {"match_trigger", "offer_events", "profile_events", "scoring"},
+    "run_migration": {"migrations"},
+    "record_dead_letter": _OWNERS,
+}
+# How many of our own modules (shared.*, functions.*) each request may load: the count when
+# this budget was set plus a little headroom. An eager import of a whole area (every message,
+# every repository through a package, the matcher behind a repository) overshoots it; raise a
+# budget only for a module the request really uses, and say so in the commit.
+_OUR_MODULES = {
+    "on_upload_finalized": 38,
+    "extract_document": 44,
+    "generate_profile": 56,
+    "dispatch_crawls": 42,
+    "crawl_source": 67,
+    "match_offers": 60,
+    "maintenance": 27,
+    "delete_account": 41,
+    "send_mail": 55,
+    "score_offer": 63,
+    "refresh_scores": 64,
+    "run_migration": 35,
+    "record_dead_letter": 44,
+}
+_HEADROOM = 3
+
+
+_MATCHER = ("shared.domain.matching.features", "shared.domain.matching.ranking", "shared.domain.titles")
+
+
 class TestEventAndTaskFunctions:
     @pytest.mark.parametrize("function", sorted(_EVENT_REQUESTS))
     def test_its_request_loads_no_unneeded_sdk(self, function: str, tmp_path: Path) -> None:
@@ -194,6 +252,11 @@ class TestEventAndTaskFunctions:
         assert served.loaded.isdisjoint((*NEVER_FOR_THESE_REQUESTS, *GOOGLE_CLIENTS))
         # Only a crawl fetches: httpx stays out of every other function.
         assert ("httpx" in served.loaded) == (function == "crawl_source")
+        # Its own message modules only, never the catalogue of every message.
+        assert "shared.messages" not in served.loaded
+        assert served.channels == _CHANNELS[function]
+        ours = sorted(m for m in served.ours if m.startswith("shared."))
+        assert len(served.ours) <= _OUR_MODULES[function] + _HEADROOM, ours
 
     @pytest.mark.parametrize(
         ("function", "unneeded"),
@@ -205,8 +268,14 @@ class TestEventAndTaskFunctions:
             # Tasks read their body without the HTTP route types.
             ("extract_document", {"shared.edge.routing"}),
             ("crawl_source", {"shared.edge.routing"}),
-            # No CV is read for an unknown document: the heuristic rules stay unloaded.
-            ("generate_profile", {"shared.edge.routing", "shared.domain.cv.draft"}),
+            # No CV is read for an unknown document: the heuristic rules stay unloaded, and
+            # settling its dead letter's owner does not load the matcher.
+            ("generate_profile", {"shared.edge.routing", "shared.domain.cv.draft", *_MATCHER}),
+            # A crawl of an unknown source stores no offer: no features are computed.
+            ("crawl_source", {*_MATCHER}),
+            # A user without a profile is not ranked: the matcher stays unloaded.
+            ("match_offers", {*_MATCHER}),
+            ("record_dead_letter", {*_MATCHER}),
         ],
     )
     def test_its_request_leaves_unused_modules_unloaded(
@@ -220,7 +289,7 @@ class TestEventAndTaskFunctions:
     def test_every_event_and_task_function_is_covered(self) -> None:
         triggered = {f.name for f in TOPOLOGY.functions if f.trigger != "http"}
 
-        assert triggered == set(_EVENT_REQUESTS)
+        assert triggered == set(_EVENT_REQUESTS) == set(_CHANNELS) == set(_OUR_MODULES)
 
 
 # Models whose validator used to be built at import (a default instance validated at class
