@@ -23,7 +23,22 @@ from typing import Any
 import pytest
 
 from shared.adapters.local.dev_tokens import DevTokenIdentity
-from shared.messages import ProfileVersionCreated, ScoreTask
+from shared.messages import (
+    AccountDeletion,
+    CrawlRequest,
+    CrawlTask,
+    DeadLetterForward,
+    ExtractionTask,
+    MaintenanceTask,
+    MatchTrigger,
+    MigrationTask,
+    OffersChanged,
+    OtpMail,
+    ProfileTask,
+    ProfileVersionCreated,
+    ScoreTask,
+    UploadFinalized,
+)
 from shared.ports import Role
 from shared.topology import TOPOLOGY
 
@@ -73,8 +88,8 @@ class Served:
 
     @property
     def channels(self) -> set[str]:
-        """The message modules loaded (shared/channels/<name>.py -> name)."""
-        return {m.removeprefix("shared.channels.") for m in self.ours if m.startswith("shared.channels.")}
+        """The message modules loaded (shared/channels/*.py)."""
+        return {m for m in self.ours if m.startswith("shared.channels.")}
 
 
 def _token(role: Role = Role.USER) -> dict[str, str]:
@@ -202,20 +217,26 @@ _EVENT_REQUESTS = {
 # The message modules (shared/channels/) each request loads: the function's own, those its
 # service sends, and those a dead letter's owner reads when the request ends as a recorded
 # permanent failure (shared/services/dead_letter_owners.py). Never another channel's model.
-_OWNERS = {"dead_letters", "uploads", "extraction", "profiles", "profile_events"}
+def _modules(*models: type[Any]) -> set[str]:
+    """The shared/channels/ modules that define these models (a channel's name is never
+    written here: tests/unit/test_messages.py)."""
+    return {m.__module__ for m in models}
+
+
+_OWNERS = _modules(DeadLetterForward, UploadFinalized, ExtractionTask, ProfileTask, ProfileVersionCreated)
 _CHANNELS = {
-    "on_upload_finalized": {"uploads", "extraction"},
-    "extract_document": {"extraction", "profiles"},
+    "on_upload_finalized": _modules(UploadFinalized, ExtractionTask),
+    "extract_document": _modules(ExtractionTask, ProfileTask),
     "generate_profile": _OWNERS,
-    "dispatch_crawls": {"crawl_requests", "crawls"},
-    "crawl_source": {"crawls", "offer_events"} | _OWNERS,
-    "match_offers": {"match_trigger", "offer_events"} | _OWNERS,
-    "maintenance": {"maintenance"},
-    "delete_account": {"account_deletion"},
-    "send_mail": {"mail"} | _OWNERS,
-    "score_offer": {"scoring"},
-    "refresh_scores": {"match_trigger", "offer_events", "profile_events", "scoring"},
-    "run_migration": {"migrations"},
+    "dispatch_crawls": _modules(CrawlRequest, CrawlTask),
+    "crawl_source": _modules(CrawlTask, OffersChanged) | _OWNERS,
+    "match_offers": _modules(MatchTrigger, OffersChanged) | _OWNERS,
+    "maintenance": _modules(MaintenanceTask),
+    "delete_account": _modules(AccountDeletion),
+    "send_mail": _modules(OtpMail) | _OWNERS,
+    "score_offer": _modules(ScoreTask),
+    "refresh_scores": _modules(MatchTrigger, OffersChanged, ProfileVersionCreated, ScoreTask),
+    "run_migration": _modules(MigrationTask),
     "record_dead_letter": _OWNERS,
 }
 # How many of our own modules (shared.*, functions.*) each request may load: the count when
