@@ -16,21 +16,27 @@ TASKS_STAMP := $(TASKS_VENV)/.installed-stamp
 
 # The web app: npm ci from web/package-lock.json, then a production build into web/dist.
 WEB_STAMP := web/dist/.build-stamp
+WEB_DEPS_STAMP := web/node_modules/.installed-stamp
 WEB_SOURCES := web/package.json web/package-lock.json web/index.html web/vite.config.ts web/tsconfig.json $(shell find web/src -type f 2>/dev/null)
 
 install: $(STAMP) $(WEB_STAMP)
 
 web: $(WEB_STAMP)
 
-$(WEB_STAMP): $(WEB_SOURCES)
-	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build
+# npm ci only when the lock changed (a stamp inside node_modules), so regenerating the client keeps it.
+$(WEB_DEPS_STAMP): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(WEB_STAMP): $(WEB_SOURCES) $(WEB_DEPS_STAMP)
+	cd web && npm run build
 	touch $@
 
 # After a route change: the OpenAPI documents from the route tables, then the typed client.
-web-client: $(STAMP)
+web-client: $(STAMP) $(WEB_DEPS_STAMP)
 	$(BIN)/career openapi api --out web/openapi/api.json
 	$(BIN)/career openapi ops --out web/openapi/ops.json
-	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run gen:client
+	cd web && npm run gen:client
 
 # Browser tests drive the system chromium (CI runs as root; Playwright cannot download browsers here).
 chromium:
