@@ -20,8 +20,6 @@ from shared.domain.accounts import ProfileInputs
 from shared.domain.documents import Document, DocumentState, text_object_name
 from shared.domain.errors import Conflict, NotFound, PermanentError, TransientError
 from shared.domain.failures import FailureClass
-from shared.domain.profile_checks import check_draft
-from shared.domain.profile_history import apply_corrections, diff_profiles
 from shared.domain.profiles import CareerProfile, Corrections, Preferences, Provenance
 from shared.ports import (
     BlobStore,
@@ -83,6 +81,9 @@ def profile_from_result(
         latency_ms=result.latency_ms,
         token_usage=result.token_usage,
     )
+    # The draft checks (and the skill taxonomy) load with the first CV read, not at cold start.
+    from shared.domain.profile_checks import check_draft
+
     draft = check_draft(result.draft, cv_text).draft
     return CareerProfile.from_draft(
         draft, uid=uid, version=version, preferences=Preferences.from_inputs(inputs), provenance=provenance
@@ -177,6 +178,8 @@ class ProfileService:
     def refine(self, uid: str, version: int, corrections: Corrections) -> Generated:
         """Version N+1 from ``version`` plus corrections (the same corrections twice: one version)."""
         parent = self.versions.get(uid, version)
+        from shared.domain.profile_history import apply_corrections
+
         refined = apply_corrections(parent, corrections, version=parent.version, at=self._clock.now())
         key = refined.provenance.inputs_hash
         cached = self.versions.by_hash(uid, key)
@@ -202,6 +205,8 @@ class ProfileService:
 
     def diff(self, uid: str, from_version: int, to_version: int) -> dict[str, Any]:
         """What changed between two of the caller's versions."""
+        from shared.domain.profile_history import diff_profiles
+
         return diff_profiles(self.versions.get(uid, from_version), self.versions.get(uid, to_version))
 
     # ------------------------------------------------------------------ internals

@@ -246,7 +246,7 @@ _CHANNELS = {
 _OUR_MODULES = {
     "on_upload_finalized": 38,
     "extract_document": 44,
-    "generate_profile": 56,
+    "generate_profile": 54,
     "dispatch_crawls": 42,
     "crawl_source": 67,
     "match_offers": 60,
@@ -289,9 +289,12 @@ class TestEventAndTaskFunctions:
             # Tasks read their body without the HTTP route types.
             ("extract_document", {"shared.edge.routing"}),
             ("crawl_source", {"shared.edge.routing"}),
-            # No CV is read for an unknown document: the heuristic rules stay unloaded, and
-            # settling its dead letter's owner does not load the matcher.
-            ("generate_profile", {"shared.edge.routing", "shared.domain.cv.draft", *_MATCHER}),
+            # No CV is read for an unknown document: the heuristic rules and the draft checks
+            # stay unloaded, and settling its dead letter's owner does not load the matcher.
+            (
+                "generate_profile",
+                {"shared.edge.routing", "shared.domain.cv.draft", "shared.domain.profile_checks", *_MATCHER},
+            ),
             # A crawl of an unknown source stores no offer: no features are computed.
             ("crawl_source", {*_MATCHER}),
             # A user without a profile is not ranked: the matcher stays unloaded.
