@@ -234,6 +234,17 @@ def assert_usable(page: Page, control: Locator, width: int) -> None:
     assert not control.evaluate(_COVERED), f"{control} is covered by another element"
 
 
+def assert_journey_in_view(page: Page, width: int) -> None:
+    """Every journey step, the current one included, is inside the window as the page opens."""
+    steps = page.get_by_role("navigation", name="Your journey").get_by_role("link")
+    expect(steps.first).to_be_visible()
+    for step in steps.all():
+        box = step.bounding_box()
+        assert box is not None, step
+        inside = box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5
+        assert inside, f"journey step {step.inner_text()!r} is outside the {width} px window ({box})"
+
+
 def _cases() -> list[object]:
     return [
         pytest.param(screen, id=f"{screen.name}-{w}", marks=pytest.mark.viewport(w, h))
@@ -263,4 +274,6 @@ class TestScreens:
         assert scroll_width <= width, f"{screen.name} scrolls sideways: {scroll_width} px wide in {width}"
         for control in screen.controls(page, world):
             assert_usable(page, control, width)
+        if screen.who == "user":
+            assert_journey_in_view(page, width)
         assert serious_violations(page) == [], f"axe on {screen.name} at {width} px"
