@@ -72,11 +72,11 @@ def _variables(path: Path) -> dict[str, str]:
     return dict(line.split("=", 1) for line in lines)
 
 
-@pytest.fixture
-def emulated(tmp_path: Path) -> Iterator[EmulatedRun]:
+@contextlib.contextmanager
+def emulated_run(folder: Path) -> Iterator[EmulatedRun]:
     """`make run-emulated`'s command, started in its own session; stopped by PID at the end."""
-    output = tmp_path / "run.out"
-    env_file = tmp_path / "emulated.env"
+    output = folder / "run.out"
+    env_file = folder / "emulated.env"
     with output.open("wb") as sink:
         process = subprocess.Popen(
             [sys.executable, "scripts/emulators.py", "run", "--env-file", str(env_file)],
@@ -100,6 +100,12 @@ def emulated(tmp_path: Path) -> Iterator[EmulatedRun]:
         for pid in run.pids().values():  # a straggler must not outlive a failed test
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def emulated(tmp_path: Path) -> Iterator[EmulatedRun]:
+    with emulated_run(tmp_path) as run:
+        yield run
 
 
 def _alive(pid: int) -> bool:

@@ -10,21 +10,15 @@ ID tokens. One test: the run alone costs a minute or more on a busy two-core mac
 
 from __future__ import annotations
 
-import contextlib
-import os
 import secrets
-import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_emulated_run import EmulatedRun, _variables
+from tests.e2e.test_emulated_run import EmulatedRun, emulated_run
 from tests.emulators.catalog import PROJECT
 from tests.emulators.process import REPO
-from tests.support.polling import eventually
 from tests.web.browser import Steps, serious_violations
 from tests.web.hosting import HostingFront, build_for_firebase
 from tests.web.session import code_from_outbox
@@ -34,32 +28,8 @@ pytestmark = [pytest.mark.web, pytest.mark.emulator(own_stack=True), pytest.mark
 
 @pytest.fixture(scope="module")
 def emulated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatedRun]:
-    """`make run-emulated`'s command in its own session; stopped by PID at the end."""
-    folder = tmp_path_factory.mktemp("emulated-web")
-    output, env_file = folder / "run.out", folder / "emulated.env"
-    with output.open("wb") as sink:
-        process = subprocess.Popen(
-            [sys.executable, "scripts/emulators.py", "run", "--env-file", str(env_file)],
-            cwd=REPO, stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )  # fmt: skip
-    run = EmulatedRun(process, output, env_file)
-    try:
-        eventually(lambda: env_file.exists() or process.poll() is not None, 600, "no variables from the run")
-        assert process.poll() is None, f"the emulated run exited early:\n{run.printed()}"
-        run.variables = _variables(env_file)
+    with emulated_run(tmp_path_factory.mktemp("emulated-web")) as run:
         yield run
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-        for pid in run.pids().values():  # a straggler must not outlive a failed test
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="module")
