@@ -11,12 +11,13 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from shared.domain.errors import Conflict, InvalidInput
+from shared.domain.failures import FailureClass, NextAction, next_action
 from shared.domain.model import DomainModel
 from shared.domain.places import Location
 from shared.domain.salary import Salary
@@ -156,7 +157,11 @@ class ScoreSummary(DomainModel):
 
 
 class ScoringState(DomainModel):
-    """Where the entry's last score request stands."""
+    """Where the entry's last score request stands.
+
+    A failed request says what the user can do next (docs/decisions/0121): ``retry`` and
+    ``wait`` mean POST /notebook/{id}:score again (now, or once the budget refills).
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -165,6 +170,24 @@ class ScoringState(DomainModel):
     task: str | None = None
     failure_class: str | None = None
     message: str | None = None
+    next_action: NextAction | None = Field(
+        None, description="set when failed: what the user can do (retry and wait: POST /notebook/{id}:score)"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _failure_has_a_next_action(cls, data: Any) -> Any:
+        """A failed state always carries its next action (also one stored before it existed)."""
+        if isinstance(data, dict) and data.get("state") == "failed" and data.get("next_action") is None:
+            return {**data, "next_action": _action_for(data.get("failure_class"))}
+        return data
+
+
+def _action_for(failure_class: Any) -> NextAction:
+    try:
+        return next_action(FailureClass(str(failure_class)))
+    except ValueError:  # no class, or one this version does not know: operators must look
+        return NextAction.CONTACT_SUPPORT
 
 
 EntrySource = Literal["offer", "pasted", "url"]

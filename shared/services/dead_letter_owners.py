@@ -1,7 +1,8 @@
 """Settling the record that owns dead-lettered work, so nothing a user sees stays "in progress".
 
-When an upload's finalize event, an extraction task or a profile task is dead-lettered, its
-document or profile request would otherwise wait for an outcome that never comes. Recording
+When an upload's finalize event, an extraction task, a profile task or a notebook score task
+is dead-lettered, its document, profile request or entry score would otherwise wait for an
+outcome that never comes. Recording
 the dead letter settles the owner FAILED with the letter's failure class (the class of the
 last attempt) and a message written for the user, never the raw error. Settling is
 idempotent: a record already finished (EXTRACTED, FAILED, REJECTED, deleted) is left as it is.
@@ -22,8 +23,9 @@ from shared.channels.profiles import ProfileTask
 from shared.channels.uploads import UploadFinalized
 from shared.domain.dead_letters import DeadLetter
 from shared.domain.documents import DocumentState, parse_object_name
+from shared.domain.errors import NotFound
 from shared.domain.failures import FailureClass
-from shared.ports import Clock
+from shared.ports import Clock, DocumentStore
 from shared.repositories.career_profiles import CareerProfiles, ProfileFailure
 from shared.repositories.documents import Documents
 from shared.repositories.matches import Matches, MatchFailure
@@ -34,7 +36,9 @@ _UNSETTLED = (DocumentState.PENDING_UPLOAD, DocumentState.UPLOADED, DocumentStat
 _DOCUMENT_GAVE_UP = "We could not process this document after several attempts; retry it."
 _PROFILE_GAVE_UP = "We could not build your career profile after several attempts; try again."
 _MATCHING_GAVE_UP = "We could not rank offers against your profile after several attempts."
+_SCORE_GAVE_UP = "We could not score this posting after several attempts."
 _MATCHER = "match_offers"  # the function whose profile events make match runs
+_SCORER = "score_offer"  # the function whose tasks score notebook entries
 
 
 class DeadLetterOwners:
@@ -47,11 +51,15 @@ class DeadLetterOwners:
         matches: Matches,
         clock: Clock,
         topology: Topology,
+        *,
+        store: DocumentStore,
     ) -> None:
         self._documents = documents
         self._profiles = profiles
         self._matches = matches
         self._clock = clock
+        self._store = store  # the notebook's, read only when a score task was dead-lettered
+        self._scoring = frozenset(q.name for q in topology.queues if q.function == _SCORER)
         # Keyed by subscription (messages) or queue (tasks): a topic may feed several owners.
         matcher = [
             s.name
@@ -70,6 +78,9 @@ class DeadLetterOwners:
 
     def settle(self, letter: DeadLetter) -> None:
         """Settle the owner of ``letter`` (work on a channel with no user-visible owner: nothing)."""
+        if letter.channel in self._scoring:
+            self._score(letter)
+            return
         found = self._settlers.get(letter.channel)
         if found is None:
             return
@@ -121,6 +132,34 @@ class DeadLetterOwners:
         assert isinstance(message, ProfileVersionCreated)
         record = MatchFailure(str(failure), _MATCHING_GAVE_UP, message.version, self._clock.now())
         self._matches.record_failure(message.uid, record)
+
+    def _score(self, letter: DeadLetter) -> None:
+        """A queued score of a notebook entry becomes failed (a done or failed one is left)."""
+        # Loaded here: only a dead-lettered score needs the notebook (cold start of the others).
+        from shared.channels.scoring import ScoreTask
+        from shared.domain.notebook import NotebookEntry, ScoringState
+        from shared.repositories.notebook import NotebookRepository
+
+        try:
+            task = decode(ScoreTask, json.loads(letter.payload))
+        except (InvalidMessage, json.JSONDecodeError, RecursionError):
+            return
+        failed = ScoringState(
+            state="failed",
+            at=self._clock.now(),
+            failure_class=str(letter.failure_class),
+            message=_SCORE_GAVE_UP,
+        )
+
+        def change(entry: NotebookEntry) -> NotebookEntry:
+            if entry.score_state is None or entry.score_state.state != "queued":
+                return entry  # scored, failed already (the task settled it), or never asked
+            return entry.model_copy(update={"score_state": failed})
+
+        try:
+            NotebookRepository(self._store).update(task.uid, task.entry_id, change)
+        except NotFound:
+            return  # the entry was removed since: nothing waits for this score
 
     def _fail_document(self, uid: str, doc_id: str, failure: FailureClass) -> None:
         settled = self._documents.transition(

@@ -278,7 +278,13 @@ class ScoringService:
         window = int(now.timestamp()) // _DEDUP_WINDOW_S
         owner = hashlib.sha256(entry.uid.encode()).hexdigest()[:12]
         payload = ScoreTask(uid=entry.uid, entry_id=entry.id, inputs_hash=key, reason=reason)  # type: ignore[arg-type]
-        task = enqueue(self._tasks, payload, name=f"score-{owner}-{entry.id}-{key[:16]}-{window}")
+        name = f"score-{owner}-{entry.id}-{key[:16]}-{window}"
+        last = entry.score_state
+        if last is not None and last.state == "failed":
+            # The failed task's name stays spent (queues keep it to deduplicate): a retry of the
+            # same inputs in the same window needs its own, or it would be dropped as a duplicate.
+            name += f"-retry-{int(last.at.timestamp())}"
+        task = enqueue(self._tasks, payload, name=name)
         queued = ScoringState(state="queued", at=now, task=task)
         self._notebook.update(entry.uid, entry.id, lambda e: e.model_copy(update={"score_state": queued}))
         return ScoreQueued(entry.id, task, key)

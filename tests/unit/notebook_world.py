@@ -18,9 +18,11 @@ from shared.adapters.local.sqlite_store import SqliteDocumentStore
 from shared.api.notebook import ROUTES
 from shared.bootstrap import Container
 from shared.config import Settings
+from shared.domain.dead_letters import DeadLetter
 from shared.domain.offers import JobOffer
 from shared.localstack.function_feed import register_functions
 from shared.ports import ScoreInput, ScoreOutput, ScoreProvider
+from shared.services.operations import DeadLetterService
 from shared.topology import TOPOLOGY
 from tests.support.http import client_for
 from tests.unit.matching_world import OFFERS, make_offer, make_profile
@@ -52,7 +54,10 @@ class NotebookWorld:
         self.clock = clock
         self.settings = settings
         self.store = SqliteDocumentStore(":memory:", indexes=TOPOLOGY.indexes)
-        self.queue = SqliteDeliveryQueue(":memory:", topology=TOPOLOGY, clock=clock)
+        # As on the local stack, a task that used up its attempts is recorded for operators.
+        self.queue = SqliteDeliveryQueue(
+            ":memory:", topology=TOPOLOGY, clock=clock, on_dead_letter=self._record_dead_letter
+        )
         texts = FileBlobStore(
             tmp_path / "blobs",
             settings.text_bucket,
@@ -101,6 +106,9 @@ class NotebookWorld:
             register_functions(self.queue, TOPOLOGY, FUNCTIONS, project=self.settings.project_id)
             self._fed = True
         return self.queue.drain()
+
+    def _record_dead_letter(self, letter: DeadLetter) -> None:
+        self.container.make(DeadLetterService).record(letter)
 
     def close(self) -> None:
         bootstrap.install(None)

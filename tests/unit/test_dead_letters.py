@@ -54,7 +54,9 @@ def queue(clock: ManualClock) -> Iterator[SqliteDeliveryQueue]:
 def dead_letter_service(
     store: SqliteDocumentStore, clock: ManualClock, queue: SqliteDeliveryQueue
 ) -> DeadLetterService:
-    owners = DeadLetterOwners(Documents(store), CareerProfiles(store), Matches(store), clock, TOPOLOGY)
+    owners = DeadLetterOwners(
+        Documents(store), CareerProfiles(store), Matches(store), clock, TOPOLOGY, store=store
+    )
     return DeadLetterService(
         DeadLetters(store), clock, publisher=queue, tasks=queue, topology=TOPOLOGY, owners=owners
     )

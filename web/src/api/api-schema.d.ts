@@ -2075,6 +2075,9 @@ export interface components {
         /**
          * ScoringState
          * @description Where the entry's last score request stands.
+         *
+         *     A failed request says what the user can do next (docs/decisions/0121): ``retry`` and
+         *     ``wait`` mean POST /notebook/{id}:score again (now, or once the budget refills).
          */
         ScoringState: {
             /**
@@ -2102,6 +2105,11 @@ export interface components {
              * @default null
              */
             message: string | null;
+            /**
+             * @description set when failed: what the user can do (retry and wait: POST /notebook/{id}:score)
+             * @default null
+             */
+            next_action: components["schemas"]["NextAction"] | null;
         };
         /**
          * SignInIn

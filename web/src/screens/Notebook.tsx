@@ -216,6 +216,10 @@ export function ScoreBadge({ entry }: { entry: Entry }) {
         <span className="badge" role="status">
           scoring…
         </span>
+      ) : entry.score_state?.state === "failed" ? (
+        <span className="badge" data-tone="warn">
+          scoring failed
+        </span>
       ) : (
         <span className="muted">not scored</span>
       )}

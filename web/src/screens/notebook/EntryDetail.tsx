@@ -120,8 +120,9 @@ export function EntryDetail({ entry, onClose }: { entry: Entry; onClose: () => v
       </div>
       {entry.stale && <p className="hint">Your profile or this posting changed since the last score.</p>}
       {failed && (
-        <p className="error" role="alert">
-          Scoring failed ({entry.score_state?.failure_class}): {entry.score_state?.message ?? "try again later"}.
+        <p className="error" role="alert" data-testid="score-failure" data-next-action={entry.score_state?.next_action ?? undefined}>
+          Scoring failed ({entry.score_state?.failure_class}): {entry.score_state?.message ?? "try again later"}{" "}
+          {scoreNextAction(entry.score_state?.next_action)}
         </p>
       )}
       <Notice error={score.error ? errorText(score.error) : null} />
@@ -233,4 +234,17 @@ function ScoreExplanation({ record }: { record: Schemas["ScoreRecord"] }) {
       </ul>
     </div>
   );
+}
+
+function scoreNextAction(action: string | null | undefined): string {
+  switch (action) {
+    case "retry":
+      return "Score it again to retry.";
+    case "wait":
+      return "The daily scoring budget is used up: try again tomorrow.";
+    case "contact_support":
+      return "Operators have been told; scoring again will not fix it.";
+    default:
+      return "";
+  }
 }
