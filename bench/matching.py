@@ -10,6 +10,12 @@
   reading of a description by the automaton over the regex trie, line by line. Extraction is
   timed in CPU seconds of this process (``time.process_time``): it is single-threaded CPU work,
   and on a shared machine wall time would mostly measure the other processes.
+- ``BENCH offer_title_features_per_s``: the title side of offer features alone (gender tags,
+  folding, title words, role families, seniority: ``read_title`` and ``folded_title_tokens``, as
+  ``offer_features`` calls them) on the kit titles, in CPU seconds; nothing is cached by title (the
+  rule automata are built once per process, as in production). ``offer_title_features_previous_per_s``
+  the same titles through the per-rule regexes it replaced (tests/support/legacy_titles.py),
+  interleaved, and ``RATIO offer_title_features_vs_previous``.
 - ``RATIO match_vs_rapidfuzz_titles``: the production path over ``rapidfuzz.process.extract`` on
   the titles alone (both single-threaded, in CPU seconds of this process); medians of
   interleaved repetitions. The production path is what
@@ -38,6 +44,7 @@ from shared.config import Settings
 from shared.domain.matching.features import (
     FeatureRecord,
     description_parts,
+    folded_title_tokens,
     offer_features,
     profile_features,
     title_weight,
@@ -45,10 +52,12 @@ from shared.domain.matching.features import (
 from shared.domain.matching.ranking import rank
 from shared.domain.offers import JobOffer
 from shared.domain.skills import default_index, default_matcher
+from shared.domain.titles import read_title
 from shared.repositories.offers import FEATURES, OfferFeatureCache, fresh_records
 from shared.services.matching import MatchingService
 from shared.sources.registry import adapter
 from shared.topology import TOPOLOGY
+from tests.support import legacy_titles
 from tests.support.legacy_features import legacy_index, legacy_offer_features
 from tests.support.match_quality import AS_OF, CONTROL_CVS, TARGET_CVS, cv_profile, ndcg_by_cv
 
@@ -189,11 +198,44 @@ def _extraction(offers: list[JobOffer]) -> float:
     return per_offer
 
 
+def _title_side(title: str) -> object:
+    reading = read_title(title)
+    return folded_title_tokens(reading.folded), reading.families, reading.level
+
+
+def _previous_title_side(title: str) -> object:
+    folded = legacy_titles.fold_title(title)
+    return (
+        legacy_titles.folded_title_tokens(folded),
+        legacy_titles.folded_title_families(folded),
+        legacy_titles.title_level(title),
+    )
+
+
+def _title_extraction(offers: list[JobOffer]) -> None:
+    """Print the title-side lines: the one-pass reading next to the per-rule regexes."""
+    titles = [o.title for o in offers] * 4
+    _title_side(titles[0])  # the rule automata, built once per process as in production
+    new, previous = [], []
+    for _ in range(5):
+        new.append(_cpu_timed(lambda: [_title_side(t) for t in titles]))
+        previous.append(_cpu_timed(lambda: [_previous_title_side(t) for t in titles]))
+    per_title = statistics.median(new) / len(titles)
+    print(
+        f"BENCH offer_title_features_per_s {1 / per_title:.0f} titles/s "
+        f"({per_title * 1e6:.1f} us/title, {len(offers)} kit titles x 4)"
+    )
+    new_s, previous_s = statistics.median(new), statistics.median(previous)
+    print(f"BENCH offer_title_features_previous_per_s {len(titles) / previous_s:.0f} titles/s")
+    print(f"RATIO offer_title_features_vs_previous {previous_s / new_s:.1f}")
+
+
 def run() -> None:
     """Print the matching BENCH and RATIO lines."""
     _quality()
     offers = _kit_offers()
     per_offer = _extraction(offers)
+    _title_extraction(offers)
     profile = profile_features(cv_profile(KIT, "senior-swe_two-column_chromium_1p.pdf"))
     big_offers, big = _scaled(offers)
     store = SqliteDocumentStore(":memory:", indexes=TOPOLOGY.indexes)

@@ -19,6 +19,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+from typing import NamedTuple
+
+from shared.domain.phrase_rules import PhraseRules, casefree_key
 
 SENIORITY_ORDER: tuple[str, ...] = ("intern", "junior", "mid", "senior", "lead", "principal", "executive")
 SENIORITY_RANK: dict[str, int] = {level: n for n, level in enumerate(SENIORITY_ORDER)}
@@ -48,9 +52,6 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("mid", r"mid[- ]level|mid[- ]senior|intermediate|ii"),
     ("junior", r"junior|jr\.?|entry[- ]level|graduate|new grad|associate|einsteiger\w*|berufseinsteiger\w*"),
 )
-_COMPILED: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (level, re.compile(rf"(?<![\w-])(?:{words})(?![\w-])", re.IGNORECASE)) for level, words in _RULES
-)
 # "(m/w/d)", "(w/m/d)", "(m/f/x)", "(all genders)", "m/w/d" without brackets: not part of the role.
 GENDER_TAG = re.compile(
     r"\(\s*(?:[mwfdxhi*]\s*[/|,]\s*){1,3}[mwfdxhi*]\s*\)|(?<!\w)(?:[mwfdx]\s*/\s*){2}[mwfdx](?!\w)|"
@@ -66,13 +67,20 @@ def strip_gender_tags(title: str) -> str:
     return " ".join(title.split())
 
 
+@lru_cache(maxsize=1)
+def _level_rules() -> PhraseRules:
+    """The level rules as whole words, any case (built on first use, once per process)."""
+    return PhraseRules(_RULES, "-", ignore_case=True)
+
+
 def title_level(title: str) -> str | None:
     """The seniority a title states ("Senior ...", "... Intern", "Director of ..."), or None."""
-    text = strip_gender_tags(title)
-    for level, pattern in _COMPILED:
-        if pattern.search(text):
-            return level
-    return None
+    return _stated_level(strip_gender_tags(title))
+
+
+def _stated_level(text: str) -> str | None:
+    """``title_level`` of a title without gender tags: the first rule that matches wins."""
+    return _level_rules().first(text, casefree_key(text))
 
 
 # --- Role families --------------------------------------------------------------------------
@@ -321,33 +329,102 @@ _FAMILY_RULES: tuple[tuple[str, str], ...] = (
     ),
 )
 ALL_FAMILIES: tuple[str, ...] = tuple(family for family, _ in _FAMILY_RULES)
-_FAMILY_COMPILED = tuple(
-    (family, re.compile(rf"(?<![\w+#])(?:{words})(?![\w+#])")) for family, words in _FAMILY_RULES
-)
 # A generic family that a more specific one makes redundant ("Python Backend Developer" is
 # backend, not also "software"); annotation gigs are never engineering whatever they mention.
 _SUBSUMED = {
     "software": ("backend", "frontend", "fullstack", "mobile", "ml_ai", "embedded", "qa", "data_eng")
 }
 _EXCLUSIVE = ("annotation",)
-_SEPARATORS = re.compile(r"[\s,;:|()\[\]!?\"'–—]+")
+_NO_FAMILIES: frozenset[str] = frozenset()
+# Words are separated by white space and these (a hyphen splits a word unless it is a synonym).
+_ASCII_SEPARATOR_SPACES = bytes.maketrans(b",;:|()[]!?\"'", b" " * 12)
+
+
+@lru_cache(maxsize=1)
+def _family_rules() -> PhraseRules:
+    """The family rules as whole words of a folded title (built on first use, once per process)."""
+    return PhraseRules(_FAMILY_RULES, "+#")
+
+
+class TitleReading(NamedTuple):
+    """What a title says, read once: its folded form, role families and stated level."""
+
+    folded: str
+    families: frozenset[str]
+    level: str | None
+
+
+def read_title(title: str) -> TitleReading:
+    """``fold_title``, ``role_families`` and ``title_level`` of a title, its gender tags dropped once."""
+    text = strip_gender_tags(title)
+    folded = _fold(text)
+    return TitleReading(folded, folded_title_families(folded), _stated_level(text))
 
 
 def fold_title(title: str) -> str:
     """Lower case, accents folded, gender tags dropped, synonyms mapped, one space between words."""
-    text = strip_gender_tags(title).casefold()
-    if not text.isascii():  # ASCII has no accents to fold
-        folded = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in folded if not unicodedata.combining(c) or c == "\u0308")
-        text = unicodedata.normalize("NFC", text)
-    words: list[str] = []
-    for word in _SEPARATORS.split(text):
-        if not word:
-            continue
-        parts = word.split("-") if "-" in word and word not in SYNONYMS else [word]
-        for part in parts:
-            words.append(SYNONYMS.get(part, part) if part else part)
-    return " ".join(w for w in words if w)
+    return _fold(strip_gender_tags(title))
+
+
+def _fold(title: str) -> str:
+    """``fold_title`` of a title without gender tags."""
+    text = fold_accents(title.casefold(), keep_diaeresis=True)
+    if not text.isascii():
+        text = text.replace("–", " ").replace("—", " ")
+    # The ASCII separators by a C-level byte translation (str.translate looks each character up
+    # in a dict); UTF-8 bytes of other characters are all above 0x7f, so the translation keeps them.
+    text = text.encode().translate(_ASCII_SEPARATOR_SPACES).decode()
+    # str.split() splits at the white space \s matches (both ask Py_UNICODE_ISSPACE).
+    words = text.split()
+    if "-" not in text:
+        return " ".join(map(SYNONYMS.get, words, words))
+    out: list[str] = []
+    for word in words:
+        for part in word.split("-") if "-" in word and word not in SYNONYMS else (word,):
+            if part:
+                out.append(SYNONYMS.get(part, part))
+    return " ".join(out)
+
+
+# --- Accents --------------------------------------------------------------------------------
+#
+# Folding accents is compatibility decomposition (NFKD), dropping the combining marks, and
+# composing again (NFC). Titles are mostly ASCII, else mostly Latin with some punctuation: for
+# text within Latin-1, Latin Extended-A and General Punctuation (no combining mark there), folding
+# each character alone gives the same text as folding the whole
+# (tests/unit/test_title_equivalence.py checks it), so one translation table replaces three passes.
+
+_TABLE_RANGES = ((0x80, 0x180), (0x2000, 0x2070))
+_BEYOND_TABLE = re.compile(r"[^\x00-\u017f\u2000-\u206f]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _fold_accents_fully(text: str, keep_diaeresis: bool) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(
+        c for c in decomposed if not unicodedata.combining(c) or (keep_diaeresis and c == "\u0308")
+    )
+    return unicodedata.normalize("NFC", kept)
+
+
+@lru_cache(maxsize=2)
+def _latin_accent_folds(keep_diaeresis: bool) -> dict[str, str]:
+    """Each character of the table's ranges folded alone (built on first use)."""
+    chars = (chr(c) for lo, hi in _TABLE_RANGES for c in range(lo, hi))
+    return {c: _fold_accents_fully(c, keep_diaeresis) for c in chars}
+
+
+def fold_accents(text: str, *, keep_diaeresis: bool = False) -> str:
+    """``"Développeur"`` -> ``"Developpeur"``: compatibility forms and accents folded.
+
+    With ``keep_diaeresis`` an umlaut stays ("Müller"), as German spells it.
+    """
+    if text.isascii():  # ASCII has no accents to fold
+        return text
+    if _BEYOND_TABLE.search(text):
+        return _fold_accents_fully(text, keep_diaeresis)
+    folds = _latin_accent_folds(keep_diaeresis)
+    return _NON_ASCII.sub(lambda char: folds[char.group()], text)
 
 
 def role_families(title: str) -> frozenset[str]:
@@ -357,7 +434,9 @@ def role_families(title: str) -> frozenset[str]:
 
 def folded_title_families(text: str) -> frozenset[str]:
     """``role_families`` of a title already passed through ``fold_title``."""
-    found = {family for family, pattern in _FAMILY_COMPILED if pattern.search(text)}
+    found = _family_rules().matching(text)
+    if not found:
+        return _NO_FAMILIES
     for exclusive in _EXCLUSIVE:
         if exclusive in found:
             return frozenset({exclusive})
@@ -365,7 +444,7 @@ def folded_title_families(text: str) -> frozenset[str]:
         found -= {"frontend", "backend"}  # "Python Django and Vue.js" is both ends: full stack
         found.add("fullstack")
     for generic, specific in _SUBSUMED.items():
-        if generic in found and any(s in found for s in specific):
+        if generic in found and not found.isdisjoint(specific):
             found.discard(generic)
     return frozenset(found)
 

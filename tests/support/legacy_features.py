@@ -3,25 +3,22 @@
 Frozen copy of ``SkillIndex`` (a word-set scan) and ``offer_features`` as they were before
 decision 0112: ``tests/unit/test_offer_features_equivalence.py`` checks that the production
 extraction gives the same features on every kit posting, and ``bench/matching.py`` times both
-side by side. Not used by production code.
+side by side. Its title readings are the per-rule regexes of tests/support/legacy_titles.py.
+Not used by production code.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import datetime
 from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
 from shared.domain.matching.features import (
-    _DROP,
     _LEAD,
     _NICE_PHRASES,
     _SECTION_PHRASES,
-    _SYNONYMS,
-    _TOKEN,
     CATEGORY_TENTHS,
     CORE_TENTHS,
     OfferFeatures,
@@ -39,15 +36,9 @@ from shared.domain.skills import (
     taxonomy_entries,
 )
 from shared.domain.text import clean_text
-from shared.domain.titles import (
-    _COMPILED,
-    _EXCLUSIVE,
-    _FAMILY_COMPILED,
-    _SEPARATORS,
-    _SUBSUMED,
-    GENDER_TAG,
-    SYNONYMS,
-)
+from tests.support.legacy_titles import role_families as _role_families
+from tests.support.legacy_titles import title_level as _title_level
+from tests.support.legacy_titles import title_tokens as _title_tokens
 
 # --- Skill scanning for offer features: a word-level automaton -------------------------------
 #
@@ -252,72 +243,6 @@ def description_parts(text: str) -> list[tuple[bytes, bool]]:
         start, nice = at, events[at]
     parts.append((data[start:], nice))
     return parts
-
-
-# The title readings as they were (shared.domain.titles and features before decision 0112).
-
-
-def _strip_gender_tags(title: str) -> str:
-    """``"Entwickler (m/w/d)"`` -> ``"Entwickler"``: gender tags say nothing about the role."""
-    return " ".join(GENDER_TAG.sub(" ", title).split())
-
-
-def _title_level(title: str) -> str | None:
-    """The seniority a title states ("Senior ...", "... Intern", "Director of ..."), or None."""
-    text = _strip_gender_tags(title)
-    for level, pattern in _COMPILED:
-        if pattern.search(text):
-            return level
-    return None
-
-
-def _fold_title(title: str) -> str:
-    """Lower case, accents folded, gender tags dropped, synonyms mapped, one space between words."""
-    text = _strip_gender_tags(title).casefold()
-    folded = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in folded if not unicodedata.combining(c) or c == "\u0308")
-    text = unicodedata.normalize("NFC", text)
-    words: list[str] = []
-    for word in _SEPARATORS.split(text):
-        if not word:
-            continue
-        parts = word.split("-") if "-" in word and word not in SYNONYMS else [word]
-        for part in parts:
-            words.append(SYNONYMS.get(part, part) if part else part)
-    return " ".join(w for w in words if w)
-
-
-def _role_families(title: str) -> frozenset[str]:
-    """The role families a job title belongs to (empty when it names none we know)."""
-    text = _fold_title(title)
-    found = {family for family, pattern in _FAMILY_COMPILED if pattern.search(text)}
-    for exclusive in _EXCLUSIVE:
-        if exclusive in found:
-            return frozenset({exclusive})
-    if "frontend" in found and "backend" in found:
-        found -= {"frontend", "backend"}  # "Python Django and Vue.js" is both ends: full stack
-        found.add("fullstack")
-    for generic, specific in _SUBSUMED.items():
-        if generic in found and any(s in found for s in specific):
-            found.discard(generic)
-    return frozenset(found)
-
-
-def _title_tokens(title: str) -> frozenset[str]:
-    """Role words of a title: folded (gender tags, KI, Entwickler), synonyms mapped, seniority dropped."""
-    folded = unicodedata.normalize("NFKD", _fold_title(title))
-    text = "".join(c for c in folded if not unicodedata.combining(c))
-    text = (
-        text.replace("front end", "frontend")
-        .replace("back end", "backend")
-        .replace("full stack", "fullstack")
-    )
-    out: set[str] = set()
-    for token in _TOKEN.findall(text):
-        for t in _SYNONYMS.get(token, (token,)):
-            if t not in _DROP:
-                out.add(t[:-1] if len(t) > 4 and t.endswith("s") and not t.endswith("ss") else t)
-    return frozenset(out)
 
 
 def legacy_offer_features(offer: JobOffer) -> OfferFeatures:

@@ -7,7 +7,6 @@ Offer features depend only on the offer's content, so they are computed once per
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,10 +23,10 @@ from shared.domain.skills import default_index, default_matcher
 from shared.domain.titles import (
     ALL_FAMILIES,
     family_closeness,
+    fold_accents,
     fold_title,
-    folded_title_families,
+    read_title,
     role_families,
-    title_level,
 )
 
 # 2: role families and folded titles; 3: skills read by the word automaton; 4: the compact
@@ -112,6 +111,19 @@ _DROP = frozenset(
     "senior sr junior jr lead staff principal head intern internship mid level i ii iii iv "
     "end stack new grad time full part contract freelance h".split()
 )
+
+_NON_TOKEN_SPACES = bytes(
+    b if chr(b) in "abcdefghijklmnopqrstuvwxyz0123456789+#" else 0x20 for b in range(256)
+)
+# A synonym's words as they end up in the tokens (seniority dropped, plural "s" cut).
+_SYNONYM_TOKENS: dict[str, tuple[str, ...]] = {
+    word: tuple(
+        t[:-1] if len(t) > 4 and t.endswith("s") and not t.endswith("ss") else t
+        for t in mapped
+        if t not in _DROP
+    )
+    for word, mapped in _SYNONYMS.items()
+}
 _LANGUAGE_CODES = {
     "english": "en",
     "spanish": "es",
@@ -150,19 +162,23 @@ def title_tokens(title: str) -> frozenset[str]:
 
 def folded_title_tokens(text: str) -> frozenset[str]:
     """``title_tokens`` of a title already passed through ``fold_title``."""
-    if not text.isascii():  # ASCII has no accents to drop
-        folded = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in folded if not unicodedata.combining(c))
-    text = (
-        text.replace("front end", "frontend")
-        .replace("back end", "backend")
-        .replace("full stack", "fullstack")
-    )
+    text = fold_accents(text)
+    if " " in text:
+        text = (
+            text.replace("front end", "frontend")
+            .replace("back end", "backend")
+            .replace("full stack", "fullstack")
+        )
+    # What _TOKEN finds, by a C-level byte translation and a split: every byte of a non-ASCII
+    # character (UTF-8, all above 0x7f) becomes a space, as the character separates tokens.
+    words = text.encode().translate(_NON_TOKEN_SPACES).decode().split()
     out: set[str] = set()
-    for token in _TOKEN.findall(text):
-        for t in _SYNONYMS.get(token, (token,)):
-            if t not in _DROP:
-                out.add(t[:-1] if len(t) > 4 and t.endswith("s") and not t.endswith("ss") else t)
+    for token in words:
+        mapped = _SYNONYM_TOKENS.get(token)
+        if mapped is not None:
+            out.update(mapped)
+        elif token not in _DROP:
+            out.add(token[:-1] if len(token) > 4 and token[-1] == "s" and token[-2] != "s" else token)
     return frozenset(out)
 
 
@@ -374,7 +390,7 @@ def offer_features(offer: JobOffer) -> OfferFeatures:
     tenths = {k: CATEGORY_TENTHS.get(c, CORE_TENTHS) for k, c in categories.items()}
     total = 2 * sum(tenths[k] for k in required) + sum(tenths[k] for k in nice)  # exact: integers
     salary = offer.salary
-    folded_title = fold_title(offer.title)
+    title = read_title(offer.title)  # folded once for words, families and level
     return OfferFeatures(
         offer_id=offer.id,
         content_hash=offer.content_hash,
@@ -386,9 +402,9 @@ def offer_features(offer: JobOffer) -> OfferFeatures:
         skill_names=tuple(sorted({**required, **nice}.items())),
         weights={k: t / 10 for k, t in tenths.items()},
         skill_total=total / 10,
-        title_tokens=folded_title_tokens(folded_title),
-        families=folded_title_families(folded_title),
-        seniority=title_level(offer.title),
+        title_tokens=folded_title_tokens(title.folded),
+        families=title.families,
+        seniority=title.level,
         remote_policy=offer.remote_policy,
         places=place_keys(offer.locations),
         place_labels=tuple(

@@ -1,0 +1,299 @@
+"""Word-bounded phrase rules read in one Aho-Corasick pass instead of one regex search per rule.
+
+A rule is a regex alternation of phrases (``r"data scien\\w*|data analyst|back[- ]?end"``) that
+must stand as whole words: nothing in ``boundary`` (besides word characters) right before or
+after it. ``PhraseRules`` reads the same rules as ``re.search`` of
+``(?<![\\w<boundary>])(?:<rule>)(?![\\w<boundary>])`` would, in one pass over the text:
+
+- an alternative made of literal characters, character sets of literal characters, optional
+  parts (``?``) and non-capturing groups of those expands to its finite set of phrases, found by
+  one automaton and confirmed by looking at the character on either side; a leading or trailing
+  ``\\w*`` ("analy\\w*") widens the phrase to its whole word, and a ``\\b`` at either end is
+  implied by the word boundaries;
+- any other alternative (look-arounds, ``\\w+``, repeats) stays a regex, searched only when the
+  text holds each of its mandatory literal parts ("head of", "engineering" in
+  ``head of (?:\\w+ )?engineering``); one without a mandatory part is always searched.
+
+So a rule matches exactly when its regex would (tests/unit/test_title_equivalence.py holds the
+previous per-rule regexes as the oracle), and the cost is one automaton pass plus a few
+character checks, whatever the number of rules.
+
+Case-insensitive rules read a key of the text instead (``casefree_key``): lower case, with the
+three characters that ``re.IGNORECASE`` equates with a pattern letter but ``str.lower`` does not
+("İ", "ı", "ſ") mapped to it, one character for one so positions stay the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from itertools import product
+
+import ahocorasick
+
+_MAX_EXPANSIONS = 256
+# What re.IGNORECASE equates with "i" and "s" that str.lower() leaves apart (or makes two
+# characters of); tests/unit/test_phrase_rules.py checks every code point.
+_CASE_FIXES = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+def casefree_key(text: str) -> str:
+    """``text`` as a case-insensitive regex sees it: lower case, one character per character."""
+    if text.isascii() or ("\u0130" not in text and "\u0131" not in text and "\u017f" not in text):
+        return text.lower()
+    return text.translate(_CASE_FIXES).lower()
+
+
+class _Unsupported(Exception):
+    """A part of a pattern that does not expand to a finite set of phrases."""
+
+
+def _structure(pattern: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """(index, character, group depth) of the pattern's characters outside escapes and sets."""
+    depth, i, in_set = 0, start, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_set:
+            in_set = c != "]"
+        elif c == "[":
+            in_set = True
+            if pattern[i + 1 : i + 2] == "]":  # a "]" first in a set is literal
+                i += 1
+        else:
+            depth += (c == "(") - (c == ")")
+            yield i, c, depth
+        i += 1
+
+
+def _split_alternatives(pattern: str) -> list[str]:
+    """Split ``pattern`` at its top-level ``|`` (outside groups and character sets)."""
+    bars = [i for i, c, depth in _structure(pattern) if c == "|" and depth == 0]
+    return [pattern[a + 1 : b] for a, b in zip([-1, *bars], [*bars, len(pattern)], strict=True)]
+
+
+def _group_end(pattern: str, start: int) -> int:
+    """Index just past the group opening at ``pattern[start] == "("``."""
+    for i, c, depth in _structure(pattern, start):
+        if c == ")" and depth == 0:
+            return i + 1
+    raise ValueError(f"unbalanced group in {pattern!r}")
+
+
+# An item of an alternative: the strings it can match, or None when it has no finite set
+# (a look-around, \w+, a repeat): such an item ends a run of expandable items.
+_Item = frozenset[str] | None
+
+
+def _items(pattern: str) -> list[_Item]:
+    """The items of one alternative, in order, each with its ``?`` applied."""
+    items: list[_Item] = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        item: _Item
+        if c == "\\":
+            escaped = pattern[i + 1]
+            item = None if escaped.isalnum() else frozenset({escaped})
+            i += 2
+        elif c == "[":
+            end = pattern.index("]", i + 2)
+            body = pattern[i + 1 : end]
+            chars: set[str] = set()
+            j = 0
+            while j < len(body):
+                if body[j] == "\\" and not body[j + 1].isalnum():
+                    chars.add(body[j + 1])
+                    j += 2
+                elif body[j] in "\\^" or (body[j] == "-" and 0 < j < len(body) - 1):
+                    chars = set()  # classes, negation and ranges: not expanded
+                    break
+                else:
+                    chars.add(body[j])
+                    j += 1
+            item = frozenset(chars) or None
+            i = end + 1
+        elif c == "(":
+            end = _group_end(pattern, i)
+            if pattern.startswith("(?:", i):
+                try:
+                    item = frozenset(_expand(pattern[i + 3 : end - 1]))
+                except _Unsupported:
+                    item = None
+            else:
+                item = None  # look-arounds and capturing groups
+            i = end
+        elif c in ".^$":
+            item = None
+            i += 1
+        else:
+            item = frozenset({c})
+            i += 1
+        if i < len(pattern) and pattern[i] in "*+{":
+            item = None
+            i = pattern.index("}", i) + 1 if pattern[i] == "{" else i + 1
+            if i < len(pattern) and pattern[i] in "?+":  # lazy or possessive
+                i += 1
+        elif i < len(pattern) and pattern[i] == "?":
+            item = None if item is None else item | {""}
+            i += 1
+        items.append(item)
+    return items
+
+
+def _product(items: Sequence[frozenset[str]]) -> set[str]:
+    count = 1
+    for item in items:
+        count *= len(item)
+        if count > _MAX_EXPANSIONS:
+            raise _Unsupported
+    return {"".join(parts) for parts in product(*items)}
+
+
+def _expand(pattern: str) -> set[str]:
+    """Every string ``pattern`` matches, when that is a finite set; else ``_Unsupported``."""
+    out: set[str] = set()
+    for alternative in _split_alternatives(pattern):
+        items = _items(alternative)
+        if any(item is None for item in items):
+            raise _Unsupported
+        out |= _product([item for item in items if item is not None])
+    return out
+
+
+def _mandatory_parts(pattern: str) -> list[frozenset[str]]:
+    """Runs of expandable items of an alternative: any match holds one string of each run."""
+    parts: list[frozenset[str]] = []
+    run: list[frozenset[str]] = []
+    for item in [*_items(pattern), None]:
+        if item is not None:
+            run.append(item)
+            continue
+        try:
+            strings = _product(run)
+        except _Unsupported:
+            strings = set()
+        strings = {s.strip() for s in strings}
+        if strings and "" not in strings:
+            parts.append(frozenset(strings))
+        run = []
+    return parts
+
+
+class PhraseRules:
+    """Which of ``rules`` match a text, as word-bounded regex searches would tell (see above)."""
+
+    def __init__(self, rules: Sequence[tuple[str, str]], boundary: str, *, ignore_case: bool = False) -> None:
+        """``rules``: (label, pattern) pairs, in order; ``boundary``: what besides ``\\w`` bounds a phrase."""
+        self._stops = boundary + "_"  # besides alphanumerics, what may not touch a phrase
+        self._ignore_case = ignore_case
+        self._labels = tuple(label for label, _ in rules)
+        self.size = len(rules)
+        flags = re.IGNORECASE if ignore_case else 0
+        esc = re.escape(boundary)
+        # phrase -> (phrase length, ((rule, widen left, widen right), ...), ((regex id, part), ...))
+        literals: dict[str, list[tuple[int, bool, bool]]] = {}
+        anchors: dict[str, list[tuple[int, int]]] = {}
+        regexes: list[tuple[int, re.Pattern[str], int]] = []  # (rule, regex, mandatory parts)
+        for rule, (_, pattern) in enumerate(rules):
+            for alternative in _split_alternatives(pattern):
+                phrases = self._phrases(alternative)
+                if phrases is not None:
+                    words, left, right = phrases
+                    for phrase in words:
+                        literals.setdefault(phrase, []).append((rule, left, right))
+                    continue
+                parts = _mandatory_parts(alternative)
+                regex = re.compile(rf"(?<![\w{esc}])(?:{alternative})(?![\w{esc}])", flags)
+                for n, strings in enumerate(parts):
+                    for string in strings:
+                        anchor = casefree_key(string) if ignore_case else string
+                        anchors.setdefault(anchor, []).append((len(regexes), n))
+                regexes.append((rule, regex, len(parts)))
+        self._regexes = tuple(regexes)
+        self._always = tuple(n for n, (_, _, parts) in enumerate(regexes) if parts == 0)
+        self._automaton = ahocorasick.Automaton()
+        for key in literals.keys() | anchors.keys():
+            value = (len(key), tuple(literals.get(key, ())), tuple(anchors.get(key, ())))
+            self._automaton.add_word(key, value)
+        self._automaton.make_automaton()
+
+    def _phrases(self, alternative: str) -> tuple[set[str], bool, bool] | None:
+        """The phrases of an expandable alternative, and whether it widens to the whole word."""
+        left = alternative.startswith(r"\w*")
+        right = alternative.endswith(r"\w*") and not alternative.endswith(r"\\w*")
+        core = alternative[3 if left else 0 : len(alternative) - 3 if right else None]
+        bound_left, bound_right = core.startswith(r"\b"), core.endswith(r"\b") and not core.endswith(r"\\b")
+        core = core[2 if bound_left else 0 : len(core) - 2 if bound_right else None]
+        try:
+            phrases = _expand(core)
+        except _Unsupported:
+            return None
+        if "" in phrases:
+            return None
+        # A \b next to the word boundaries is implied only where the phrase has a word character.
+        if (bound_left and (left or not all(_is_word(p[0]) for p in phrases))) or (
+            bound_right and (right or not all(_is_word(p[-1]) for p in phrases))
+        ):
+            return None
+        if self._ignore_case:
+            phrases = {casefree_key(p) for p in phrases}
+        return phrases, left, right
+
+    def matching(self, text: str, key: str | None = None) -> set[str]:
+        """The labels of the rules that match ``text`` (``key``: ``casefree_key(text)`` if case-free)."""
+        labels = self._labels
+        return {labels[rule] for rule in self._scan(text, key, first=False)}
+
+    def first(self, text: str, key: str | None = None) -> str | None:
+        """The label of the first rule that matches ``text``, or None."""
+        found = self._scan(text, key, first=True)
+        return self._labels[min(found)] if found else None
+
+    def _scan(self, text: str, key: str | None, *, first: bool) -> set[int]:
+        seen = text if key is None else key
+        stops = self._stops
+        size = len(seen)
+        found: set[int] = set()
+        parts: dict[int, set[int]] | None = None
+        for end, (length, rules, regex_parts) in self._automaton.iter(seen):
+            if regex_parts:
+                if parts is None:
+                    parts = {}
+                for regex, part in regex_parts:
+                    parts.setdefault(regex, set()).add(part)
+            for rule, left, right in rules:
+                if rule in found:
+                    continue
+                start, after = end - length + 1, end + 1
+                if left:
+                    while start and (seen[start - 1].isalnum() or seen[start - 1] == "_"):
+                        start -= 1
+                if right:
+                    while after < size and (seen[after].isalnum() or seen[after] == "_"):
+                        after += 1
+                if start and (seen[start - 1] in stops or seen[start - 1].isalnum()):
+                    continue
+                if after < size and (seen[after] in stops or seen[after].isalnum()):
+                    continue
+                found.add(rule)
+        if parts is None and not self._always:
+            return found
+        best = min(found) if first and found else self.size
+        waiting = [n for n, got in (parts or {}).items() if len(got) == self._regexes[n][2]]
+        for n in sorted([*waiting, *self._always]):
+            rule, regex, _ = self._regexes[n]
+            if rule in found or rule >= best:
+                continue
+            if regex.search(text):
+                found.add(rule)
+                if first:
+                    best = rule
+        return found
+
+
+def _is_word(c: str) -> bool:
+    """What ``\\w`` matches in a str pattern: alphanumerics and the underscore."""
+    return c.isalnum() or c == "_"
