@@ -15,9 +15,18 @@ For each function of the topology manifest that has a main.py, and each of its c
   ``functions_framework.create_app`` and serves the same request through ``test_client()``;
   the heavy SDK modules then in ``sys.modules`` are reported.
 
+- instructions: where valgrind is installed, one more cold start of the function and one of its
+  floor run under ``valgrind --tool=cachegrind --cache-sim=no`` (the same functions-framework
+  server, the same first request, then stopped); the instructions on the path to the answer
+  (the master until it forks, then the worker until it exits) do not depend on the machine's
+  load, so this is the ratio to read when wall and CPU times swing.
+
 Prints ``BENCH cold_start_<case>_s``, ``BENCH cold_start_floor_<case>_s``,
 ``RATIO cold_start_<case>_vs_floor`` (budget 1.3, DESIGN.md), the same three for CPU time
-(``cold_start_cpu_...``) and ``BENCH heavy_modules_<case>``.
+(``cold_start_cpu_...``) and for instructions (``cold_start_instructions_...``, in millions),
+and ``BENCH heavy_modules_<case>``.
+
+``python -m bench.cold_start NAME ...`` measures only the named functions or cases.
 """
 
 from __future__ import annotations
@@ -26,6 +35,8 @@ import base64
 import http.client
 import json
 import os
+import re
+import shutil
 import signal
 import socket
 import statistics
@@ -44,6 +55,7 @@ BIN = Path(sys.executable).parent
 RUNS = 3
 BUDGET = 1.3
 DEADLINE_S = 60.0
+VALGRIND_DEADLINE_S = 600.0  # a cold start under cachegrind runs some 30x slower
 DEV_SECRET = "bench-dev-token-secret-0123456789abcdef"  # noqa: S105 - test environment only
 
 # Runs in a fresh interpreter: build the app as functions-framework does, serve the request(s)
@@ -61,11 +73,17 @@ print(json.dumps({"statuses": statuses, "heavy": [m for m in spec["heavy"] if m 
 """
 
 
-def run() -> None:
-    """Measure every function's cold start against its floor and print the figures."""
+def run(only: frozenset[str] = frozenset()) -> None:
+    """Measure every function's cold start against its floor and print the figures.
+
+    ``only``: function or case names to measure (all when empty).
+    """
     from shared.topology import TOPOLOGY
 
     table = cases()
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        print("# cold_start_instructions SKIPPED: valgrind is not installed (instruction counts need it)")
     failed: list[str] = []
     # Deployed archives ship hash-checked bytecode (infra/bytecode.py), so a cold instance
     # imports our modules rather than compiling them: measure that, as installed packages are.
@@ -81,13 +99,17 @@ def run() -> None:
             main = REPO / spec.source / "main.py"
             if not main.is_file():
                 continue
+            if only and spec.name not in only and not any(c.name in only for c in table.get(spec.name, ())):
+                continue
             if spec.name not in table:
                 print(f"BENCH cold_start_{spec.name} SKIPPED (no request in bench/_cold_cases.py)")
                 continue
             signature = "cloudevent" if spec.trigger == "push" else "http"
             for case in table[spec.name]:
+                if only and spec.name not in only and case.name not in only:
+                    continue
                 try:
-                    _measure(case, spec.entry_point, main, signature, work)
+                    _measure(case, spec.entry_point, main, signature, work, valgrind)
                 except Exception as err:  # one broken function must not hide the others' figures
                     print(f"BENCH cold_start_{case.name} FAILED: {str(err)[:2000]}", flush=True)
                     failed.append(case.name)
@@ -95,7 +117,7 @@ def run() -> None:
         raise RuntimeError(f"cold start not measured for {', '.join(failed)}")
 
 
-def _measure(case: Case, target: str, main: Path, signature: str, work: Path) -> None:
+def _measure(case: Case, target: str, main: Path, signature: str, work: Path, valgrind: str | None) -> None:
     data = work / case.name
     data.mkdir()
     env = _env(case, data)
@@ -119,6 +141,14 @@ def _measure(case: Case, target: str, main: Path, signature: str, work: Path) ->
         print(f"RATIO cold_start_{label}{case.name}_vs_floor {mine / bare:.2f}")
         if mine / bare > BUDGET:
             over.append(f"{label or 'wall_'}ratio {mine / bare:.2f}")
+    if valgrind is not None:
+        mine_i = _instructions(valgrind, case, env, target, main, signature, work)
+        bare_i = _instructions(valgrind, case, env, "floor", floor, signature, work)
+        print(f"BENCH cold_start_instructions_{case.name} {mine_i / 1e6:.1f} Minstr")
+        print(f"BENCH cold_start_instructions_floor_{case.name} {bare_i / 1e6:.1f} Minstr")
+        print(f"RATIO cold_start_instructions_{case.name}_vs_floor {mine_i / bare_i:.2f}")
+        if mine_i / bare_i > BUDGET:
+            over.append(f"instructions ratio {mine_i / bare_i:.2f}")
     print(f"BENCH heavy_modules_{case.name} {','.join(probe['heavy']) or 'none'}")
     unneeded = [m for m in probe["heavy"] if m not in case.heavy_allowed]
     if over or unneeded:
@@ -217,12 +247,84 @@ def _cold(
     return elapsed, cpu
 
 
-def _first_answer(
-    proc: subprocess.Popen[bytes], port: int, request: Request, body: bytes, headers: dict[str, str]
+def _instructions(
+    valgrind: str, case: Case, env: dict[str, str], target: str, source: Path, signature: str, work: Path
 ) -> int:
-    deadline = time.perf_counter() + DEADLINE_S
+    """Instructions one cold start executes, from exec to exit, under cachegrind.
+
+    The server is started as in ``_cold`` but inside valgrind (which follows gunicorn's fork of
+    its worker: one counts file per process), answers the case's first request, and is stopped.
+    """
+    port = _free_port()
+    out = work / f"cg-{case.name}-{target}"
+    out.mkdir()
+    argv = [
+        valgrind,
+        "--tool=cachegrind",
+        "--cache-sim=no",
+        f"--cachegrind-out-file={out}/cg.%p",
+        f"--log-file={out}/valgrind.%p.log",
+        sys.executable,
+        str(BIN / "functions-framework"),
+        "--target",
+        target,
+        "--source",
+        str(source),
+        "--signature-type",
+        signature,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    log_path = out / "server.log"
+    fixed = env | {"PYTHONHASHSEED": "0"}  # the same set and dict orders in every run
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(argv, env=fixed, cwd=REPO, stdout=log, stderr=log, start_new_session=True)
+        try:
+            status = _first_answer(
+                proc,
+                port,
+                case.request,
+                case.request.payload(2000),
+                _headers(case.request),
+                VALGRIND_DEADLINE_S,
+            )
+        finally:
+            _stop(proc, grace_s=VALGRIND_DEADLINE_S)
+    if status != case.expect:
+        raise RuntimeError(f"{case.name}: {target} under valgrind answered {status}:\n{log_path.read_text()}")
+    # A forked process starts from its parent's counts, so the worker's file holds the whole
+    # path to the answer: the master up to the fork (start, imports, app), then the worker.
+    # The master's own file adds only its idle loop after the fork.
+    workers = [path for path in out.glob("cg.*") if path.name != f"cg.{proc.pid}"]
+    if len(workers) > 1:
+        raise RuntimeError(f"{case.name}: expected one worker process, valgrind saw {len(workers)}")
+    counted = workers or list(out.glob(f"cg.{proc.pid}"))
+    if not counted:
+        raise RuntimeError(f"{case.name}: valgrind wrote no counts:\n{log_path.read_text()[-2000:]}")
+    return _summary(counted[0])
+
+
+def _summary(path: Path) -> int:
+    """The instruction count (Ir) of one cachegrind output file."""
+    found = re.search(r"^summary:\s+(\d+)", path.read_text(), re.MULTILINE)
+    if found is None:
+        raise RuntimeError(f"no summary line in {path}")
+    return int(found.group(1))
+
+
+def _first_answer(
+    proc: subprocess.Popen[bytes],
+    port: int,
+    request: Request,
+    body: bytes,
+    headers: dict[str, str],
+    limit_s: float = DEADLINE_S,
+) -> int:
+    deadline = time.perf_counter() + limit_s
     while time.perf_counter() < deadline:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=DEADLINE_S)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=limit_s)
         try:
             conn.request(request.method, request.path, body=body or None, headers=headers)
             response = conn.getresponse()
@@ -237,13 +339,13 @@ def _first_answer(
     raise RuntimeError(f"no answer within {DEADLINE_S} s")
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> float:
+def _stop(proc: subprocess.Popen[bytes], grace_s: float = 10.0) -> float:
     """Stop the server's group by its PID; the CPU seconds of the reaped tree."""
     if proc.returncode is not None:  # it died before answering (already reaped by poll)
         return 0.0
     # gunicorn's master reaps its worker before exiting, so wait4 on the master sees both.
     os.killpg(proc.pid, signal.SIGTERM)
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + grace_s
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
@@ -251,7 +353,7 @@ def _stop(proc: subprocess.Popen[bytes]) -> float:
             return usage.ru_utime + usage.ru_stime
         if time.monotonic() > deadline:
             os.killpg(proc.pid, signal.SIGKILL)
-            deadline = time.monotonic() + 10
+            deadline = time.monotonic() + grace_s
         time.sleep(0.005)
 
 
@@ -289,3 +391,7 @@ def _free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+if __name__ == "__main__":
+    run(frozenset(sys.argv[1:]))

@@ -119,10 +119,9 @@ class Container:
     @cached_property
     def kept_offers(self) -> Any:
         """Offers each user keeps whatever their rank: those in their notebook (matching keeps
-        their results beside the top K)."""
-        from shared.repositories.notebook import NotebookRepository
-
-        return self.make(NotebookRepository)
+        their results beside the top K). The notebook repository is built on the first ranking
+        that asks, not with every matching service: most triggers rank nobody."""
+        return _KeptInNotebook(self)
 
     @cached_property
     def publisher(self) -> Publisher:
@@ -245,14 +244,18 @@ class Container:
 
     @staticmethod
     def _collaborator_for(service: type[Any], name: str) -> type[Any] | None:
-        """The repository or service class a constructor parameter is annotated with, if any."""
-        import typing
+        """The repository or service class a constructor parameter is annotated with, if any.
 
-        try:
-            hint = typing.get_type_hints(service.__init__).get(name)
-        except NameError:  # another annotation is a TYPE_CHECKING import: read this one by name
-            raw = inspect.signature(service).parameters[name].annotation
-            hint = getattr(sys.modules.get(service.__module__), raw, None) if isinstance(raw, str) else raw
+        Annotations are strings (``from __future__ import annotations``): a plain class name is
+        read from the service's module by name. Evaluating them (``typing.get_type_hints``)
+        would compile every annotation of the constructor, for each parameter, on every cold
+        start; a union, a generic or a dotted name is never a collaborator built here.
+        """
+        raw = inspect.signature(service).parameters[name].annotation
+        if isinstance(raw, str):
+            hint = getattr(sys.modules.get(service.__module__), raw, None) if raw.isidentifier() else None
+        else:
+            hint = raw
         ours = ("shared.repositories.", "shared.services.")
         return hint if isinstance(hint, type) and hint.__module__.startswith(ours) else None
 
@@ -291,6 +294,25 @@ class Container:
             close = getattr(port, "close", None)
             if callable(close):
                 close()
+
+
+class _KeptInNotebook:
+    """The offers a user keeps in their notebook, read through the notebook repository, which
+    (with its entry and score models) is imported and built on the first call."""
+
+    def __init__(self, container: Container) -> None:
+        self._container = container
+
+    @cached_property
+    def _notebook(self) -> Any:
+        from shared.repositories.notebook import NotebookRepository
+
+        return self._container.make(NotebookRepository)
+
+    def offer_ids(self, uid: str) -> list[str]:
+        """The offer ids ``uid`` keeps."""
+        ids: list[str] = self._notebook.offer_ids(uid)
+        return ids
 
 
 _container: Container | None = None

@@ -3,16 +3,17 @@
 Every variable is prefixed ``CAREER_`` except the standard Google ones that the SDKs read
 themselves (FIRESTORE_EMULATOR_HOST and friends), which are mirrored here read-only so the
 rest of the code never touches os.environ. Pulumi sets the same names in production.
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: pydantic would then evaluate (compile) every
+field's annotation string when the class is built, on every cold start.
+"""
 
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 Backend = Literal["local", "gcp"]
 Environment = Literal["local", "test", "dev", "staging", "prod"]
@@ -109,6 +110,19 @@ class Settings(BaseSettings):
     storage_emulator_host: str | None = Field(None, validation_alias="STORAGE_EMULATOR_HOST")
     firebase_auth_emulator_host: str | None = Field(None, validation_alias="FIREBASE_AUTH_EMULATOR_HOST")
     cloud_tasks_emulator_host: str | None = Field(None, validation_alias="CLOUD_TASKS_EMULATOR_HOST")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Keyword arguments, then the environment. No .env file or secrets directory is
+        configured, yet their sources would still walk every field on every cold start."""
+        return (init_settings, env_settings)
 
     def otp_pepper_bytes(self) -> bytes:
         """The one-time-code pepper; a built-in default only in local and test environments."""

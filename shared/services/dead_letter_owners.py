@@ -16,13 +16,8 @@ import json
 import logging
 from collections.abc import Callable
 
-from shared.channels import InvalidMessage, Message, channel_of, decode
-from shared.channels.extraction import ExtractionTask
-from shared.channels.profile_events import ProfileVersionCreated
-from shared.channels.profiles import ProfileTask
-from shared.channels.uploads import UploadFinalized
+from shared.channels import InvalidMessage, M, decode
 from shared.domain.dead_letters import DeadLetter
-from shared.domain.documents import DocumentState, parse_object_name
 from shared.domain.errors import NotFound
 from shared.domain.failures import FailureClass
 from shared.ports import Clock, DocumentStore
@@ -32,13 +27,23 @@ from shared.repositories.matches import Matches, MatchFailure
 from shared.topology import Topology
 
 _log = logging.getLogger("career.operations")
-_UNSETTLED = (DocumentState.PENDING_UPLOAD, DocumentState.UPLOADED, DocumentState.EXTRACTING)
 _DOCUMENT_GAVE_UP = "We could not process this document after several attempts; retry it."
 _PROFILE_GAVE_UP = "We could not build your career profile after several attempts; try again."
 _MATCHING_GAVE_UP = "We could not rank offers against your profile after several attempts."
 _SCORE_GAVE_UP = "We could not score this posting after several attempts."
 _MATCHER = "match_offers"  # the function whose profile events make match runs
 _SCORER = "score_offer"  # the function whose tasks score notebook entries
+# The models of owned work, by the names the manifest gives them (shared/topology.py): each
+# settler imports its own model when it runs, so recording a letter loads that letter's model
+# only (docs/decisions/0090-cold-start-budget.md).
+_UPLOADS, _EXTRACTION, _PROFILES, _PROFILE_EVENTS = (
+    "UploadFinalized",
+    "ExtractionTask",
+    "ProfileTask",
+    "ProfileVersionCreated",
+)
+
+Settle = Callable[[str, FailureClass], None]  # (the letter's payload, its failure class)
 
 
 class DeadLetterOwners:
@@ -59,95 +64,86 @@ class DeadLetterOwners:
         self._matches = matches
         self._clock = clock
         self._store = store  # the notebook's, read only when a score task was dead-lettered
-        self._scoring = frozenset(q.name for q in topology.queues if q.function == _SCORER)
         # Keyed by subscription (messages) or queue (tasks): a topic may feed several owners.
+        uploads = topology.subscriptions_of(topology.topic_for(_UPLOADS).name)
         matcher = [
-            s.name
-            for s in topology.subscriptions_of(channel_of(ProfileVersionCreated, topology))
+            s
+            for s in topology.subscriptions_of(topology.topic_for(_PROFILE_EVENTS).name)
             if s.function == _MATCHER
         ]
-        self._settlers: dict[str, tuple[type[Message], Callable[[Message, FailureClass], None]]] = {
-            **{
-                s.name: (UploadFinalized, self._upload)
-                for s in topology.subscriptions_of(channel_of(UploadFinalized, topology))
-            },
-            channel_of(ExtractionTask, topology): (ExtractionTask, self._extraction),
-            channel_of(ProfileTask, topology): (ProfileTask, self._profile),
-            **dict.fromkeys(matcher, (ProfileVersionCreated, self._matching)),
+        self._settlers: dict[str, Settle] = {
+            **{s.name: self._upload for s in uploads},
+            topology.queue_for(_EXTRACTION).name: self._extraction,
+            topology.queue_for(_PROFILES).name: self._profile,
+            **{s.name: self._matching for s in matcher},
+            **{q.name: self._score for q in topology.queues if q.function == _SCORER},
+        }
+        # Only documents are settled in a state the replayed work would skip.
+        self._reopeners: dict[str, Settle] = {
+            **{s.name: self._reopen_upload for s in uploads},
+            topology.queue_for(_EXTRACTION).name: self._reopen_extraction,
         }
 
     def settle(self, letter: DeadLetter) -> None:
         """Settle the owner of ``letter`` (work on a channel with no user-visible owner: nothing)."""
-        if letter.channel in self._scoring:
-            self._score(letter)
-            return
-        found = self._settlers.get(letter.channel)
-        if found is None:
-            return
-        model, settle = found
-        try:
-            message = decode(model, json.loads(letter.payload))
-        except (InvalidMessage, json.JSONDecodeError, RecursionError):
-            return  # an invalid payload names no owner we could trust
-        settle(message, letter.failure_class)
+        settle = self._settlers.get(letter.channel)
+        if settle is not None:
+            settle(letter.payload, letter.failure_class)
 
     def reopen(self, letter: DeadLetter) -> None:
         """Before a replay: a document this letter settled FAILED goes back to where its work
         starts, whatever the class, so the replayed work is not ignored as finished."""
-        found = self._settlers.get(letter.channel)
-        if found is None or found[0] not in (UploadFinalized, ExtractionTask):
-            return  # only documents are settled in a state the replayed work would skip
-        try:
-            message = decode(found[0], json.loads(letter.payload))
-        except (InvalidMessage, json.JSONDecodeError, RecursionError):
-            return
-        if isinstance(message, UploadFinalized):
-            owner = parse_object_name(message.name)
-        else:
-            assert isinstance(message, ExtractionTask)
-            owner = (message.uid, message.document_id)
-        if owner is not None:
-            self._documents.transition(
-                *owner,
-                when=lambda d: d.state == DocumentState.FAILED and d.failure_message == _DOCUMENT_GAVE_UP,
-                move=lambda d: d.reopened(at=self._clock.now()),
-            )
+        reopen = self._reopeners.get(letter.channel)
+        if reopen is not None:
+            reopen(letter.payload, letter.failure_class)
 
-    def _upload(self, message: Message, failure: FailureClass) -> None:
-        assert isinstance(message, UploadFinalized)
-        parsed = parse_object_name(message.name)
+    # ------------------------------------------------------------------ settlers
+    def _upload(self, payload: str, failure: FailureClass) -> None:
+        from shared.channels.uploads import UploadFinalized
+        from shared.domain.documents import parse_object_name
+
+        message = _decoded(UploadFinalized, payload)
+        parsed = parse_object_name(message.name) if message is not None else None
         if parsed is not None:
             self._fail_document(*parsed, failure)
 
-    def _extraction(self, message: Message, failure: FailureClass) -> None:
-        assert isinstance(message, ExtractionTask)
-        self._fail_document(message.uid, message.document_id, failure)
+    def _extraction(self, payload: str, failure: FailureClass) -> None:
+        from shared.channels.extraction import ExtractionTask
 
-    def _profile(self, message: Message, failure: FailureClass) -> None:
-        assert isinstance(message, ProfileTask)
-        record = ProfileFailure(str(failure), _PROFILE_GAVE_UP, message.document_id, self._clock.now())
-        self._profiles.record_failure(message.uid, record)
+        message = _decoded(ExtractionTask, payload)
+        if message is not None:
+            self._fail_document(message.uid, message.document_id, failure)
 
-    def _matching(self, message: Message, failure: FailureClass) -> None:
-        assert isinstance(message, ProfileVersionCreated)
-        record = MatchFailure(str(failure), _MATCHING_GAVE_UP, message.version, self._clock.now())
-        self._matches.record_failure(message.uid, record)
+    def _profile(self, payload: str, failure: FailureClass) -> None:
+        from shared.channels.profiles import ProfileTask
 
-    def _score(self, letter: DeadLetter) -> None:
+        message = _decoded(ProfileTask, payload)
+        if message is not None:
+            record = ProfileFailure(str(failure), _PROFILE_GAVE_UP, message.document_id, self._clock.now())
+            self._profiles.record_failure(message.uid, record)
+
+    def _matching(self, payload: str, failure: FailureClass) -> None:
+        from shared.channels.profile_events import ProfileVersionCreated
+
+        message = _decoded(ProfileVersionCreated, payload)
+        if message is not None:
+            record = MatchFailure(str(failure), _MATCHING_GAVE_UP, message.version, self._clock.now())
+            self._matches.record_failure(message.uid, record)
+
+    def _score(self, payload: str, failure: FailureClass) -> None:
         """A queued score of a notebook entry becomes failed (a done or failed one is left)."""
         # Loaded here: only a dead-lettered score needs the notebook (cold start of the others).
         from shared.channels.scoring import ScoreTask
         from shared.domain.notebook import NotebookEntry, ScoringState
         from shared.repositories.notebook import NotebookRepository
 
-        try:
-            task = decode(ScoreTask, json.loads(letter.payload))
-        except (InvalidMessage, json.JSONDecodeError, RecursionError):
+        task = _decoded(ScoreTask, payload)
+        if task is None:
             return
         failed = ScoringState(
             state="failed",
             at=self._clock.now(),
-            failure_class=str(letter.failure_class),
+            failure_class=str(failure),
             message=_SCORE_GAVE_UP,
         )
 
@@ -162,11 +158,50 @@ class DeadLetterOwners:
             return  # the entry was removed since: nothing waits for this score
 
     def _fail_document(self, uid: str, doc_id: str, failure: FailureClass) -> None:
+        from shared.domain.documents import DocumentState
+
+        unsettled = (DocumentState.PENDING_UPLOAD, DocumentState.UPLOADED, DocumentState.EXTRACTING)
         settled = self._documents.transition(
             uid,
             doc_id,
-            when=_UNSETTLED,
+            when=unsettled,
             move=lambda d: d.failed(failure, _DOCUMENT_GAVE_UP, at=self._clock.now()),
         )
         if settled is not None and settled.state == DocumentState.FAILED:
             _log.info("document settled FAILED by its dead letter", extra={"fields": {"class": failure}})
+
+    # ------------------------------------------------------------------ reopeners
+    def _reopen_upload(self, payload: str, failure: FailureClass) -> None:
+        from shared.channels.uploads import UploadFinalized
+        from shared.domain.documents import parse_object_name
+
+        message = _decoded(UploadFinalized, payload)
+        owner = parse_object_name(message.name) if message is not None else None
+        if owner is not None:
+            self._reopen_document(*owner)
+
+    def _reopen_extraction(self, payload: str, failure: FailureClass) -> None:
+        from shared.channels.extraction import ExtractionTask
+
+        message = _decoded(ExtractionTask, payload)
+        if message is not None:
+            self._reopen_document(message.uid, message.document_id)
+
+    def _reopen_document(self, uid: str, doc_id: str) -> None:
+        from shared.domain.documents import DocumentState
+
+        self._documents.transition(
+            uid,
+            doc_id,
+            when=lambda d: d.state == DocumentState.FAILED and d.failure_message == _DOCUMENT_GAVE_UP,
+            move=lambda d: d.reopened(at=self._clock.now()),
+        )
+
+
+def _decoded(model: type[M], payload: str) -> M | None:
+    """``payload`` as ``model``; None when it does not decode (an invalid payload names no
+    owner we could trust)."""
+    try:
+        return decode(model, json.loads(payload))
+    except (InvalidMessage, json.JSONDecodeError, RecursionError):
+        return None

@@ -215,29 +215,31 @@ _EVENT_REQUESTS = {
 
 
 # The message modules (shared/channels/) each request loads: the function's own, those its
-# service sends, and those a dead letter's owner reads when the request ends as a recorded
-# permanent failure (shared/services/dead_letter_owners.py). Never another channel's model.
+# service sends, and, when the request ends as a recorded permanent failure, the forward model
+# of the dead-letter service plus the model of that letter's own channel, which its owner
+# decodes (shared/services/dead_letter_owners.py). Never another channel's model.
 def _modules(*models: type[Any]) -> set[str]:
     """The shared/channels/ modules that define these models (a channel's name is never
     written here: tests/unit/test_messages.py)."""
     return {m.__module__ for m in models}
 
 
-_OWNERS = _modules(DeadLetterForward, UploadFinalized, ExtractionTask, ProfileTask, ProfileVersionCreated)
+_RECORDED = _modules(DeadLetterForward)
 _CHANNELS = {
     "on_upload_finalized": _modules(UploadFinalized, ExtractionTask),
     "extract_document": _modules(ExtractionTask, ProfileTask),
-    "generate_profile": _OWNERS,
+    "generate_profile": _modules(ProfileTask, ProfileVersionCreated) | _RECORDED,
     "dispatch_crawls": _modules(CrawlRequest, CrawlTask),
-    "crawl_source": _modules(CrawlTask, OffersChanged) | _OWNERS,
-    "match_offers": _modules(MatchTrigger, OffersChanged) | _OWNERS,
+    "crawl_source": _modules(CrawlTask, OffersChanged) | _RECORDED,
+    "match_offers": _modules(MatchTrigger, OffersChanged, ProfileVersionCreated) | _RECORDED,
     "maintenance": _modules(MaintenanceTask),
     "delete_account": _modules(AccountDeletion),
-    "send_mail": _modules(OtpMail) | _OWNERS,
+    "send_mail": _modules(OtpMail) | _RECORDED,
     "score_offer": _modules(ScoreTask),
     "refresh_scores": _modules(MatchTrigger, OffersChanged, ProfileVersionCreated, ScoreTask),
     "run_migration": _modules(MigrationTask),
-    "record_dead_letter": _OWNERS,
+    # An uploads letter: its owner decodes it as the finalize event it was.
+    "record_dead_letter": _modules(UploadFinalized) | _RECORDED,
 }
 # How many of our own modules (shared.*, functions.*) each request may load: the count when
 # this budget was set plus a little headroom. An eager import of a whole area (every message,
