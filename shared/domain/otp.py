@@ -84,6 +84,7 @@ class OtpRecord(DomainModel):
     issued_at: datetime
     expires_at: datetime
     wrong_attempts: int = 0
+    mailed_at: datetime | None = None  # when the mail task handed this code to the relay
     schema_version: int = SCHEMA_VERSION
 
     @classmethod
@@ -100,6 +101,14 @@ class OtpRecord(DomainModel):
     def expired(self, now: datetime) -> bool:
         """True from expires_at on."""
         return now >= self.expires_at
+
+
+class CodeMail(StrEnum):
+    """Where the mail of a code stands, as the mail task sees it."""
+
+    DEAD = "DEAD"  # superseded, used, expired or never issued: nothing to send
+    UNSENT = "UNSENT"  # live, and no mail of it went out yet
+    SENT = "SENT"  # live, and its mail already went out (a redelivered task sends nothing)
 
 
 class Verdict(StrEnum):

@@ -41,6 +41,21 @@ class OtpCodes:
         """Store ``record``, superseding any earlier code for the same e-mail and purpose."""
         self._store.set(_code_path(record.id), record.model_dump(mode="python"))
 
+    def mark_mailed(self, record_id: str, code_mac: str, at: datetime) -> bool:
+        """Note that the mail of the code ``code_mac`` went out; False when that code is gone
+        (used, superseded) or already noted."""
+
+        def txn(tx: Transaction) -> bool:
+            path = _code_path(record_id)
+            snap = tx.get(path)
+            record = None if snap is None else OtpRecord.model_validate(snap.data)
+            if record is None or record.code_mac != code_mac or record.mailed_at is not None:
+                return False
+            tx.set(path, record.model_copy(update={"mailed_at": at}).model_dump(mode="python"))
+            return True
+
+        return self._store.run_transaction(txn)
+
     def delete(self, record_id: str) -> None:
         """Remove a record (no-op when absent)."""
         self._store.delete(_code_path(record_id))

@@ -2,24 +2,30 @@
 
 The request seals the recipient and the code into the task payload (the Sealer port), so
 neither appears in the queue's logs or in a dead letter; the envelope expires with the code.
-The task decides whether to send at all: the code must still be live and the account must be
-in the state the purpose needs (an unverified account for EMAIL_REGISTER, an enabled account
-for PASSWORD_RESET). That keeps the request path identical for known and unknown e-mails.
+The task decides whether to send at all: the code must still be live, its mail not sent yet,
+and the account must be in the state the purpose needs (an unverified account for
+EMAIL_REGISTER, an enabled account for PASSWORD_RESET). That keeps the request path identical
+for known and unknown e-mails. After sending, the task notes the code as mailed, so a
+redelivered task sends nothing; only a kill between the relay's accept and that note can send
+a code twice (at least once, never lost: docs/decisions/0123).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from shared.channels import enqueue
 from shared.channels.mail import OtpMail
 from shared.domain.accounts import mask_email
-from shared.domain.errors import InvalidInput
+from shared.domain.errors import CareerError, InvalidInput
 from shared.domain.mail_templates import render_code_mail
-from shared.domain.otp import CODE_TTL, OtpPurpose
+from shared.domain.otp import CODE_TTL, CodeMail, OtpPurpose
 from shared.ports import Identity, Mailer, Sealer, TaskQueue
 from shared.services.otp import OneTimeCodes
+
+_log = logging.getLogger("career.mail")
 
 
 class AccountMail:
@@ -51,8 +57,11 @@ class MailDelivery:
             to, code = str(envelope["to"]), str(envelope["code"])
         except (ValueError, KeyError, TypeError):
             raise InvalidInput("mail envelope is invalid or its code has expired") from None
-        if not self._codes.is_live(to, message.purpose, code):
+        state = self._codes.mail_state(to, message.purpose, code)
+        if state is CodeMail.DEAD:
             return {"outcome": "skipped", "reason": "code superseded, used or expired"}
+        if state is CodeMail.SENT:
+            return {"outcome": "skipped", "reason": "already sent"}  # a redelivered task
         user = self._identity.user_by_email(to)
         if user is None or user.disabled:
             return {"outcome": "skipped", "reason": "no account"}
@@ -60,4 +69,14 @@ class MailDelivery:
             return {"outcome": "skipped", "reason": "already verified"}
         mail = render_code_mail(message.purpose, code)
         self._mailer.send(to, mail.subject, mail.text, mail.html)
+        try:
+            self._codes.record_mailed(to, message.purpose, code)
+        except CareerError as err:
+            # The mail is out: failing the task now would only send it again. Without the note
+            # a redelivery of this task (rare: the ack itself got lost) sends a second copy.
+            _log.warning(
+                "mail sent but not noted as sent: %s",
+                err.message,
+                extra={"fields": {"class": err.failure_class}},
+            )
         return {"outcome": "sent", "to": mask_email(to), "purpose": message.purpose.value}

@@ -17,6 +17,7 @@ from shared.domain.otp import (
     ISSUE_BURST,
     ISSUE_HOURLY,
     Check,
+    CodeMail,
     OtpPurpose,
     OtpRecord,
     Verdict,
@@ -96,12 +97,23 @@ class OneTimeCodes:
         if outcome.verdict is not Verdict.ACCEPTED or not well_formed:
             raise CodeInvalid()
 
-    def is_live(self, email: str, purpose: OtpPurpose, code: str) -> bool:
-        """Whether ``code`` is still the unexpired, unused code of (e-mail, purpose); counts nothing."""
+    def mail_state(self, email: str, purpose: OtpPurpose, code: str) -> CodeMail:
+        """Whether ``code`` is still the unexpired, unused code of (e-mail, purpose), and whether
+        its mail already went out; counts nothing."""
         record = self._codes.get(record_id(self._pepper, email, purpose))
         if record is None or record.purpose is not purpose or record.expired(self._clock.now()):
-            return False
-        return same_mac(record.code_mac, code_mac(self._pepper, email, purpose, code))
+            return CodeMail.DEAD
+        if not same_mac(record.code_mac, code_mac(self._pepper, email, purpose, code)):
+            return CodeMail.DEAD
+        return CodeMail.UNSENT if record.mailed_at is None else CodeMail.SENT
+
+    def record_mailed(self, email: str, purpose: OtpPurpose, code: str) -> None:
+        """Note that the mail of ``code`` went out, so a redelivered mail task sends nothing."""
+        self._codes.mark_mailed(
+            record_id(self._pepper, email, purpose),
+            code_mac(self._pepper, email, purpose, code),
+            self._clock.now(),
+        )
 
     def forget(self, email: str) -> None:
         """Remove every code and per-e-mail counter of ``email`` (account deletion)."""

@@ -167,28 +167,30 @@ class ScoringService:
         """Mark stale (and refresh the snapshot); re-queue while the user's budget has room.
 
         ``allowance`` counts what this pass may still queue per user, so one event never queues
-        more re-scores than the budget's remaining calls.
+        more re-scores than the budget's remaining calls. A score already made from the current
+        inputs (a redelivered or late event: the re-score ran first) is not stale.
         """
         at = self._clock.now()
+        try:
+            key: str | None = self._inputs(entry).key
+        except Conflict:
+            key = None  # no profile any more: stale, and nothing to score against
 
         def change(e: NotebookEntry) -> NotebookEntry:
-            update: dict[str, Any] = {"stale": e.score is not None, "updated_at": at}
+            stale = e.score is not None and e.score.inputs_hash != key
+            update: dict[str, Any] = {"stale": stale, "updated_at": at}
             if snapshot is not None:
                 update["snapshot"] = snapshot
             return e.model_copy(update=update)
 
         fresh = self._notebook.update(entry.uid, entry.id, change)
-        if not (fresh.stale and self._auto):
+        if not (fresh.stale and self._auto) or key is None:
             return
         uid = fresh.uid
         if uid not in allowance:
             allowance[uid] = self._budget - self._usage.calls_on(uid, at.date())
         if allowance[uid] <= 0:
             return
-        try:
-            key = self._inputs(fresh).key
-        except Conflict:
-            return  # no profile any more: nothing to score against
         allowance[uid] -= 1
         self._enqueue(fresh, key, "refresh")
 

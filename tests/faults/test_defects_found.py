@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from shared.messages import (
     ExtractionTask,
     Message,
     MigrationTask,
+    OffersChanged,
     ProfileVersionCreated,
     UploadFinalized,
     channel_of,
@@ -24,16 +26,20 @@ from shared.repositories.career_profiles import CareerProfiles
 from shared.repositories.documents import Documents
 from shared.repositories.matches import Matches
 from shared.repositories.migrations import MigrationCheckpoints
+from shared.repositories.notebook import NotebookRepository
 from shared.repositories.runs import RunLedger
 from tests.faults.scenarios import (
     DOCUMENT_ID,
+    EMAIL,
     UID,
     seed_crawl,
+    seed_mail,
     seed_migration,
     seed_profile_event,
+    seed_refresh,
     seed_upload,
 )
-from tests.support.fault_world import FaultWorld
+from tests.support.fault_world import FaultWorld, Redelivery
 from tests.support.faults import Call, Fault, FaultInjector, Kind
 
 
@@ -138,6 +144,47 @@ class TestMatching:
 
         assert world.crashes == 1
         assert len(world.container.make(Matches).runs_page(UID, limit=10).items) == 1
+
+
+class TestScoreRefresh:
+    def test_an_offer_event_retried_after_the_rescore_leaves_the_score_current(self, make_world) -> None:  # type: ignore[no-untyped-def]
+        # Before: the profile event's re-score ran first and scored the changed posting; the
+        # retried offer event then marked that score stale and queued a task under the name
+        # of the one that had just run, which the queue dropped as a duplicate: "scoring…"
+        # forever, and stale.
+        [refresh] = (s for s in _subscriptions_of(OffersChanged) if s.endswith("-notebook"))
+        world = make_world(refresh, "store", "query", 1, "transient")
+        seed_refresh(world)
+
+        world.settle(replay=False)
+
+        [entry] = world.container.make(NotebookRepository).all(UID)
+        assert entry.score_state is not None
+        assert (entry.score_state.state, entry.stale) == ("done", False)
+        assert entry.score is not None
+        assert entry.score.offer_content_hash == entry.snapshot.content_hash
+        assert world.queue.pending() == 0
+
+
+class TestMail:
+    def test_a_redelivered_mail_task_sends_the_code_once(self, tmp_path: Path) -> None:
+        # Before: every delivery of the task sent the mail, so a task whose ack was lost (a
+        # redelivery, which Cloud Tasks may make at any time) mailed the same code again.
+        settings = Settings(backend="local", environment="test", data_dir=tmp_path / "data")
+        world = FaultWorld(tmp_path, settings, redelivery=Redelivery(random.Random(7), copies=3))
+        try:
+            seed_mail(world)
+
+            world.settle(replay=False)
+
+            assert world.mail_sent() == {(EMAIL, _subject_of_the_code_mail(world)): 1}
+        finally:
+            world.close()
+
+
+def _subject_of_the_code_mail(world: FaultWorld) -> str:
+    [message] = world.outbox.sent()[:1]
+    return str(message["Subject"])
 
 
 def _subscriptions_of(model: type[Message]) -> list[str]:

@@ -40,12 +40,12 @@ def test_redelivered_in_any_order_the_end_state_is_that_of_one_delivery(
         settings_ = Settings(backend="local", environment="test", data_dir=root / "data")
         world = FaultWorld(root, settings_, redelivery=Redelivery(random.Random(seed), copies))
         try:
-            scenario.seed(world)
-            world.settle()
+            scenario.play(world)
 
             assert world.redelivery is not None
             assert world.redelivery.refused == [], "a redelivered copy was not acknowledged"
             assert unsettled(world) == []
+            assert scenario.checks(world) == []
             assert world.state().diff(expected) == []
         finally:
             world.close()

@@ -3,8 +3,9 @@
 Deliveries go from the SQLite delivery queue to each function's own functions-framework app
 (``register_functions``), with the manifest's retry, backoff and dead-letter rules. A
 ``ProcessDeath`` ends ``drain`` with the delivery still leased; ``settle`` then does what
-production does after a kill: the lease runs out (the clock moves past the longest ack or
-dispatch deadline) and the delivery is attempted again. When the queue is quiet, the
+production does after a kill: the lease runs out (the clock moves past that channel's ack or
+dispatch deadline) and the delivery is attempted again. Work scheduled for later (a
+follow-up sweep) is waited for the same way. When the queue is quiet, the
 operator replays the dead letters (``replay_all``) and the queue drains again.
 
 ``state()`` is the end state that a fault must not change (see
@@ -30,7 +31,10 @@ from shared.adapters.local.clock import ManualClock
 from shared.adapters.local.file_blobs import FileBlobStore, gcs_notification
 from shared.adapters.local.heuristic_provider import HeuristicProfileProvider
 from shared.adapters.local.heuristic_scorer import HeuristicScoreProvider
+from shared.adapters.local.local_identity import LocalIdentity
+from shared.adapters.local.outbox_mailer import OutboxMailer
 from shared.adapters.local.queue_rules import Delivery
+from shared.adapters.local.queue_rules import channel_of as rules_of
 from shared.adapters.local.sqlite_queue import SqliteDeliveryQueue
 from shared.adapters.local.sqlite_store import SqliteDocumentStore
 from shared.adapters.pdf_text import PyMuPdfExtractor
@@ -48,9 +52,17 @@ REPO = Path(shared.__file__).resolve().parents[1]
 FUNCTIONS = REPO / "functions"
 # A saved Greenhouse board (in the repository): every crawl of the world reads it.
 BOARD = REPO / "samples" / "jobs" / "greenhouse" / "nordlicht-energy.json"
-# Past every ack and dispatch deadline of the manifest: a killed worker's lease has run out.
+# Past every ack and dispatch deadline of the manifest: whatever was leased has been let go
+# (also how long the world waits for work scheduled later).
 LEASE_EXPIRY_S = max([q.dispatch_deadline_s for q in TOPOLOGY.queues] + [600]) + 1
 MAX_ROUNDS = 60
+OUTBOX = "outbox/"  # the state's entries for the mail sent: one per recipient and subject
+
+
+def lease_of(channel: str) -> float:
+    """Seconds until a delivery of ``channel`` whose worker was killed is attempted again."""
+    return rules_of(TOPOLOGY, channel).lease_s + 1
+
 
 # Fields whose values record when or how often, not what: they differ between two correct runs.
 VOLATILE_FIELDS = frozenset(
@@ -64,6 +76,7 @@ VOLATILE_FIELDS = frozenset(
         "lease_owner",
         "latency_ms",
         "duration_ms",
+        "sealed",  # an envelope's ciphertext: a fresh IV each time it is sealed
     }
 )
 # Collections recording how the work went rather than what it produced: the operator's dead
@@ -134,6 +147,7 @@ class FaultWorld:
     def __post_init__(self) -> None:
         self.clock = ManualClock()
         self.crashes = 0
+        self.killed_in: str | None = None  # the channel of the last delivery a kill ended
         self.replays = 0
         self.effects: set[tuple[str, str]] = set()
         self.store = SqliteDocumentStore(":memory:", indexes=TOPOLOGY.indexes)
@@ -154,6 +168,14 @@ class FaultWorld:
         self.texts = FileBlobStore(
             blobs, self.settings.text_bucket, signing_secret=secret, base_url=base, clock=self.clock
         )
+        # The identity provider and the mail relay are outside our process too: behind ports.
+        self.identity = LocalIdentity(
+            ":memory:",
+            secret=self.settings.dev_token_secret.get_secret_value(),
+            environment=self.settings.environment,
+            clock=self.clock,
+        )
+        self.outbox = OutboxMailer(self.root / "outbox")
         wrap = self.injector.wrap
         self.container = Container(
             self.settings,
@@ -168,6 +190,8 @@ class FaultWorld:
             profile_provider=wrap("llm", HeuristicProfileProvider(self.clock)),
             score_provider=wrap("llm", HeuristicScoreProvider()),
             fetcher=wrap("fetcher", BoardFetcher(self.board)),
+            identity=wrap("identity", self.identity),
+            mailer=wrap("mailer", self.outbox),
         )
         self._previous = bootstrap.install(self.container)
         register_functions(
@@ -182,11 +206,17 @@ class FaultWorld:
                 self.queue.drain(timeout=120)
             except ProcessDeath:
                 self.crashes += 1
-                self.clock.advance(seconds=LEASE_EXPIRY_S)
+                # The killed delivery is retried once its own lease (ack or dispatch deadline) ran out.
+                lease = LEASE_EXPIRY_S if self.killed_in is None else lease_of(self.killed_in)
+                self.clock.advance(seconds=lease)
                 continue
             if self.redelivery is not None and self.redelivery.pending:
                 self.redelivery.flush(self)
                 continue  # the copies may have queued more work
+            if self.queue.pending():
+                # Only work scheduled for later is left (a follow-up sweep): production waits.
+                self.clock.advance(seconds=LEASE_EXPIRY_S)
+                continue
             if not replay:
                 return
             replayed = self.container.make(DeadLetterService).replay_all()
@@ -197,13 +227,20 @@ class FaultWorld:
             f"the stack did not settle in {MAX_ROUNDS} rounds ({self.queue.pending()} pending)"
         )
 
+    def store_blob(self, bucket: str, name: str, data: bytes) -> None:
+        """Put a file in a bucket as it would be after earlier work, without announcing it."""
+        quiet = FileBlobStore(
+            self.root / "blobs", bucket, signing_secret=b"-", base_url="http://127.0.0.1:9", clock=self.clock
+        )
+        quiet.write(name, data, content_type="application/octet-stream")
+
     def dead_letters(self) -> list[DeadLetter]:
         """Every dead letter in the operator view."""
         return self.container.make(DeadLetterService).list(limit=100).items
 
     # ------------------------------------------------------------------ observing
     def state(self) -> State:
-        """The normalised end state (documents, blobs, acknowledged messages)."""
+        """The normalised end state (documents, blobs, accounts, mail, acknowledged messages)."""
         docs: dict[str, Any] = {}
         grouped: dict[str, list[Any]] = {}
         for snap in self._all_documents():
@@ -222,7 +259,22 @@ class FaultWorld:
             rel = path.relative_to(blob_root).as_posix()
             if path.is_file() and not rel.startswith(".meta/") and not path.name.startswith("."):
                 blobs[normalise_text(rel)] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        for uid in sorted(self.uids):
+            user = self.identity.user(uid)
+            if user is not None:
+                account = {"email": user.email, "verified": user.email_verified, "disabled": user.disabled}
+                docs[normalise_text(f"identity/{uid}")] = account
+        for (to, subject), n in sorted(self.mail_sent().items()):
+            docs[f"{OUTBOX}{to}/{subject}"] = {"messages": n}
         return State(docs, blobs, set(self.effects))
+
+    def mail_sent(self) -> dict[tuple[str, str], int]:
+        """How many messages went to each (recipient, subject)."""
+        sent: dict[tuple[str, str], int] = {}
+        for message in self.outbox.sent():
+            key = (str(message["To"]), str(message["Subject"]))
+            sent[key] = sent.get(key, 0) + 1
+        return sent
 
     def _all_documents(self) -> Iterable[Any]:
         seen: set[str] = set()
@@ -243,6 +295,7 @@ class FaultWorld:
         bootstrap.install(self._previous)
         self.queue.close()
         self.store.close()
+        self.identity.close()
 
     def record_effect(self, channel: str, delivery: Delivery) -> None:
         """Note that ``channel`` acknowledged this message (dead-letter recorders aside)."""
@@ -270,8 +323,12 @@ class _Recording:
         def recorded(delivery: Delivery) -> None:
             if world.redelivery is not None:
                 world.redelivery.interleave(world)
-            with world.injector.handling(channel):
-                deliver(delivery)
+            try:
+                with world.injector.handling(channel):
+                    deliver(delivery)
+            except ProcessDeath:
+                world.killed_in = channel
+                raise
             world.record_effect(channel, delivery)
             if world.redelivery is not None:
                 world.redelivery.later(channel, deliver, delivery)

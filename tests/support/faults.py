@@ -6,10 +6,12 @@ handler made it, which port and method, and how many times that handler had call
 method before). A ``Fault`` names one such call and what happens to it:
 
 - ``transient``: the call raises the TransientError that port's production adapter raises
-  when its service is down (store, blobs, Pub/Sub, Tasks: unavailable; LLM: LLM_UNAVAILABLE;
-  fetcher: SOURCE_UNAVAILABLE), before reaching the target;
+  when its service is down (store, blobs, Pub/Sub, Tasks, identity: unavailable; LLM:
+  LLM_UNAVAILABLE; fetcher: SOURCE_UNAVAILABLE; mailer: the relay defers), before reaching
+  the target;
 - ``permanent``: the call raises the port's PermanentError (a refused write, an LLM reply that
-  does not parse, a board that is gone), before reaching the target;
+  does not parse, a board that is gone, a relay that refuses the message), before reaching
+  the target;
 - ``crash``: the call reaches the target and completes, then ``ProcessDeath`` is raised. It
   derives from BaseException, so no ``except Exception`` of ours catches it: like kill -9
   between this write and the next one, the delivery stays leased and nothing settles it.
@@ -35,13 +37,39 @@ KINDS: tuple[Kind, ...] = ("transient", "permanent", "crash")
 # The methods of each port that reach its service; anything else (attributes, signing helpers
 # computed locally) passes through untouched.
 PORT_METHODS: dict[str, frozenset[str]] = {
-    "store": frozenset({"get", "get_many", "create", "set", "update", "delete", "query", "run_transaction"}),
+    "store": frozenset(
+        {
+            "get",
+            "get_many",
+            "create",
+            "set",
+            "update",
+            "delete",
+            "query",
+            "run_transaction",
+            "walk",  # whole-store traversal (data rights)
+            "root_collections",
+        }
+    ),
     "batch": frozenset({"commit"}),
     "blobs": frozenset({"read", "write", "stat", "exists", "delete"}),
     "publisher": frozenset({"publish"}),
     "tasks": frozenset({"enqueue"}),
     "llm": frozenset({"generate", "score"}),
     "fetcher": frozenset({"get"}),
+    "mailer": frozenset({"send"}),
+    "identity": frozenset(
+        {
+            "create_user",
+            "user",
+            "user_by_email",
+            "set_password",
+            "mark_verified",
+            "revoke",
+            "delete_user",
+            "set_role",
+        }
+    ),
 }
 WRITES = frozenset(
     {
@@ -55,6 +83,13 @@ WRITES = frozenset(
         ("blobs", "delete"),
         ("publisher", "publish"),
         ("tasks", "enqueue"),
+        ("mailer", "send"),
+        ("identity", "create_user"),
+        ("identity", "set_password"),
+        ("identity", "mark_verified"),
+        ("identity", "revoke"),
+        ("identity", "delete_user"),
+        ("identity", "set_role"),
     }
 )
 
@@ -112,6 +147,8 @@ def error_for(port: str, kind: Kind) -> Exception:
         return PermanentError("injected: LLM reply unusable", failure_class=FailureClass.LLM_INVALID_OUTPUT)
     if family == "fetcher":
         return PermanentError("injected: board gone", failure_class=FailureClass.SOURCE_NOT_FOUND)
+    if family == "mailer":
+        return PermanentError("injected: relay refused the message")
     return Forbidden(f"injected: {family} refused the call")
 
 
