@@ -24,7 +24,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import ahocorasick
+from ahocorasick_rs import BytesAhoCorasick, Implementation
 
 from shared.domain.text import clean_text
 
@@ -235,22 +235,35 @@ def canonical(name: str) -> Skill | None:
 # --- Skill scanning for offer features: an Aho-Corasick automaton over words -----------------
 #
 # Offer features need the set of skills in each part of a posting, for hundreds of thousands of
-# postings, not hit positions for evidence. ``SkillIndex`` reads text as words (UTF-8 bytes,
-# punctuation and hyphens as spaces, ASCII case folded, a sentence-final dot dropped, one space
-# between words) and runs one Aho-Corasick automaton (pyahocorasick, decision 0112) over it:
-# every alias is a pattern " word word ", so a hit is a whole-word mention and the scan is one
-# C-level pass whatever the size of the taxonomy. Python runs per hit, not per word.
+# postings, not hit positions for evidence. ``SkillIndex`` reads text as words: UTF-8 bytes,
+# ASCII punctuation, hyphens and Unicode dashes, bullets and odd spaces as spaces, ASCII case
+# folded, a sentence-final dot not part of its word. That reading keeps every byte where it was
+# (one ``bytes.translate`` and, when the text has any, a same-length substitution of the Unicode
+# separators), so one pass of an Aho-Corasick automaton (ahocorasick_rs, a compiled DFA;
+# decision 0091) over the whole description serves every part of it, and Python runs per hit,
+# not per word or per byte. Patterns (each bounded by spaces, so a hit is a whole word):
+#
+# - " word " and " word. " for each single-word alias and each exact-case alias's first word;
+# - " w1 w2 ... " and " w1 w2 .... " for each multi-word alias written with single spaces;
+# - " w1  ", " w1. " and " w1 ." (and the same after each longer proper prefix) for the rarer
+#   mentions whose words are apart by more than one space, a dot or a punctuation mark
+#   ("Machine,\nlearning"): such a hit is checked by one anchored regex at its position.
+#
 # Same taxonomy and the same rules as ``SkillMatcher`` (a case-folded alias anywhere, an
 # exact-case alias as a word, a "listed" alias only inside a list, the longest of overlapping
 # mentions), so both read the same skills (tests/unit/test_skills.py::TestSkillIndex).
 
 _BYTE_SPACE = bytes(b if (chr(b).isalnum() or chr(b) in "_.+#") or b >= 0x80 else 0x20 for b in range(256))
+# The same, ASCII letters lower-cased: the folded reading in one translate.
+_BYTE_SPACE_LOWER = bytes(c + 32 if 0x41 <= c <= 0x5A else c for c in _BYTE_SPACE)
 # Unicode dashes, bullets, quotes and odd spaces separate words like ASCII punctuation does:
 # U+2010-2026, U+202F, U+2009, U+2032, U+2033, U+2039, U+203A (E2 80 xx) and U+00A0, U+00AB,
 # U+00AD, U+00B7, U+00BB (C2 xx).
 # One pattern per lead byte: a literal start lets the regex engine skip to candidates quickly.
 _E2_SEPARATORS = re.compile(rb"\xe2\x80[\x89\x90-\xa6\xaf\xb2\xb3\xb9\xba]")
 _C2_SEPARATORS = re.compile(rb"\xc2[\xa0\xab\xad\xb7\xbb]")
+# Between two words of an alias: the first word's sentence dot, spaces, and lone dots (". ").
+_GAP = rb"\.? +(?:\. +)*"
 
 
 def _words(text: str) -> bytes:
@@ -267,26 +280,50 @@ def _utf8_words(data: bytes) -> bytes:
     return (data.translate(_BYTE_SPACE) + b" ").replace(b". ", b"  ")
 
 
+def folded_words(data: bytes) -> bytes:
+    """UTF-8 ``data`` read as folded words, byte for byte: ``out[i + 1]`` is ``data[i]`` or a space.
+
+    ASCII letters lower-cased; every byte that is not part of a word (ASCII punctuation and
+    spaces, the Unicode separators above) a space; one space added at each end. A word keeps
+    a sentence-final dot ("python. "): the automaton's patterns allow for it.
+    """
+    if b"\xe2\x80" in data:
+        data = _E2_SEPARATORS.sub(b"   ", data)
+    if b"\xc2" in data:
+        data = _C2_SEPARATORS.sub(b"  ", data)
+    return b" " + data.translate(_BYTE_SPACE_LOWER) + b" "
+
+
 def _alias_words(alias: str) -> tuple[bytes, ...]:
     return tuple(_words(clean_text(alias)).split())
 
 
-def _pattern(words: tuple[bytes, ...]) -> str:
-    """The automaton key of folded alias words: " w1 w2 " (UTF-8 bytes read as Latin-1)."""
-    return (b" " + b" ".join(words) + b" ").decode("latin-1")
+def _spelled(words: tuple[bytes, ...]) -> bytes:
+    """Folded alias words as they read with single spaces: b" w1 w2 "."""
+    return b" " + b" ".join(words) + b" "
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class _Alias:
+    """A multi-word case-folded alias: its single-spaced spelling, skill and group (first words)."""
+
+    spelled: bytes
+    skill: Skill
+    group: tuple[bytes, bytes]
+    apart: re.Pattern[bytes]  # the alias at a hit's position, words apart by any gap
+    words: frozenset[bytes]
 
 
 class SkillIndex:
     """Skills named in a text, as a set: the fast path of offer features (see above)."""
 
     def __init__(self, entries: list[dict[str, Any]]) -> None:
-        # folded single-word aliases: " word " -> skill
-        self._single: dict[str, Skill] = {}
-        # longer aliases by their first two words: [(" all words ", skill)], longest first
-        self._multi: dict[tuple[bytes, bytes], list[tuple[str, Skill]]] = {}
-        self._multi_key: dict[str, tuple[bytes, bytes]] = {}  # " all words " -> first two words
-        # exact-case aliases by their folded first word " word ": [(words, skill, needs list)]
-        self._exact: dict[str, list[tuple[tuple[bytes, ...], Skill, bool]]] = {}
+        # folded single-word aliases: word -> skill
+        self._single: dict[bytes, Skill] = {}
+        # longer aliases by their first two words, longest first
+        self._multi: dict[tuple[bytes, bytes], list[_Alias]] = {}
+        # exact-case aliases by their folded first word: [(words, skill, needs list)]
+        self._exact: dict[bytes, list[tuple[tuple[bytes, ...], Skill, bool]]] = {}
         for entry in entries:
             skill = Skill(entry["name"], entry["category"])
             cased = list(entry.get("cased", []))
@@ -297,22 +334,61 @@ class SkillIndex:
             for alias in folded:
                 words = tuple(w.lower() for w in _alias_words(alias))
                 if len(words) == 1:
-                    self._single.setdefault(_pattern(words), skill)
+                    self._single.setdefault(words[0], skill)
                 elif words:
-                    spelled = _pattern(words)
-                    self._multi.setdefault((words[0], words[1]), []).append((spelled, skill))
-                    self._multi_key[spelled] = (words[0], words[1])
+                    apart = re.compile(rb" " + _GAP.join(map(re.escape, words)) + rb"\.?(?= )")
+                    group = (words[0], words[1])
+                    self._multi.setdefault(group, []).append(
+                        _Alias(_spelled(words), skill, group, apart, frozenset(words))
+                    )
             for alias, needs_list in [*((a, False) for a in cased), *((a, True) for a in listed)]:
                 words = _alias_words(alias)
                 if words:
-                    first = _pattern((words[0].lower(),))
-                    self._exact.setdefault(first, []).append((words, skill, needs_list))
+                    self._exact.setdefault(words[0].lower(), []).append((words, skill, needs_list))
         for aliases in self._multi.values():
-            aliases.sort(key=lambda a: -len(a[0]))
-        self._automaton = ahocorasick.Automaton()
-        for key in {*self._single, *self._multi_key, *self._exact}:
-            self._automaton.add_word(key, key)
-        self._automaton.make_automaton()
+            aliases.sort(key=lambda a: -len(a.spelled))
+        self._single_keys = frozenset(self._single)
+        self._exact_keys = frozenset(self._exact)
+        self._build_automaton()
+
+    def _build_automaton(self) -> None:
+        """Every pattern (see above) once, and what a hit on it means, by pattern number."""
+        patterns: dict[bytes, int] = {}
+
+        def pattern(text: bytes) -> int:
+            return patterns.setdefault(text, len(patterns))
+
+        word_of: dict[int, bytes] = {}  # " word " and " word. " -> word
+        alias_of: dict[int, _Alias] = {}  # an alias written with single spaces
+        after: dict[int, list[_Alias]] = {}  # a prefix followed by a wider gap -> aliases to check
+        for word in sorted(self._single_keys | self._exact_keys):
+            word_of[pattern(b" " + word + b" ")] = word
+            word_of[pattern(b" " + word + b". ")] = word
+        for aliases in self._multi.values():
+            for alias in aliases:
+                alias_of[pattern(alias.spelled)] = alias
+                alias_of[pattern(alias.spelled[:-1] + b". ")] = alias
+                words = alias.spelled.split()
+                for n in range(1, len(words)):
+                    prefix = b" " + b" ".join(words[:n])
+                    # the usual wider gaps (", " and ". ") with the next word; any other gap
+                    # (three or more spaces, a dot and two spaces, a lone dot) alone
+                    for gap in (b"  " + words[n], b". " + words[n], b"   ", b".  ", b" ."):
+                        checks = after.setdefault(pattern(prefix + gap), [])
+                        if alias not in checks:
+                            checks.append(alias)
+        size = len(patterns)
+        self._word_of: list[bytes] = [word_of.get(i, b"") for i in range(size)]
+        self._single_of: list[Skill | None] = [self._single.get(word_of.get(i, b"")) for i in range(size)]
+        self._alias_of: list[_Alias | None] = [alias_of.get(i) for i in range(size)]
+        self._after: list[tuple[_Alias, ...]] = [tuple(after.get(i, ())) for i in range(size)]
+        self._single_ids = frozenset(i for i, w in word_of.items() if w in self._single)
+        self._exact_ids = frozenset(i for i, w in word_of.items() if w in self._exact)
+        self._alias_ids = frozenset(alias_of)
+        self._after_ids = frozenset(after)
+        # hits that need nothing but a lookup: single-word aliases that start no exact-case alias
+        self._plain_ids = self._single_ids - self._exact_ids
+        self._automaton = BytesAhoCorasick(list(patterns), implementation=Implementation.DFA)
 
     def scan(self, text: str) -> dict[str, Skill]:
         """Skills named in ``text``, by name (the longest of overlapping mentions wins)."""
@@ -320,54 +396,122 @@ class SkillIndex:
 
     def scan_utf8(self, data: bytes) -> dict[str, Skill]:
         """``scan`` of UTF-8 text."""
-        spaced = b" " + b" ".join(_utf8_words(data).split()) + b" "  # one space between words
-        padded = spaced.lower()
-        counts: dict[str, int] = {}  # pattern -> mentions
-        cased: set[bytes] = set()  # original spelling of the words that start an exact-case alias
-        exact = self._exact
-        for end, key in self._automaton.iter(padded.decode("latin-1")):
-            counts[key] = counts.get(key, 0) + 1
-            if key in exact:
-                cased.add(spaced[end - len(key) + 2 : end])
+        words = folded_words(data)
+        return self._read(data, words, self._automaton.find_matches_as_indexes(words, overlapping=True))
+
+    def scan_parts(self, data: bytes, starts: list[int]) -> list[dict[str, Skill]]:
+        """``scan_utf8`` of each part of ``data``, the parts cut at ``starts`` (line starts).
+
+        Every cut but the first (0) must follow a line break, so that no word spans two parts.
+        One reading of the whole text; the automaton runs over each part's stretch of it.
+        """
+        words = folded_words(data)
+        if len(starts) == 1:
+            return [self._read(data, words, self._automaton.find_matches_as_indexes(words, overlapping=True))]
+        out: list[dict[str, Skill]] = []
+        size = len(data)
+        find = self._automaton.find_matches_as_indexes
+        for start, end in zip(starts, [*starts[1:], size], strict=True):
+            # words[start] is the space before the part (a line break or the padding); the part
+            # ends with a line break, words[end], or is the last one and ends with the padding
+            stretch = words[start : end + 1 if end < size else end + 2]
+            out.append(self._read(data[start:end], stretch, find(stretch, overlapping=True)))
+        return out
+
+    def _read(self, data: bytes, words: bytes, hits: list[tuple[int, int, int]]) -> dict[str, Skill]:
+        """The skills of a text from the automaton's hits over its folded words (``words``).
+
+        ``words[i + 1]`` is ``data[i]`` where ``data[i]`` is part of a word.
+        """
+        if not hits:
+            return {}
+        ids = {h[0] for h in hits}
+        single_of = self._single_of
+        if ids <= self._plain_ids:  # the usual part: single-word aliases only
+            return {skill.name: skill for skill in map(single_of.__getitem__, ids) if skill is not None}
         found: dict[str, Skill] = {}
-        inside: list[str] = []  # multi-word mentions found, to keep their words from counting alone
-        keys = {self._multi_key[k] for k in counts if k in self._multi_key}
-        for key in keys:
-            for spelled, skill in self._multi[key]:
-                if spelled in counts:
-                    found[skill.name] = skill
-                    inside.append(spelled)
-                    break
-        for key in counts:
-            single = self._single.get(key)
-            if single is None or (inside and _only_inside(key, counts[key], padded, inside)):
+        alias_of = self._alias_of
+        aliases = {alias_of[i] for i in ids & self._alias_ids}
+        apart: set[tuple[_Alias, int]] = set()  # mentions with wider gaps: (alias, where)
+        if not ids.isdisjoint(self._after_ids):
+            after = self._after
+            for i, at, _ in hits:
+                for alias in after[i]:
+                    if (alias, at) not in apart and alias.apart.match(words, at):
+                        apart.add((alias, at))
+                        aliases.add(alias)
+        inside: list[_Alias] = []  # multi-word mentions found, to keep their words from counting alone
+        within: frozenset[bytes] = frozenset()  # their words
+        if aliases:
+            multi = self._multi
+            for group in {a.group for a in aliases if a is not None}:
+                for alias in multi[group]:
+                    if alias in aliases:
+                        found[alias.skill.name] = alias.skill
+                        inside.append(alias)
+                        break
+            within = within.union(*(a.words for a in inside))
+        word_of = self._word_of
+
+        def only_inside(word: bytes) -> bool:
+            return word in within and self._only_inside(word, words, hits, inside, apart)
+
+        for i in ids & self._single_ids:
+            skill = single_of[i]
+            if skill is None or only_inside(word_of[i]):
                 continue
-            found.setdefault(single.name, single)
-        for first in counts.keys() & exact.keys():
-            for alias, skill, needs_list in exact[first]:
-                if skill.name in found or alias[0] not in cased:
-                    continue
-                if len(alias) == 1 and inside and _only_inside(first, counts[first], padded, inside):
-                    continue
-                if _exact_mention(data, spaced, alias, needs_list):
-                    found[skill.name] = skill
+            found.setdefault(skill.name, skill)
+        exact_ids = ids & self._exact_ids
+        if exact_ids:
+            cased = {data[at : at + len(word_of[i])] for i, at, _ in hits if i in exact_ids}
+            exact = self._exact
+            for first in {word_of[i] for i in exact_ids}:
+                for spelling, skill, needs_list in exact[first]:
+                    if skill.name in found or spelling[0] not in cased:
+                        continue
+                    if len(spelling) == 1 and only_inside(first):
+                        continue
+                    if _exact_mention(data, spelling, needs_list):
+                        found[skill.name] = skill
         return found
 
+    def _only_inside(
+        self,
+        word: bytes,
+        words: bytes,
+        hits: list[tuple[int, int, int]],
+        inside: list[_Alias],
+        apart: set[tuple[_Alias, int]],
+    ) -> bool:
+        """True when every mention of ``word`` is part of a longer alias found ("React Native").
 
-def _only_inside(word: str, mentions: int, padded: bytes, inside: list[str]) -> bool:
-    """True when every mention of ``word`` (" word ") is part of a longer alias found ("React Native")."""
-    within = [s for s in inside if word in s]
-    if not within:
-        return False
-    return sum(padded.count(s.encode("latin-1")) for s in within) >= mentions
+        As the word-list reading counted it: the mentions of each such alias in the words
+        joined by single spaces, without overlaps (two mentions back to back share a space,
+        so the second does not count). That needs the joined words only when an alias is
+        mentioned more than once; otherwise the automaton's hits give the counts.
+        """
+        within = [a for a in inside if word in a.words]
+        if not within:
+            return False
+        word_of, alias_of = self._word_of, self._alias_of
+        mentions = sum(1 for i, _, _ in hits if word_of[i] == word)
+        counts = [sum(1 for i, _, _ in hits if alias_of[i] is a) for a in within]
+        counts = [n + sum(1 for b, _ in apart if b is a) for n, a in zip(counts, within, strict=True)]
+        if max(counts) > 1:
+            padded = b" " + b" ".join(words.replace(b". ", b"  ").split()) + b" "
+            counts = [padded.count(a.spelled) for a in within]
+        return sum(counts) >= mentions
 
 
-def _exact_mention(data: bytes, spaced: bytes, alias: tuple[bytes, ...], needs_list: bool) -> bool:
+def _exact_mention(data: bytes, alias: tuple[bytes, ...], needs_list: bool) -> bool:
     """An exact-case alias whose first word is in the text: all its words, and a list if needed."""
     if len(alias) == 1 and not needs_list:
         return True
     if not needs_list:
+        spaced = b" " + b" ".join(_utf8_words(data).split()) + b" "
         return (b" " + b" ".join(alias) + b" ") in spaced
+    if len(alias) == 1 and alias[0].isascii():
+        return _listed_utf8(data, alias[0])
     text = data.decode("utf-8", "replace")
     if len(alias) == 1:
         return _listed_word(text, alias[0].decode("utf-8", "replace"))
@@ -396,6 +540,66 @@ def _listed_word(text: str, word: str) -> bool:
         else:
             at = text.find(word, at + 1)
     return False
+
+
+def _listed_utf8(data: bytes, word: bytes) -> bool:
+    """``_listed_word`` of UTF-8 ``data`` and an ASCII ``word``, decoding only the lines it is on.
+
+    The list context of a word never reaches past its line, so each candidate is judged on its
+    line alone; the characters next to it are decoded one at a time.
+    """
+    size, n = len(data), len(word)
+    at = data.find(word)
+    while at != -1:
+        end = at + n
+        before, after = _char_before(data, at), _char_after(data, end)
+        following = _char_after(data, end + 1) if after == "." else ""
+        if before is None or after is None or following is None:  # not UTF-8: decode it all
+            return _listed_word(data.decode("utf-8", "replace"), word.decode())
+        if (
+            not (before and (_is_word(before) or before in ".+#"))
+            and not (after and (_is_word(after) or after in "+#"))
+            and not (following and _is_word(following))
+        ):
+            start = data.rfind(b"\n", 0, at) + 1
+            stop = data.find(b"\n", end)
+            line = data[start : size if stop == -1 else stop].decode("utf-8", "replace")
+            offset = len(data[start:at].decode("utf-8", "replace"))
+            if _in_list_context(line, offset, offset + n):
+                return True
+            at = data.find(word, end)
+        else:
+            at = data.find(word, at + 1)
+    return False
+
+
+def _char_before(data: bytes, at: int) -> str | None:
+    """The character that ends at byte ``at`` ("" at the start), None if that is not UTF-8."""
+    if not at:
+        return ""
+    if data[at - 1] < 0x80:
+        return chr(data[at - 1])
+    start = at - 1
+    while start > 0 and at - start < 4 and 0x80 <= data[start] < 0xC0:
+        start -= 1
+    try:
+        return data[start:at].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _char_after(data: bytes, at: int) -> str | None:
+    """The character that starts at byte ``at`` ("" at the end), None if that is not UTF-8."""
+    if at >= len(data):
+        return ""
+    lead = data[at]
+    if lead < 0x80:
+        return chr(lead)
+    size = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+    try:
+        return data[at : at + size].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 @lru_cache(maxsize=256)

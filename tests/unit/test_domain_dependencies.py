@@ -1,4 +1,4 @@
-"""The domain's third-party imports are the ones its import contract allows (decision 0112)."""
+"""The domain's third-party imports are the ones its import contract allows (decisions 0112, 0091)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 DOMAIN = Path(__file__).resolve().parents[2] / "shared" / "domain"
-ALLOWED = {"pydantic", "ahocorasick"}
+ALLOWED = {"pydantic", "ahocorasick_rs"}
 
 
 def _top_level_imports(path: Path) -> set[str]:

@@ -13,13 +13,13 @@ from datetime import datetime
 from functools import lru_cache
 from typing import TypedDict
 
-import ahocorasick
+from ahocorasick_rs import BytesAhoCorasick, Implementation, MatchKind
 
 from shared.domain.accounts import ProfileInputs, RemotePreference
 from shared.domain.offers import JobOffer
 from shared.domain.places import Location, parse_location
 from shared.domain.profiles import CareerProfile, Preferences
-from shared.domain.skills import default_index, default_matcher
+from shared.domain.skills import Skill, default_index, default_matcher
 from shared.domain.titles import (
     ALL_FAMILIES,
     family_closeness,
@@ -52,7 +52,7 @@ GENERIC_ROLE_WORDS = frozenset(
 )
 # Section headers that start "nice to have" text; other headers start required or neutral text.
 # Header phrases, found as plain substrings of the lower-cased UTF-8 description (one
-# Aho-Corasick pass, see description_parts). A nice-to-have phrase anywhere on a line makes it a
+# Aho-Corasick pass, see part_starts). A nice-to-have phrase anywhere on a line makes it a
 # nice-to-have header; another header phrase counts only at the start of its line (after bullets
 # or marks).
 _NICE_PHRASES = tuple(
@@ -321,73 +321,99 @@ class OfferFeatures:
 
 
 @lru_cache(maxsize=1)
-def _header_automaton() -> ahocorasick.Automaton:
-    """Every header phrase (its UTF-8 read as Latin-1) -> (length in bytes, starts nice-to-have)."""
-    automaton = ahocorasick.Automaton()
-    for phrases, nice in ((_SECTION_PHRASES, False), (_NICE_PHRASES, True)):
-        for phrase in phrases:
-            automaton.add_word(phrase.decode("latin-1"), (len(phrase), nice))
-    automaton.make_automaton()
-    return automaton
+def _header_automaton() -> BytesAhoCorasick:
+    """Every header phrase, leftmost-longest: no two phrases overlap in a way that matters here.
+
+    (The only overlaps are "what you" / "about you" running into "you will", "you have" or
+    "you bring", which then sit mid-line, where a section phrase does not count, and a nice
+    phrase containing another, where the nice one wins anyway.)
+    """
+    phrases = [*_SECTION_PHRASES, *_NICE_PHRASES]
+    return BytesAhoCorasick(phrases, matchkind=MatchKind.LeftmostLongest, implementation=Implementation.DFA)
+
+
+_NICE_FROM = len(_SECTION_PHRASES)  # phrase numbers from here on are nice-to-have phrases
+
+
+def part_starts(data: bytes) -> tuple[list[int], list[bool]]:
+    """Where the parts of a UTF-8 description start (line starts; the first 0), and which are nice.
+
+    A line naming a nice-to-have header ("Nice to have", "Von Vorteil") starts nice-to-have
+    text; a line starting another known header ("Requirements", "Dein Profil") ends it. Header
+    phrases are found in the lower-cased text by one pass of a small automaton.
+    """
+    folded = data.lower()
+    headers: dict[int, bool] = {}  # line start -> starts nice-to-have text (a nice header wins)
+    for phrase, at, _ in _header_automaton().find_matches_as_indexes(folded):
+        line = folded.rfind(b"\n", 0, at) + 1
+        if phrase >= _NICE_FROM:
+            headers[line] = True
+        elif line == at or _LEAD.fullmatch(folded, line, at):
+            headers.setdefault(line, False)
+    if not headers:
+        return [0], [False]
+    starts, nice = [0], [False]
+    for at in sorted(headers):
+        if at > 0:
+            starts.append(at)
+            nice.append(headers[at])
+        else:
+            nice[0] = headers[at]
+    return starts, nice
 
 
 def description_parts(text: str) -> list[tuple[bytes, bool]]:
     """The description (as UTF-8) cut at its section headers: (part, is nice-to-have), in order.
 
-    A line naming a nice-to-have header ("Nice to have", "Von Vorteil") starts nice-to-have
-    text; a line starting another known header ("Requirements", "Dein Profil") ends it. Headers
-    are found in one pass of an Aho-Corasick automaton over the lower-cased text.
+    See ``part_starts``.
     """
     data = text.encode("utf-8", "replace")
-    folded = data.lower()
-    headers: set[int] = set()  # line starts
-    nice_headers: set[int] = set()  # a nice header wins on its line
-    for end, (size, nice) in _header_automaton().iter(folded.decode("latin-1")):
-        at = end - size + 1
-        line = folded.rfind(b"\n", 0, at) + 1
-        if nice:
-            nice_headers.add(line)
-            headers.add(line)
-        elif _LEAD.fullmatch(folded, line, at):
-            headers.add(line)
-    if not headers:
-        return [(data, False)]
-    parts: list[tuple[bytes, bool]] = []
-    start, nice = 0, False
-    for at in sorted(headers):
-        if at > start:
-            parts.append((data[start:at], nice))
-        start, nice = at, at in nice_headers
-    parts.append((data[start:], nice))
-    return parts
+    starts, nice = part_starts(data)
+    ends = [*starts[1:], len(data)]
+    return [(data[a:b], n) for a, b, n in zip(starts, ends, nice, strict=True)]
+
+
+# Skill name -> (folded name, weight in tenths), None for a soft skill: a property of the
+# taxonomy (a few hundred names), filled as skills are first met.
+_POINTS: dict[str, tuple[str, int] | None] = {}
+
+
+def _points(skill: Skill) -> tuple[str, int] | None:
+    # Soft skills ("communication") are not counted: a CV cannot evidence them the way it
+    # evidences a tool or a language, so they would only dilute coverage.
+    if skill.category == "soft":
+        points = None
+    else:
+        points = (skill.name.casefold(), CATEGORY_TENTHS.get(skill.category, CORE_TENTHS))
+    _POINTS[skill.name] = points
+    return points
 
 
 def offer_features(offer: JobOffer) -> OfferFeatures:
     """Read skills (required vs nice to have), title words, seniority, places, pay and date."""
-    matcher = default_matcher()
     index = default_index()
-    required: dict[str, str] = {}
+    required: dict[str, str] = {}  # folded name -> display name
     nice: dict[str, str] = {}
-    categories: dict[str, str] = {}
+    tenths: dict[str, int] = {}  # folded name -> weight in tenths (the first reading's)
+    known = _POINTS
 
-    def add(into: dict[str, str], name: str, category: str) -> None:
-        # Soft skills ("communication") are not counted: a CV cannot evidence them the way it
-        # evidences a tool or a language, so they would only dilute coverage.
-        if category != "soft":
-            into.setdefault(name.casefold(), name)
-            categories.setdefault(name.casefold(), category)
+    def add(into: dict[str, str], skills: Iterable[Skill]) -> None:
+        for skill in skills:
+            points = known[skill.name] if skill.name in known else _points(skill)
+            if points is not None:
+                into.setdefault(points[0], skill.name)
+                tenths.setdefault(*points)
 
-    for skill in index.scan(offer.title).values():
-        add(required, skill.name, skill.category)
-    for part, is_nice in description_parts(offer.description_text):
-        for skill in index.scan_utf8(part).values():
-            add(nice if is_nice else required, skill.name, skill.category)
-    for tag in offer.tags:
-        tagged = matcher.canonical(tag)
-        if tagged is not None:
-            add(required, tagged.name, tagged.category)
-    nice = {k: v for k, v in nice.items() if k not in required}
-    tenths = {k: CATEGORY_TENTHS.get(c, CORE_TENTHS) for k, c in categories.items()}
+    add(required, index.scan(offer.title).values())
+    data = offer.description_text.encode("utf-8", "replace")
+    starts, nice_parts = part_starts(data)
+    for found, is_nice in zip(index.scan_parts(data, starts), nice_parts, strict=True):
+        add(nice if is_nice else required, found.values())
+    if offer.tags:
+        canonical = default_matcher().canonical
+        add(required, [s for s in map(canonical, offer.tags) if s is not None])
+    if nice:
+        nice = {k: v for k, v in nice.items() if k not in required}
     total = 2 * sum(tenths[k] for k in required) + sum(tenths[k] for k in nice)  # exact: integers
     salary = offer.salary
     title = read_title(offer.title)  # folded once for words, families and level
@@ -399,7 +425,7 @@ def offer_features(offer: JobOffer) -> OfferFeatures:
         url=offer.url,
         required=frozenset(required),
         nice=frozenset(nice),
-        skill_names=tuple(sorted({**required, **nice}.items())),
+        skill_names=tuple(sorted((required | nice).items())),
         weights={k: t / 10 for k, t in tenths.items()},
         skill_total=total / 10,
         title_tokens=folded_title_tokens(title.folded),
