@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 DOMAIN = Path(__file__).resolve().parents[2] / "shared" / "domain"
-ALLOWED = {"pydantic", "ahocorasick_rs"}
+ALLOWED = {"pydantic", "ahocorasick", "ahocorasick_rs"}
 
 
 def _top_level_imports(path: Path) -> set[str]:
