@@ -8,10 +8,11 @@ after it. ``PhraseRules`` reads the same rules as ``re.search`` of
 - an alternative made of literal characters, character sets of literal characters, optional
   parts (``?``) and non-capturing groups of those expands to its finite set of phrases, found by
   one automaton and confirmed by looking at the character on either side; a leading or trailing
-  ``\\w*`` ("analy\\w*") widens the phrase to its whole word, and a ``\\b`` at either end is
-  implied by the word boundaries;
-- any other alternative (look-arounds, ``\\w+``, repeats) stays a regex, searched only when the
-  text holds each of its mandatory literal parts ("head of", "engineering" in
+  ``\\w*`` ("analy\\w*") widens the phrase to its whole word, a ``\\b`` at either end is
+  implied by the word boundaries, and leading look-behinds or trailing look-aheads
+  ("(?<!level )designer") are matched at the phrase's ends;
+- any other alternative (``\\w+``, repeats, a look-around inside) stays a regex, searched only
+  when the text holds each of its mandatory literal parts ("head of", "engineering" in
   ``head of (?:\\w+ )?engineering``); one without a mandatory part is always searched.
 
 So a rule matches exactly when its regex would (tests/unit/test_title_equivalence.py holds the
@@ -42,6 +43,12 @@ def casefree_key(text: str) -> str:
     if text.isascii() or ("\u0130" not in text and "\u0131" not in text and "\u017f" not in text):
         return text.lower()
     return text.translate(_CASE_FIXES).lower()
+
+
+# (phrases, widen left, widen right, look-behinds before, look-aheads after)
+_Phrases = tuple[set[str], bool, bool, "re.Pattern[str] | None", "re.Pattern[str] | None"]
+# (rule, widen left, widen right, look-behinds before, look-aheads after)
+_Checked = tuple[int, bool, bool, "re.Pattern[str] | None", "re.Pattern[str] | None"]
 
 
 class _Unsupported(Exception):
@@ -80,6 +87,23 @@ def _group_end(pattern: str, start: int) -> int:
         if c == ")" and depth == 0:
             return i + 1
     raise ValueError(f"unbalanced group in {pattern!r}")
+
+
+def _peel_lookarounds(alternative: str) -> tuple[str, str, str]:
+    """(leading look-behinds, the rest, trailing look-aheads) of an alternative."""
+    before = after = ""
+    while alternative.startswith(("(?<!", "(?<=")):
+        end = _group_end(alternative, 0)
+        before, alternative = before + alternative[:end], alternative[end:]
+    while alternative.endswith(")"):
+        opening = [i for i, c, depth in _structure(alternative) if c == "(" and depth == 1]
+        last = opening[-1] if opening else -1
+        if last < 0 or _group_end(alternative, last) != len(alternative):
+            break
+        if not alternative.startswith(("(?!", "(?="), last):
+            break
+        after, alternative = alternative[last:] + after, alternative[:last]
+    return before, alternative, after
 
 
 # An item of an alternative: the strings it can match, or None when it has no finite set
@@ -190,41 +214,51 @@ class PhraseRules:
         self._stops = boundary + "_"  # besides alphanumerics, what may not touch a phrase
         self._ignore_case = ignore_case
         self._labels = tuple(label for label, _ in rules)
-        self.size = len(rules)
         flags = re.IGNORECASE if ignore_case else 0
         esc = re.escape(boundary)
-        # phrase -> (phrase length, ((rule, widen left, widen right), ...), ((regex id, part), ...))
-        literals: dict[str, list[tuple[int, bool, bool]]] = {}
-        anchors: dict[str, list[tuple[int, int]]] = {}
+        plain: dict[str, list[int]] = {}  # phrase -> rules
+        checked: dict[str, list[_Checked]] = {}  # phrase -> (rule, widen left, right, guards)
+        anchors: dict[str, int] = {}  # mandatory part -> its bits (one per regex and part)
         regexes: list[tuple[int, re.Pattern[str], int]] = []  # (rule, regex, mandatory parts)
+        bits = 0
         for rule, (_, pattern) in enumerate(rules):
             for alternative in _split_alternatives(pattern):
                 phrases = self._phrases(alternative)
                 if phrases is not None:
-                    words, left, right = phrases
+                    words, left, right, before, after = phrases
                     for phrase in words:
-                        literals.setdefault(phrase, []).append((rule, left, right))
+                        if left or right or before or after:
+                            checked.setdefault(phrase, []).append((rule, left, right, before, after))
+                        else:
+                            plain.setdefault(phrase, []).append(rule)
                     continue
                 parts = _mandatory_parts(alternative)
                 regex = re.compile(rf"(?<![\w{esc}])(?:{alternative})(?![\w{esc}])", flags)
-                for n, strings in enumerate(parts):
+                needed = 0
+                for strings in parts:
+                    bit, bits = 1 << bits, bits + 1
+                    needed |= bit
                     for string in strings:
                         anchor = casefree_key(string) if ignore_case else string
-                        anchors.setdefault(anchor, []).append((len(regexes), n))
-                regexes.append((rule, regex, len(parts)))
-        self._regexes = tuple(regexes)
-        self._always = tuple(n for n, (_, _, parts) in enumerate(regexes) if parts == 0)
+                        anchors[anchor] = anchors.get(anchor, 0) | bit
+                regexes.append((rule, regex, needed))
+        self._regexes = tuple(regexes)  # (rule, regex, the bits of its mandatory parts)
+        self._always = any(needed == 0 for _, _, needed in regexes)
+        # phrase -> (its length, its plain rules, its checked rules, the regex parts it stands for)
         self._automaton = ahocorasick.Automaton()
-        for key in literals.keys() | anchors.keys():
-            value = (len(key), tuple(literals.get(key, ())), tuple(anchors.get(key, ())))
-            self._automaton.add_word(key, value)
+        for key in plain.keys() | checked.keys() | anchors.keys():
+            entries = (tuple(plain.get(key, ())), tuple(checked.get(key, ())), anchors.get(key, 0))
+            self._automaton.add_word(key, (len(key), *entries))
         self._automaton.make_automaton()
 
-    def _phrases(self, alternative: str) -> tuple[set[str], bool, bool] | None:
-        """The phrases of an expandable alternative, and whether it widens to the whole word."""
-        left = alternative.startswith(r"\w*")
-        right = alternative.endswith(r"\w*") and not alternative.endswith(r"\\w*")
-        core = alternative[3 if left else 0 : len(alternative) - 3 if right else None]
+    def _phrases(self, alternative: str) -> _Phrases | None:
+        """The phrases of an expandable alternative, how they widen, and their look-arounds."""
+        before, core, after = _peel_lookarounds(alternative)
+        left = core.startswith(r"\w*")
+        right = core.endswith(r"\w*") and not core.endswith(r"\\w*")
+        if (before or after) and (left or right):
+            return None
+        core = core[3 if left else 0 : len(core) - 3 if right else None]
         bound_left, bound_right = core.startswith(r"\b"), core.endswith(r"\b") and not core.endswith(r"\\b")
         core = core[2 if bound_left else 0 : len(core) - 2 if bound_right else None]
         try:
@@ -240,7 +274,9 @@ class PhraseRules:
             return None
         if self._ignore_case:
             phrases = {casefree_key(p) for p in phrases}
-        return phrases, left, right
+        flags = re.IGNORECASE if self._ignore_case else 0
+        guards = tuple(re.compile(g, flags) if g else None for g in (before, after))
+        return phrases, left, right, guards[0], guards[1]
 
     def matching(self, text: str, key: str | None = None) -> set[str]:
         """The labels of the rules that match ``text`` (``key``: ``casefree_key(text)`` if case-free)."""
@@ -257,37 +293,36 @@ class PhraseRules:
         stops = self._stops
         size = len(seen)
         found: set[int] = set()
-        parts: dict[int, set[int]] | None = None
-        for end, (length, rules, regex_parts) in self._automaton.iter(seen):
-            if regex_parts:
-                if parts is None:
-                    parts = {}
-                for regex, part in regex_parts:
-                    parts.setdefault(regex, set()).add(part)
-            for rule, left, right in rules:
-                if rule in found:
-                    continue
+        stand = 0  # the bits of the regexes' mandatory parts that stand in the text
+        for end, (length, plain, checked, bits) in self._automaton.iter(seen):
+            if plain:
+                before, after = end - length, end + 1  # the characters either side of the phrase
+                if (before < 0 or not (seen[before].isalnum() or seen[before] in stops)) and (
+                    after == size or not (seen[after].isalnum() or seen[after] in stops)
+                ):
+                    found.update(plain)
+            for rule, left, right, guard_before, guard_after in checked:
                 start, after = end - length + 1, end + 1
-                if left:
+                if left:  # the phrase's whole word
                     while start and (seen[start - 1].isalnum() or seen[start - 1] == "_"):
                         start -= 1
                 if right:
                     while after < size and (seen[after].isalnum() or seen[after] == "_"):
                         after += 1
-                if start and (seen[start - 1] in stops or seen[start - 1].isalnum()):
-                    continue
-                if after < size and (seen[after] in stops or seen[after].isalnum()):
-                    continue
-                found.add(rule)
-        if parts is None and not self._always:
+                if (
+                    (not start or not (seen[start - 1].isalnum() or seen[start - 1] in stops))
+                    and (after == size or not (seen[after].isalnum() or seen[after] in stops))
+                    and (guard_before is None or guard_before.match(text, start))
+                    and (guard_after is None or guard_after.match(text, after))
+                ):
+                    found.add(rule)
+            stand |= bits
+        if not stand and not self._always:
             return found
-        best = min(found) if first and found else self.size
-        waiting = [n for n, got in (parts or {}).items() if len(got) == self._regexes[n][2]]
-        for n in sorted([*waiting, *self._always]):
-            rule, regex, _ = self._regexes[n]
-            if rule in found or rule >= best:
-                continue
-            if regex.search(text):
+        # The regexes whose mandatory parts all stand in the text (those with none always do).
+        best = min(found) if first and found else len(self._labels)
+        for rule, regex, needed in self._regexes:
+            if stand & needed == needed and rule not in found and rule < best and regex.search(text):
                 found.add(rule)
                 if first:
                     best = rule

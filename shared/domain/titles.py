@@ -53,9 +53,11 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("junior", r"junior|jr\.?|entry[- ]level|graduate|new grad|associate|einsteiger\w*|berufseinsteiger\w*"),
 )
 # "(m/w/d)", "(w/m/d)", "(m/f/x)", "(all genders)", "m/w/d" without brackets: not part of the role.
+# Every alternative starts with "(" or a gender letter (the "not after a word character" test
+# comes after that letter), so the regex engine skips ahead to those characters.
 GENDER_TAG = re.compile(
-    r"\(\s*(?:[mwfdxhi*]\s*[/|,]\s*){1,3}[mwfdxhi*]\s*\)|(?<!\w)(?:[mwfdx]\s*/\s*){2}[mwfdx](?!\w)|"
-    r"\(\s*(?:all genders?|alle geschlechter|gn\*?|w\*m\*d|d\*m\*w)\s*\)",
+    r"\(\s*(?:(?:[mwfdxhi*]\s*[/|,]\s*){1,3}[mwfdxhi*]|all genders?|alle geschlechter|gn\*?|w\*m\*d|d\*m\*w)"
+    r"\s*\)|[mwfdx](?<!\w.)\s*/\s*[mwfdx]\s*/\s*[mwfdx](?!\w)",
     re.IGNORECASE,
 )
 
@@ -335,9 +337,10 @@ _SUBSUMED = {
     "software": ("backend", "frontend", "fullstack", "mobile", "ml_ai", "embedded", "qa", "data_eng")
 }
 _EXCLUSIVE = ("annotation",)
-_NO_FAMILIES: frozenset[str] = frozenset()
 # Words are separated by white space and these (a hyphen splits a word unless it is a synonym).
 _ASCII_SEPARATOR_SPACES = bytes.maketrans(b",;:|()[]!?\"'", b" " * 12)
+_ASCII_HYPHEN_SEPARATOR_SPACES = bytes.maketrans(b",;:|()[]!?\"'-", b" " * 13)
+_HYPHENATED_SYNONYMS = any("-" in word for word in SYNONYMS)
 
 
 @lru_cache(maxsize=1)
@@ -368,16 +371,20 @@ def fold_title(title: str) -> str:
 
 def _fold(title: str) -> str:
     """``fold_title`` of a title without gender tags."""
-    text = fold_accents(title.casefold(), keep_diaeresis=True)
+    text = title.casefold()
     if not text.isascii():
-        text = text.replace("–", " ").replace("—", " ")
-    # The ASCII separators by a C-level byte translation (str.translate looks each character up
-    # in a dict); UTF-8 bytes of other characters are all above 0x7f, so the translation keeps them.
-    text = text.encode().translate(_ASCII_SEPARATOR_SPACES).decode()
+        text = fold_accents(text, keep_diaeresis=True).replace("–", " ").replace("—", " ")
+    if _HYPHENATED_SYNONYMS:  # a hyphen splits a word unless the word is a synonym
+        return _fold_words(text.encode().translate(_ASCII_SEPARATOR_SPACES).decode().split())
+    # No synonym has a hyphen, so a hyphen always splits: one more separator. The ASCII ones go
+    # by a C-level byte translation (str.translate looks each character up in a dict); UTF-8
+    # bytes of other characters are all above 0x7f, so the translation keeps them.
+    words = text.encode().translate(_ASCII_HYPHEN_SEPARATOR_SPACES).decode().split()
     # str.split() splits at the white space \s matches (both ask Py_UNICODE_ISSPACE).
-    words = text.split()
-    if "-" not in text:
-        return " ".join(map(SYNONYMS.get, words, words))
+    return " ".join(map(SYNONYMS.get, words, words))
+
+
+def _fold_words(words: list[str]) -> str:
     out: list[str] = []
     for word in words:
         for part in word.split("-") if "-" in word and word not in SYNONYMS else (word,):
@@ -435,8 +442,8 @@ def role_families(title: str) -> frozenset[str]:
 def folded_title_families(text: str) -> frozenset[str]:
     """``role_families`` of a title already passed through ``fold_title``."""
     found = _family_rules().matching(text)
-    if not found:
-        return _NO_FAMILIES
+    if len(found) < 2:  # the rules below need two families
+        return frozenset(found)
     for exclusive in _EXCLUSIVE:
         if exclusive in found:
             return frozenset({exclusive})

@@ -1,10 +1,10 @@
 """The title readings as they were before decision 0113, kept as an oracle.
 
 One regex search per rule over the same vocabulary (``shared.domain.titles``: the level rules,
-the family rules, the synonyms, the gender tags), where production reads all rules in one
-automaton pass (``shared.domain.phrase_rules``). ``tests/unit/test_title_equivalence.py`` checks
-that both read every title the same, and ``bench/matching.py`` times both side by side.
-Not used by production code.
+the family rules, the synonyms) and the gender-tag regex as first written, where production
+reads all rules in one automaton pass (``shared.domain.phrase_rules``).
+``tests/unit/test_title_equivalence.py`` checks that both read every title the same, and
+``bench/matching.py`` times both side by side. Not used by production code.
 """
 
 from __future__ import annotations
@@ -13,7 +13,14 @@ import re
 import unicodedata
 
 from shared.domain.matching.features import _DROP, _SYNONYMS, _TOKEN
-from shared.domain.titles import _EXCLUSIVE, _FAMILY_RULES, _RULES, _SUBSUMED, GENDER_TAG, SYNONYMS
+from shared.domain.titles import _EXCLUSIVE, _FAMILY_RULES, _RULES, _SUBSUMED, SYNONYMS
+
+# "(m/w/d)", "(w/m/d)", "(m/f/x)", "(all genders)", "m/w/d" without brackets, as first written.
+GENDER_TAG = re.compile(
+    r"\(\s*(?:[mwfdxhi*]\s*[/|,]\s*){1,3}[mwfdxhi*]\s*\)|(?<!\w)(?:[mwfdx]\s*/\s*){2}[mwfdx](?!\w)|"
+    r"\(\s*(?:all genders?|alle geschlechter|gn\*?|w\*m\*d|d\*m\*w)\s*\)",
+    re.IGNORECASE,
+)
 
 _COMPILED: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (level, re.compile(rf"(?<![\w-])(?:{words})(?![\w-])", re.IGNORECASE)) for level, words in _RULES

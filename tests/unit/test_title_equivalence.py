@@ -30,6 +30,7 @@ from shared.domain.titles import (
     folded_title_families,
     read_title,
     role_families,
+    strip_gender_tags,
     title_level,
 )
 from tests.support import legacy_titles as legacy
@@ -190,6 +191,19 @@ class TestSameReadingOnGeneratedTitles:
     @given(st.text(alphabet=st.characters(max_codepoint=0x2100), max_size=30))
     def test_any_text(self, title: str) -> None:
         assert _reading(title) == _legacy_reading(title)
+
+
+_TAG_PIECE = st.sampled_from(
+    [*"mwfdxhiMWDX*/|, ()-_", "  ", "\t", "m/w/d", "M / W / D", "f/x", "(m/w/d)", "(all genders)",
+     "gn*", "Dev", "é", "İ", "ı"]
+)  # fmt: skip
+
+
+class TestSameGenderTags:
+    @settings(max_examples=1500, deadline=None, derandomize=True)
+    @given(st.lists(_TAG_PIECE, max_size=14).map("".join))
+    def test_gender_tags_strip_as_the_first_regex_did(self, title: str) -> None:
+        assert strip_gender_tags(title) == legacy.strip_gender_tags(title)
 
 
 class TestPhraseRules:

@@ -116,13 +116,18 @@ _NON_TOKEN_SPACES = bytes(
     b if chr(b) in "abcdefghijklmnopqrstuvwxyz0123456789+#" else 0x20 for b in range(256)
 )
 # A synonym's words as they end up in the tokens (seniority dropped, plural "s" cut).
-_SYNONYM_TOKENS: dict[str, tuple[str, ...]] = {
-    word: tuple(
-        t[:-1] if len(t) > 4 and t.endswith("s") and not t.endswith("ss") else t
-        for t in mapped
-        if t not in _DROP
-    )
-    for word, mapped in _SYNONYMS.items()
+# The words a title token stands for: a synonym's words (seniority dropped, plural "s" cut),
+# none for a dropped word; a token not here stands for itself.
+_TOKEN_WORDS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(_DROP, ()),
+    **{
+        word: tuple(
+            t[:-1] if len(t) > 4 and t.endswith("s") and not t.endswith("ss") else t
+            for t in mapped
+            if t not in _DROP
+        )
+        for word, mapped in _SYNONYMS.items()
+    },
 }
 _LANGUAGE_CODES = {
     "english": "en",
@@ -162,7 +167,8 @@ def title_tokens(title: str) -> frozenset[str]:
 
 def folded_title_tokens(text: str) -> frozenset[str]:
     """``title_tokens`` of a title already passed through ``fold_title``."""
-    text = fold_accents(text)
+    if not text.isascii():
+        text = fold_accents(text)
     if " " in text:
         text = (
             text.replace("front end", "frontend")
@@ -174,11 +180,11 @@ def folded_title_tokens(text: str) -> frozenset[str]:
     words = text.encode().translate(_NON_TOKEN_SPACES).decode().split()
     out: set[str] = set()
     for token in words:
-        mapped = _SYNONYM_TOKENS.get(token)
+        mapped = _TOKEN_WORDS.get(token)
         if mapped is not None:
             out.update(mapped)
-        elif token not in _DROP:
-            out.add(token[:-1] if len(token) > 4 and token[-1] == "s" and token[-2] != "s" else token)
+        else:  # a plural counts as its singular: "engineers" is "engineer", "class" stays
+            out.add(token[:-1] if token[-1] == "s" and len(token) > 4 and token[-2] != "s" else token)
     return frozenset(out)
 
 
