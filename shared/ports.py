@@ -321,7 +321,8 @@ class Mailer(Protocol):
 class Sealer(Protocol):
     """Authenticated encryption of small payloads that travel through queues and dead letters.
 
-    unseal raises InvalidInput for a tampered envelope or one older than ``max_age``.
+    unseal raises SealExpired (an InvalidInput) for an authentic envelope older than
+    ``max_age``, and InvalidInput for a tampered or foreign one.
     """
 
     def seal(self, data: bytes) -> str: ...

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from cryptography.fernet import Fernet, InvalidToken
 
-from shared.domain.errors import InvalidInput
+from shared.domain.errors import InvalidInput, SealExpired
 from shared.ports import Clock
 
 
@@ -29,10 +29,22 @@ class FernetSealer:
         return self._fernet.encrypt_at_time(data, int(self._clock.now().timestamp())).decode("ascii")
 
     def unseal(self, token: str, *, max_age: timedelta) -> bytes:
-        """The sealed bytes; InvalidInput when tampered with, foreign or too old."""
+        """The sealed bytes; SealExpired when authentic but too old, InvalidInput when tampered
+        with or foreign."""
         try:
+            raw = token.encode("ascii")
             return self._fernet.decrypt_at_time(
-                token.encode("ascii"), int(max_age.total_seconds()), int(self._clock.now().timestamp())
+                raw, int(max_age.total_seconds()), int(self._clock.now().timestamp())
             )
         except (InvalidToken, UnicodeEncodeError, ValueError):
+            if self._authentic(token):
+                raise SealExpired("sealed payload has expired") from None
             raise InvalidInput("sealed payload is invalid or expired") from None
+
+    def _authentic(self, token: str) -> bool:
+        """Whether ``token`` carries our signature (its age aside)."""
+        try:
+            self._fernet.extract_timestamp(token.encode("ascii"))
+        except (InvalidToken, UnicodeEncodeError, ValueError):
+            return False
+        return True

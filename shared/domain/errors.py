@@ -64,6 +64,11 @@ class InvalidInput(PermanentError):
     default_class = FailureClass.INVALID_INPUT
 
 
+class SealExpired(InvalidInput):
+    """A sealed envelope that is authentic but older than its reader accepts (its secret is
+    spent: a one-time code past its lifetime)."""
+
+
 class NotFound(PermanentError):
     """The resource does not exist, or belongs to someone else."""
 

@@ -19,7 +19,7 @@ from typing import Any
 from shared.channels import enqueue
 from shared.channels.mail import OtpMail
 from shared.domain.accounts import mask_email
-from shared.domain.errors import CareerError, InvalidInput
+from shared.domain.errors import CareerError, InvalidInput, SealExpired
 from shared.domain.mail_templates import render_code_mail
 from shared.domain.otp import CODE_TTL, CodeMail, OtpPurpose
 from shared.ports import Identity, Mailer, Sealer, TaskQueue
@@ -55,6 +55,9 @@ class MailDelivery:
         try:
             envelope = json.loads(self._sealer.unseal(message.sealed, max_age=CODE_TTL))
             to, code = str(envelope["to"]), str(envelope["code"])
+        except SealExpired:
+            # The code inside died with the envelope (an operator's late replay): obsolete work.
+            return {"outcome": "skipped", "reason": "code expired"}
         except (ValueError, KeyError, TypeError):
             raise InvalidInput("mail envelope is invalid or its code has expired") from None
         state = self._codes.mail_state(to, message.purpose, code)

@@ -18,6 +18,7 @@ from shared.messages import (
     Message,
     MigrationTask,
     OffersChanged,
+    OtpMail,
     ProfileVersionCreated,
     UploadFinalized,
     channel_of,
@@ -180,6 +181,23 @@ class TestMail:
             assert world.mail_sent() == {(EMAIL, _subject_of_the_code_mail(world)): 1}
         finally:
             world.close()
+
+    def test_a_mail_replayed_after_its_code_expired_is_closed_not_dead_lettered_again(
+        self, make_world
+    ) -> None:  # type: ignore[no-untyped-def]
+        # Before: the replayed task could not open its envelope, failed INVALID_INPUT and was
+        # dead-lettered again, on every replay: replaying never closed it.
+        world = make_world(channel_of(OtpMail), "mailer", "send", 1, "permanent")
+        seed_mail(world)
+        world.settle(replay=False)
+        [letter] = world.dead_letters()
+
+        world.clock.advance(seconds=11 * 60)  # the operator replays after the code's ten minutes
+        world.settle()
+
+        assert [(d.id, d.status) for d in world.dead_letters()] == [(letter.id, "replayed")]
+        assert world.mail_sent() == {}  # the code is dead: nothing to send
+        assert world.queue.pending() == 0
 
 
 def _subject_of_the_code_mail(world: FaultWorld) -> str:
