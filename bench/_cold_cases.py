@@ -101,6 +101,18 @@ def _inputs(run: int) -> bytes:
     return json.dumps({"target_roles": ["Data engineer"], "notes": "benchmark"}).encode()
 
 
+def _sealed_code(run: int) -> dict[str, object]:
+    """A mail task as the one-time-code service enqueues it: the address and code sealed with
+    the pepper the function reads (the test environment's built-in one)."""
+    from shared.adapters.local.clock import SystemClock
+    from shared.adapters.sealing import FernetSealer
+    from shared.config import Settings
+
+    pepper = Settings(environment="test", otp_pepper=None).otp_pepper_bytes()
+    envelope = json.dumps({"to": f"bench-{run}@example.com", "code": "493817"}).encode()
+    return {"purpose": "PASSWORD_RESET", "sealed": FernetSealer(pepper, SystemClock()).seal(envelope)}
+
+
 def local(function: str, request: Request, what: str, **extra: Any) -> Case:
     """A case on the local backend that reads or writes the SQLite store and must answer 200."""
     options: dict[str, Any] = {"name": function, "function": function, "expect": 200}
@@ -170,6 +182,32 @@ def cases() -> dict[str, tuple[Case, ...]]:
             "match_offers",
             Request("POST", "/", push({"kind": "profile_version_created", "uid": USER, "version": 1})),
             "profile-event push for a user with no profile (store read, acked)",
+        ),
+        local(
+            "refresh_scores",
+            Request("POST", "/", push({"kind": "profile_version_created", "uid": USER, "version": 2})),
+            "profile-event push for a user with an empty notebook (one query, acked)",
+        ),
+        local(
+            "score_offer",
+            Request(
+                "POST",
+                "/",
+                task(lambda run: {"uid": USER, "entry_id": f"gone-{run}", "inputs_hash": "0" * 64}),
+            ),
+            "score task for a notebook entry removed since (one store read, 200)",
+        ),
+        local(
+            "delete_account",
+            Request("POST", "/", task(lambda run: {"uid": f"u-gone-{run}"})),
+            "account-deletion task for a user with nothing stored (store walk, follow-up sweep queued, 200)",
+        ),
+        local(
+            "send_mail",
+            Request("POST", "/", task(_sealed_code)),
+            "mail task for a code no longer live (envelope opened, one store read, skipped, 200); "
+            "cryptography is in the floor because every mail task opens its envelope",
+            floor=(*LOCAL_WORK, "cryptography.fernet"),
         ),
         local(
             "maintenance",

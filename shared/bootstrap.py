@@ -22,6 +22,9 @@ from shared.config import Settings, get_settings
 from shared.topology import TOPOLOGY, Topology
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from datetime import datetime
+
     from shared.ports import (
         BlobStore,
         Clock,
@@ -130,8 +133,7 @@ class Container:
             from shared.adapters.gcp.pubsub_publisher import PubSubPublisher
 
             return PubSubPublisher(project=self.settings.project_id)
-        publisher: Publisher = self.delivery
-        return publisher
+        return _LocalQueue(self)
 
     @cached_property
     def tasks(self) -> TaskQueue:
@@ -140,8 +142,7 @@ class Container:
             from shared.adapters.gcp.cloud_tasks import CloudTasksQueue
 
             return CloudTasksQueue(settings=self.settings, topology=self.topology)
-        tasks: TaskQueue = self.delivery
-        return tasks
+        return _LocalQueue(self)
 
     @cached_property
     def identity(self) -> Identity:
@@ -294,6 +295,41 @@ class Container:
             close = getattr(port, "close", None)
             if callable(close):
                 close()
+
+
+class _LocalQueue:
+    """The local delivery queue as the Publisher and TaskQueue ports, opened on the first message
+    sent, as the Pub/Sub and Cloud Tasks adapters make their clients on first use: a request
+    that sends nothing neither imports nor opens the queue (``Container.delivery``)."""
+
+    def __init__(self, container: Container) -> None:
+        self._container = container
+
+    def publish(
+        self,
+        topic: str,
+        data: Mapping[str, Any],
+        *,
+        attributes: Mapping[str, str] | None = None,
+        ordering_key: str | None = None,
+    ) -> str:
+        """Publish on the local queue (see ``Publisher``)."""
+        message_id: str = self._container.delivery.publish(
+            topic, data, attributes=attributes, ordering_key=ordering_key
+        )
+        return message_id
+
+    def enqueue(
+        self,
+        queue: str,
+        payload: Mapping[str, Any],
+        *,
+        name: str | None = None,
+        schedule_at: datetime | None = None,
+    ) -> str:
+        """Enqueue on the local queue (see ``TaskQueue``)."""
+        task: str = self._container.delivery.enqueue(queue, payload, name=name, schedule_at=schedule_at)
+        return task
 
 
 class _KeptInNotebook:

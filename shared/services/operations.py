@@ -22,8 +22,7 @@ import json
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from shared.channels.dead_letters import DeadLetterForward
 from shared.domain.dead_letters import DeadLetter, FailedAttempt, private_values
@@ -35,6 +34,10 @@ from shared.repositories.dead_letters import MAX_PAGE, DeadLetters
 from shared.services.dead_letter_owners import DeadLetterOwners
 from shared.topology import Topology
 
+if TYPE_CHECKING:
+    # Listing and bulk discard (operators) load their result types; recording does not.
+    from shared.services.dead_letter_pages import BulkDiscard, DeadLetterPage, Skipped
+
 REPLAY_OF = "replayOf"  # attribute on a replayed message: which dead letter it came from
 _TASK_NAME = re.compile(r"^[A-Za-z0-9_-]{1,500}$")
 _log = logging.getLogger("career.operations")
@@ -44,30 +47,6 @@ _NO_REPORT = "max delivery attempts reached; no attempt reported an error (it ti
 Status = Literal["dead", "replayed", "discarded"]
 REASON_MIN, REASON_MAX = 3, 500
 MAX_DISCARD = 200  # letters one bulk discard may name
-
-
-@dataclass(frozen=True)
-class DeadLetterPage:
-    """One page of dead letters, newest first, and the cursor of the next page."""
-
-    items: list[DeadLetter] = field(default_factory=list)
-    next_cursor: str | None = None
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """A letter a bulk discard left as it was, and why."""
-
-    id: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class BulkDiscard:
-    """What a bulk discard did: the letters discarded now, and those it left alone."""
-
-    discarded: list[DeadLetter] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
 
 
 class DeadLetterService:
@@ -148,6 +127,8 @@ class DeadLetterService:
         origin: str | None = None,
     ) -> DeadLetterPage:
         """Dead letters, newest first, filtered by status, failure class and origin."""
+        from shared.services.dead_letter_pages import DeadLetterPage
+
         if not 1 <= limit <= MAX_PAGE:
             raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
         found = self._letters.page(
@@ -221,6 +202,8 @@ class DeadLetterService:
 
     def discard_many(self, ids: Sequence[str], *, reason: str, by: str) -> BulkDiscard:
         """Discard each named letter; those absent or no longer dead are reported, not fatal."""
+        from shared.services.dead_letter_pages import BulkDiscard, Skipped
+
         why = _reason(reason)
         if not 1 <= len(ids) <= MAX_DISCARD:
             raise InvalidInput(f"name between 1 and {MAX_DISCARD} dead letters to discard")

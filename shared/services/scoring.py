@@ -17,28 +17,29 @@ import contextlib
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.channels import enqueue
 from shared.channels.scoring import ScoreTask
 from shared.config import Settings
 from shared.domain.errors import Conflict, NotFound, PermanentError, RateLimited, TransientError
 from shared.domain.failures import FailureClass
-from shared.domain.matching.explanation import Audit, Explanation
-from shared.domain.matching.features import offer_features, profile_features
-from shared.domain.matching.scoring import explain, score
 from shared.domain.notebook import NotebookEntry, ScoreSummary, ScoringState, Snapshot
 from shared.domain.offers import JobOffer
 from shared.domain.profiles import CareerProfile
-from shared.domain.scoring.prompt import PostingFacts, preferences_text, profile_text
 from shared.domain.scoring.record import ScoreRecord, inputs_hash
-from shared.domain.scoring.rubric import check_reply, explanation_of
 from shared.ports import Clock, ScoreInput, ScoreOutput, ScoreProvider, TaskQueue
 from shared.repositories.career_profiles import CareerProfiles
 from shared.repositories.cv_texts import CvTexts
 from shared.repositories.llm_usage import CallRecord, LlmUsageRepository
 from shared.repositories.notebook import NotebookRepository
 from shared.repositories.offers import Offers
+
+if TYPE_CHECKING:
+    # The matcher, the prompt and the rubric load when a pair is scored (make_pair,
+    # build_record): a task for a deleted entry or a refresh that marks nothing stale scores
+    # nothing (docs/decisions/0090-cold-start-budget.md).
+    from shared.domain.matching.explanation import Explanation
 
 _DEDUP_WINDOW_S = 600  # one queued score per inputs per ten minutes (double clicks)
 
@@ -294,6 +295,10 @@ class ScoringService:
 
 def make_pair(profile: CareerProfile, offer: JobOffer, cv_text: str | None, now: datetime) -> Pair:
     """The provider's input for a pair: CV text (or the profile's own), posting, facts, gates."""
+    from shared.domain.matching.features import offer_features, profile_features
+    from shared.domain.matching.scoring import explain, score
+    from shared.domain.scoring.prompt import PostingFacts, preferences_text, profile_text
+
     cv = cv_text or profile_text(profile)
     pf, of = profile_features(profile), offer_features(offer)
     deterministic = explain(pf, of, score(pf, of, now.timestamp()), now)
@@ -313,6 +318,9 @@ def make_pair(profile: CareerProfile, offer: JobOffer, cv_text: str | None, now:
 
 def build_record(entry_id: str, pair: Pair, output: ScoreOutput, key: str) -> ScoreRecord:
     """Check the reply (right offer, quotes) and make the record with both explanations."""
+    from shared.domain.matching.explanation import Audit
+    from shared.domain.scoring.rubric import check_reply, explanation_of
+
     request, offer, profile = pair.request, pair.offer, pair.profile
     checked = check_reply(
         output.reply,

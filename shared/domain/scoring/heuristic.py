@@ -8,8 +8,13 @@ verbatim. The reply then passes the same checks an LLM reply does. Same inputs, 
 
 from __future__ import annotations
 
-from shared.domain.matching.explanation import Explanation
-from shared.domain.scoring.rubric import MIN_QUOTE_CHARS, Quote, RubricReply, SubScore, normalise_space
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    # The rubric loads with the first reply (the provider's model and version are read on
+    # every cold start of a scoring function, a reply only when a pair is scored).
+    from shared.domain.matching.explanation import Explanation
+    from shared.domain.scoring.rubric import Quote, RubricReply
 
 MODEL = "heuristic-v1"
 RULES_VERSION = "score-heuristic-v1"
@@ -23,6 +28,8 @@ def _values(explanation: Explanation) -> dict[str, float]:
 
 def _line_with(text: str, needle: str) -> str | None:
     """The first line of ``text`` naming ``needle`` (case-insensitive), whitespace-normalised."""
+    from shared.domain.scoring.rubric import MIN_QUOTE_CHARS, normalise_space
+
     key = needle.casefold()
     for raw in text.splitlines():
         line = normalise_space(raw)
@@ -32,6 +39,8 @@ def _line_with(text: str, needle: str) -> str | None:
 
 
 def _quotes(text: str, needles: list[str], source: str) -> list[Quote]:
+    from shared.domain.scoring.rubric import Quote
+
     out: list[Quote] = []
     for needle in needles:
         line = _line_with(text, needle) if needle else None
@@ -46,6 +55,8 @@ def rubric_from(
     deterministic: Explanation, *, cv_text: str, posting_text: str, title: str, offer_content_hash: str
 ) -> RubricReply:
     """The rubric reply of the offline scorer for one (profile, offer) pair."""
+    from shared.domain.scoring.rubric import RubricReply, SubScore
+
     v = _values(deterministic)
     evidence = {c.feature: c.evidence for c in deterministic.components}
     skills = evidence.get("skills", {})
