@@ -15,8 +15,9 @@ from shared.adapters.local.heuristic_scorer import HeuristicScoreProvider
 from shared.config import Settings
 from shared.messages import ScoreTask, channel_of
 from shared.ports import ScoreInput, ScoreOutput
+from shared.services.journey import JourneyService
 from shared.services.operations import DeadLetterService
-from tests.unit.notebook_world import OFFERS, NotebookWorld
+from tests.unit.notebook_world import OFFERS, UID, NotebookWorld
 
 _CRASH = "model endpoint crashed at /srv/models/scorer.py line 12"
 
@@ -77,6 +78,8 @@ class TestADeadLetteredScore:
         assert "crashed" not in state["message"]
         listed = world.client.get("/notebook", headers=world.auth()).get_json()["entries"]
         assert [e["score_state"]["state"] for e in listed] == ["failed"]
+        [step] = [s for s in world.container.make(JourneyService).journey(UID).steps if s.key == "notebook"]
+        assert (step.state, step.failure_class, step.next_action) == ("failed", "INTERNAL", "retry")
 
     def test_recording_the_letter_again_changes_nothing(self, world: NotebookWorld) -> None:
         entry_id = _dead_lettered_score(world)
@@ -101,6 +104,8 @@ class TestADeadLetteredScore:
 
         state = _state(world, entry_id)
         assert (state["state"], state["next_action"]) == ("done", None)
+        [step] = [s for s in world.container.make(JourneyService).journey(UID).steps if s.key == "notebook"]
+        assert step.state == "done"
         entry = world.client.get(f"/notebook/{entry_id}", headers=world.auth()).get_json()
         assert entry["score"] is not None
 
