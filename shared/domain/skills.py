@@ -156,6 +156,8 @@ class SkillMatcher:
 
     def canonical(self, name: str) -> Skill | None:
         """The taxonomy skill for any known spelling of ``name`` (case-insensitive), else None."""
+        if name.isascii():  # ``_key`` without the Unicode cleaning and the regex
+            return self._canonical.get(" ".join(name.lower().replace("-", " ").split()))
         return self._canonical.get(_key(name))
 
 
@@ -388,7 +390,11 @@ class SkillIndex:
         self._after_ids = frozenset(after)
         # hits that need nothing but a lookup: single-word aliases that start no exact-case alias
         self._plain_ids = self._single_ids - self._exact_ids
-        self._automaton = BytesAhoCorasick(list(patterns), implementation=Implementation.DFA)
+        # Three patterns that never match (control bytes are spaces in a reading) give the
+        # patterns more than three first bytes, which turns off the crate's first-byte
+        # prefilter: with every pattern starting with a space it would stop at every word.
+        never = [b"\x01\x01", b"\x02\x02", b"\x03\x03"]
+        self._automaton = BytesAhoCorasick([*patterns, *never], implementation=Implementation.DFA)
 
     def scan(self, text: str) -> dict[str, Skill]:
         """Skills named in ``text``, by name (the longest of overlapping mentions wins)."""
@@ -561,16 +567,61 @@ def _listed_utf8(data: bytes, word: bytes) -> bool:
             and not (after and (_is_word(after) or after in "+#"))
             and not (following and _is_word(following))
         ):
-            start = data.rfind(b"\n", 0, at) + 1
-            stop = data.find(b"\n", end)
-            line = data[start : size if stop == -1 else stop].decode("utf-8", "replace")
-            offset = len(data[start:at].decode("utf-8", "replace"))
-            if _in_list_context(line, offset, offset + n):
+            listed = _ascii_list_context(data, at, end)
+            if listed is None:  # a character around it is not ASCII: read its line as text
+                start = data.rfind(b"\n", 0, at) + 1
+                stop = data.find(b"\n", end)
+                line = data[start : size if stop == -1 else stop].decode("utf-8", "replace")
+                offset = len(data[start:at].decode("utf-8", "replace"))
+                listed = _in_list_context(line, offset, offset + n)
+            if listed:
                 return True
             at = data.find(word, end)
         else:
             at = data.find(word, at + 1)
     return False
+
+
+_ASCII_WORD = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+_ASCII_LIST_BEFORE = frozenset(ord(c) for c in _LIST_BEFORE if c.isascii())
+_ASCII_LIST_AFTER = frozenset(ord(c) for c in _LIST_AFTER if c.isascii())
+_ASCII_SPACE = frozenset(b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")
+_LIST_WORDS_BYTES = frozenset(w.encode() for w in _LIST_WORDS)
+
+
+def _ascii_list_context(data: bytes, start: int, end: int) -> bool | None:
+    """``_in_list_context`` of UTF-8 ``data`` read as bytes; None when it would read past ASCII."""
+    at = start
+    while at and data[at - 1] in b" \t":
+        at -= 1
+    if at and data[at - 1] not in b"\r\n" and data[at - 1] not in _ASCII_LIST_BEFORE:
+        if data[at - 1] >= 0x80:
+            return None
+        word = at
+        while word and data[word - 1] in _ASCII_WORD:
+            word -= 1
+        if word and data[word - 1] >= 0x80:
+            return None
+        if not (word < at and data[word:at].lower() in _LIST_WORDS_BYTES):
+            return False
+    size, at = len(data), end
+    while at < size and data[at] in b" \t":
+        at += 1
+    if at == size or data[at] in b"\r\n" or data[at] in _ASCII_LIST_AFTER:
+        return True
+    if data[at] >= 0x80:
+        return None
+    if data[at] == 0x2E:  # "."
+        if at + 1 == size or data[at + 1] in _ASCII_SPACE:
+            return True
+        if data[at + 1] >= 0x80:
+            return None
+    word = at
+    while word < size and data[word] in _ASCII_WORD:
+        word += 1
+    if word < size and data[word] >= 0x80:
+        return None
+    return at < word and data[at:word].lower() in _LIST_WORDS_BYTES
 
 
 def _char_before(data: bytes, at: int) -> str | None:

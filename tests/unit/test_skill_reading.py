@@ -14,7 +14,16 @@ from hypothesis import strategies as st
 
 from shared.domain.matching.features import description_parts, offer_features, part_starts
 from shared.domain.offers import JobOffer
-from shared.domain.skills import _listed_utf8, _listed_word, _utf8_words, default_index, folded_words
+from shared.domain.skills import (
+    _key,
+    _listed_utf8,
+    _listed_word,
+    _utf8_words,
+    canonical,
+    default_index,
+    default_matcher,
+    folded_words,
+)
 from tests.support.legacy_features import description_parts as legacy_description_parts
 from tests.support.legacy_features import legacy_index
 
@@ -169,6 +178,21 @@ class TestListedWord:
         data = b"\xff\xfeAI, Go"
 
         assert _listed_utf8(data, b"AI") == _listed_word(data.decode("utf-8", "replace"), "AI")
+
+
+class TestCanonical:
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(st.text(alphabet=st.sampled_from(list("Pyton-JS .\t\x1cNodejs+#k8K8 ")), max_size=14))
+    def test_ascii_names_read_as_the_key_does(self, name: str) -> None:
+        matcher = default_matcher()
+
+        assert matcher.canonical(name) == matcher._canonical.get(_key(name))
+
+    def test_spellings(self) -> None:
+        assert canonical(" Machine-Learning ") == canonical("machine learning") is not None
+        assert canonical("K8s") == canonical("Kubernetes")
+        assert canonical("Machine\u00a0learning") == canonical("machine learning")  # not ASCII
+        assert canonical("Pythön") is None
 
 
 class TestSameAsTheWordList:
