@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from operator import itemgetter
 from typing import Any
 
 from ahocorasick_rs import BytesAhoCorasick, Implementation
@@ -264,6 +266,7 @@ _BYTE_SPACE_LOWER = bytes(c + 32 if 0x41 <= c <= 0x5A else c for c in _BYTE_SPAC
 # One pattern per lead byte: a literal start lets the regex engine skip to candidates quickly.
 _E2_SEPARATORS = re.compile(rb"\xe2\x80[\x89\x90-\xa6\xaf\xb2\xb3\xb9\xba]")
 _C2_SEPARATORS = re.compile(rb"\xc2[\xa0\xab\xad\xb7\xbb]")
+_FIRST = itemgetter(0)
 # Between two words of an alias: the first word's sentence dot, spaces, and lone dots (". ").
 _GAP = rb"\.? +(?:\. +)*"
 
@@ -340,9 +343,13 @@ class SkillIndex:
                 elif words:
                     apart = re.compile(rb" " + _GAP.join(map(re.escape, words)) + rb"\.?(?= )")
                     group = (words[0], words[1])
-                    self._multi.setdefault(group, []).append(
-                        _Alias(_spelled(words), skill, group, apart, frozenset(words))
-                    )
+                    spelled = _spelled(words)
+                    # a second alias spelled the same (the name and an alias, or two skills)
+                    # would never be reached: the first one found wins its group
+                    if all(a.spelled != spelled for a in self._multi.get(group, ())):
+                        self._multi.setdefault(group, []).append(
+                            _Alias(spelled, skill, group, apart, frozenset(words))
+                        )
             for alias, needs_list in [*((a, False) for a in cased), *((a, True) for a in listed)]:
                 words = _alias_words(alias)
                 if words:
@@ -431,7 +438,7 @@ class SkillIndex:
         """
         if not hits:
             return {}
-        ids = {h[0] for h in hits}
+        ids = set(map(_FIRST, hits))
         single_of = self._single_of
         if ids <= self._plain_ids:  # the usual part: single-word aliases only
             return {skill.name: skill for skill in map(single_of.__getitem__, ids) if skill is not None}
@@ -469,7 +476,10 @@ class SkillIndex:
             found.setdefault(skill.name, skill)
         exact_ids = ids & self._exact_ids
         if exact_ids:
-            cased = {data[at : at + len(word_of[i])] for i, at, _ in hits if i in exact_ids}
+            cased: dict[bytes, list[int]] = {}  # original spelling -> where (words[at + 1] is data[at])
+            for i, at, _ in hits:
+                if i in exact_ids:
+                    cased.setdefault(data[at : at + len(word_of[i])], []).append(at)
             exact = self._exact
             for first in {word_of[i] for i in exact_ids}:
                 for spelling, skill, needs_list in exact[first]:
@@ -477,7 +487,7 @@ class SkillIndex:
                         continue
                     if len(spelling) == 1 and only_inside(first):
                         continue
-                    if _exact_mention(data, spelling, needs_list):
+                    if _exact_mention(data, spelling, needs_list, cased[spelling[0]]):
                         found[skill.name] = skill
         return found
 
@@ -509,15 +519,18 @@ class SkillIndex:
         return sum(counts) >= mentions
 
 
-def _exact_mention(data: bytes, alias: tuple[bytes, ...], needs_list: bool) -> bool:
-    """An exact-case alias whose first word is in the text: all its words, and a list if needed."""
+def _exact_mention(data: bytes, alias: tuple[bytes, ...], needs_list: bool, words_at: list[int]) -> bool:
+    """An exact-case alias whose first word is in the text: all its words, and a list if needed.
+
+    ``words_at``: where the first word is a word of the reading (every such place).
+    """
     if len(alias) == 1 and not needs_list:
         return True
     if not needs_list:
         spaced = b" " + b" ".join(_utf8_words(data).split()) + b" "
         return (b" " + b" ".join(alias) + b" ") in spaced
     if len(alias) == 1 and alias[0].isascii():
-        return _listed_utf8(data, alias[0])
+        return _listed_utf8(data, alias[0], words_at)
     text = data.decode("utf-8", "replace")
     if len(alias) == 1:
         return _listed_word(text, alias[0].decode("utf-8", "replace"))
@@ -548,13 +561,19 @@ def _listed_word(text: str, word: str) -> bool:
     return False
 
 
-def _listed_utf8(data: bytes, word: bytes) -> bool:
+def _listed_utf8(data: bytes, word: bytes, words_at: Iterable[int] = ()) -> bool:
     """``_listed_word`` of UTF-8 ``data`` and an ASCII ``word``, decoding only the lines it is on.
 
     The list context of a word never reaches past its line, so each candidate is judged on its
-    line alone; the characters next to it are decoded one at a time.
+    line alone; the characters next to it are decoded one at a time. ``words_at`` are the
+    places where ``word`` is a whole word of the reading (all of them, or none given): in ASCII
+    text they are the only candidates of ``_listed_word`` that can be in a list (another
+    mention has a dot, a letter or a digit beside it), so only they are judged.
     """
-    size, n = len(data), len(word)
+    n = len(word)
+    words_at = list(words_at)
+    if words_at and data.isascii():
+        return any(_ascii_list_context(data, at, at + n) for at in words_at)
     at = data.find(word)
     while at != -1:
         end = at + n
@@ -567,19 +586,24 @@ def _listed_utf8(data: bytes, word: bytes) -> bool:
             and not (after and (_is_word(after) or after in "+#"))
             and not (following and _is_word(following))
         ):
-            listed = _ascii_list_context(data, at, end)
-            if listed is None:  # a character around it is not ASCII: read its line as text
-                start = data.rfind(b"\n", 0, at) + 1
-                stop = data.find(b"\n", end)
-                line = data[start : size if stop == -1 else stop].decode("utf-8", "replace")
-                offset = len(data[start:at].decode("utf-8", "replace"))
-                listed = _in_list_context(line, offset, offset + n)
-            if listed:
+            if _list_context_at(data, at, end):
                 return True
             at = data.find(word, end)
         else:
             at = data.find(word, at + 1)
     return False
+
+
+def _list_context_at(data: bytes, start: int, end: int) -> bool:
+    """``_in_list_context`` of UTF-8 ``data``: on its bytes, or on its line decoded if need be."""
+    listed = _ascii_list_context(data, start, end)
+    if listed is None:  # a character around it is not ASCII: read its line as text
+        first = data.rfind(b"\n", 0, start) + 1
+        stop = data.find(b"\n", end)
+        line = data[first : len(data) if stop == -1 else stop].decode("utf-8", "replace")
+        offset = len(data[first:start].decode("utf-8", "replace"))
+        listed = _in_list_context(line, offset, offset + end - start)
+    return listed
 
 
 _ASCII_WORD = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
