@@ -7,6 +7,7 @@ aliases over single words, German headers, no headers, empty and non-ASCII text.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -173,6 +174,24 @@ class TestListedWord:
         text = "".join(w + g for w, g in pieces)
 
         assert _listed_utf8(text.encode(), word.encode()) == _listed_word(text, word)
+
+    @settings(max_examples=400, deadline=None, derandomize=True)
+    @given(
+        st.lists(st.tuples(_LIST_WORD.filter(str.isascii), _LIST_GLUE.filter(str.isascii)), max_size=8),
+        st.sampled_from(["AI", "Go", "R", "C"]),
+    )
+    def test_ascii_text_judged_where_the_word_is_a_word(
+        self, pieces: list[tuple[str, str]], word: str
+    ) -> None:
+        data = "".join(w + g for w, g in pieces).encode()
+        reading = folded_words(data)
+        spelled = re.escape(word.lower().encode())
+        starts = [m.start() - 1 for m in re.finditer(rb"(?<= )" + spelled + rb"\.?(?= )", reading)]
+        words_at = [at for at in starts if data[at : at + len(word)] == word.encode()]
+
+        listed = _listed_utf8(data, word.encode(), words_at) if words_at else None
+
+        assert listed in (None, _listed_word(data.decode(), word))
 
     def test_text_that_is_not_utf8_falls_back_to_its_decoding(self) -> None:
         data = b"\xff\xfeAI, Go"
