@@ -25,8 +25,8 @@ from shared.domain.titles import (
     family_closeness,
     fold_accents,
     fold_title,
+    folded_title_families,
     read_title,
-    role_families,
 )
 
 # 2: role families and folded titles; 3: skills read by the word automaton; 4: the compact
@@ -512,11 +512,10 @@ def _past_weight(end: float | None, now: float) -> float:
 
 def make_role(label: str, weight: float, source: str) -> Role:
     """A role with its title words, families and closeness to every family."""
-    families = role_families(label)
-    closeness = {f: family_closeness(families, frozenset({f})) for f in ALL_FAMILIES}
-    return Role(
-        label, title_tokens(label), weight, families, source, {f: c for f, c in closeness.items() if c}
-    )
+    folded = fold_title(label)  # once for words and families
+    families = folded_title_families(folded)
+    closeness = {f: c for f in ALL_FAMILIES if (c := family_closeness(families, frozenset({f})))}
+    return Role(label, folded_title_tokens(folded), weight, families, source, closeness)
 
 
 def profile_roles(profile: CareerProfile, target_roles: Iterable[str]) -> tuple[Role, ...]:
