@@ -15,12 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.domain.errors import NotFound
-from shared.domain.profiles import CareerProfile
 from shared.ports import DocumentStore, Order, Query, Transaction
 from shared.repositories.pagination import Page, page
+
+if TYPE_CHECKING:
+    from shared.domain.profiles import CareerProfile
 
 STATE_SCHEMA_VERSION = 1
 CLAIM_SCHEMA_VERSION = 1
@@ -40,6 +42,14 @@ def _state(uid: str) -> str:
 
 def _claim(uid: str, inputs_hash: str) -> str:
     return f"users/{uid}/career_profile_hashes/{inputs_hash}"
+
+
+def _profile(data: dict[str, Any]) -> CareerProfile:
+    # The profile model loads with the first version read: a request that finds no profile,
+    # or none to read, never builds it (docs/decisions/0090-cold-start-budget.md).
+    from shared.domain.profiles import CareerProfile
+
+    return CareerProfile.model_validate(data)
 
 
 @dataclass(frozen=True)
@@ -80,7 +90,7 @@ class CareerProfiles:
         snap = self._store.get(_version(uid, version))
         if snap is None:
             raise NotFound(f"career profile version {version} not found")
-        return CareerProfile.model_validate(snap.data)
+        return _profile(snap.data)
 
     def latest(self, uid: str) -> CareerProfile:
         """The newest version; NotFound before the first."""
@@ -88,7 +98,7 @@ class CareerProfiles:
         found = self._store.query(query)
         if not found:
             raise NotFound("no career profile yet")
-        return CareerProfile.model_validate(found[0].data)
+        return _profile(found[0].data)
 
     def get_or_latest(self, uid: str, version: int | None) -> CareerProfile:
         """Version ``version``, or the newest when None; NotFound when there is none."""
@@ -98,7 +108,7 @@ class CareerProfiles:
         """Versions newest first, one query per page."""
         query = Query(_versions(uid), order_by=(Order("version", descending=True),))
         found = page(self._store, query, limit=limit, cursor=cursor)
-        return found.map(lambda s: CareerProfile.model_validate(s.data))
+        return found.map(lambda s: _profile(s.data))
 
     def claim(self, uid: str, inputs_hash: str) -> HashClaim | None:
         """The claim of an inputs hash, None when no version was made from it."""

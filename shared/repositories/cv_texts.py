@@ -6,11 +6,15 @@ upload linked to an earlier identical one reads its twin's text).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from shared.domain.documents import text_object_name
 from shared.domain.errors import NotFound
-from shared.domain.profiles import CareerProfile
 from shared.ports import BlobStore, DocumentStore
 from shared.repositories.documents import Documents
+
+if TYPE_CHECKING:
+    from shared.domain.profiles import CareerProfile
 
 
 class CvTexts:

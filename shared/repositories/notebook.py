@@ -14,13 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from shared.domain.errors import NotFound
 from shared.domain.notebook import NotebookEntry, Status
-from shared.domain.scoring.record import ScoreRecord
 from shared.ports import Data, DocumentStore, Filter, Op, Order, Query, Transaction, iter_pages
 from shared.repositories.pagination import page
+
+if TYPE_CHECKING:
+    # Score records (and the explanation models in them) load with the first score read.
+    from shared.domain.scoring.record import ScoreRecord
 
 SCHEMA_VERSION = 1
 REFS = "notebook_offer_refs"
@@ -240,6 +243,8 @@ class NotebookRepository:
     # ------------------------------------------------------------------ scores
     def score(self, uid: str, entry_id: str, inputs_hash: str) -> ScoreRecord | None:
         """The score these inputs produced, if any (the cache)."""
+        from shared.domain.scoring.record import ScoreRecord
+
         snap = self._store.get(f"{_scores_collection(uid, entry_id)}/{inputs_hash}")
         return ScoreRecord.model_validate(snap.data) if snap is not None else None
 
@@ -264,6 +269,8 @@ class NotebookRepository:
         self, uid: str, entry_id: str, *, limit: int, cursor: str | None
     ) -> tuple[list[ScoreRecord], str | None]:
         """Scores of one entry, newest first."""
+        from shared.domain.scoring.record import ScoreRecord
+
         query = Query(_scores_collection(uid, entry_id), order_by=(Order("computed_at", descending=True),))
         result = page(self._store, query, limit=limit, cursor=cursor)
         return [ScoreRecord.model_validate(s.data) for s in result.items], result.next_cursor

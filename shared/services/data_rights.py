@@ -33,10 +33,12 @@ FOLLOW_UP_SWEEP = timedelta(minutes=30)
 _DOCUMENTS = "documents"
 
 
+# defer_build: each model's validator is built on its first use (an erasure builds the
+# report only, never the export's models; docs/decisions/0090-cold-start-budget.md).
 class StoredItem(BaseModel):
     """One stored document, as stored."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     path: str
     data: dict[str, Any]
@@ -45,7 +47,7 @@ class StoredItem(BaseModel):
 class ExportedFile(BaseModel):
     """One uploaded CV: a signed URL to the PDF and its extracted text."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     document_id: str
     filename: str | None
@@ -58,7 +60,7 @@ class ExportedFile(BaseModel):
 class IdentityRecord(BaseModel):
     """What the identity provider holds."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     email: str | None
     email_verified: bool
@@ -69,7 +71,7 @@ class IdentityRecord(BaseModel):
 class AccountExport(BaseModel):
     """GET /me/export: everything stored for the caller."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     schema_version: int = 1
     uid: str
@@ -86,7 +88,7 @@ class AccountExport(BaseModel):
 class ErasureReport(BaseModel):
     """What one erasure pass removed."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     documents: int
     elsewhere: int

@@ -29,7 +29,6 @@ from shared.channels.profile_events import ProfileVersionCreated
 from shared.config import Settings
 from shared.domain.errors import Conflict, NotFound
 from shared.domain.offers import JobOffer
-from shared.domain.profiles import CareerProfile
 from shared.ports import Clock, Publisher
 from shared.repositories.accounts import Accounts
 from shared.repositories.career_profiles import CareerProfiles
@@ -44,6 +43,7 @@ if TYPE_CHECKING:
     from shared.domain.matching.ranking import Ranked
     from shared.domain.matching.results import MatchResult
     from shared.domain.matching.runs import MatchRun
+    from shared.domain.profiles import CareerProfile
 
 
 class KeptOffers(Protocol):

@@ -26,8 +26,6 @@ from shared.domain.errors import Conflict, NotFound, PermanentError, RateLimited
 from shared.domain.failures import FailureClass
 from shared.domain.notebook import NotebookEntry, ScoreSummary, ScoringState, Snapshot
 from shared.domain.offers import JobOffer
-from shared.domain.profiles import CareerProfile
-from shared.domain.scoring.record import ScoreRecord, inputs_hash
 from shared.ports import Clock, ScoreInput, ScoreOutput, ScoreProvider, TaskQueue
 from shared.repositories.career_profiles import CareerProfiles
 from shared.repositories.cv_texts import CvTexts
@@ -36,10 +34,12 @@ from shared.repositories.notebook import NotebookRepository
 from shared.repositories.offers import Offers
 
 if TYPE_CHECKING:
-    # The matcher, the prompt and the rubric load when a pair is scored (make_pair,
-    # build_record): a task for a deleted entry or a refresh that marks nothing stale scores
-    # nothing (docs/decisions/0090-cold-start-budget.md).
+    # The matcher, the prompt, the rubric and the score record load when a pair is scored or
+    # its inputs hashed (make_pair, build_record, inputs_key): a task for a deleted entry or a
+    # refresh that marks nothing stale does neither (docs/decisions/0090-cold-start-budget.md).
     from shared.domain.matching.explanation import Explanation
+    from shared.domain.profiles import CareerProfile
+    from shared.domain.scoring.record import ScoreRecord
 
 _DEDUP_WINDOW_S = 600  # one queued score per inputs per ten minutes (double clicks)
 
@@ -319,6 +319,7 @@ def make_pair(profile: CareerProfile, offer: JobOffer, cv_text: str | None, now:
 def build_record(entry_id: str, pair: Pair, output: ScoreOutput, key: str) -> ScoreRecord:
     """Check the reply (right offer, quotes) and make the record with both explanations."""
     from shared.domain.matching.explanation import Audit
+    from shared.domain.scoring.record import ScoreRecord
     from shared.domain.scoring.rubric import check_reply, explanation_of
 
     request, offer, profile = pair.request, pair.offer, pair.profile
@@ -369,6 +370,8 @@ def score_pair(
 
 def inputs_key(profile: CareerProfile, offer: JobOffer, provider: ScoreProvider) -> str:
     """The inputs hash of a pair for this provider."""
+    from shared.domain.scoring.record import inputs_hash
+
     return inputs_hash(
         profile_version=profile.version,
         offer_content_hash=offer.content_hash,
