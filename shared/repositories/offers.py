@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from shared.domain.offers import JobOffer
+from shared.domain.offers import JobOffer, offer_id
 from shared.ports import DocumentStore, Filter, Op, Query, Snapshot, iter_pages
 
 if TYPE_CHECKING:
@@ -120,6 +120,18 @@ class Offers:
         for snap in iter_pages(self._store, Query(OFFERS, filters=(Filter("closed_at", Op.EQ, None),))):
             yield JobOffer.model_validate(snap.data)
 
+    def open_stored(self) -> Iterator[StoredOpen]:
+        """Every open offer (paged reads), its id and content hash read without decoding it."""
+        for snap in iter_pages(self._store, Query(OFFERS, filters=(Filter("closed_at", Op.EQ, None),))):
+            data = snap.data
+            try:
+                key = offer_id(data["source_kind"], data["board"], data["external_id"])
+                content = data["content_hash"]
+            except (KeyError, TypeError):  # not an offer document: decoding says why
+                offer = JobOffer.model_validate(data)
+                key, content = offer.id, offer.content_hash
+            yield StoredOpen(key, content, data)
+
     def open_of(self, offer_ids: Sequence[str]) -> list[JobOffer]:
         """Those of ``offer_ids`` that exist and are open."""
         snaps = self._store.get_many([f"{OFFERS}/{i}" for i in offer_ids])
@@ -146,6 +158,19 @@ class Offers:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class StoredOpen:
+    """An open offer as stored: what the feature cache checks, and the document to decode."""
+
+    offer_id: str
+    content_hash: str
+    data: dict[str, Any]
+
+    def decode(self) -> JobOffer:
+        """The offer (pydantic validation: only for the offers whose features are computed)."""
+        return JobOffer.model_validate(self.data)
+
+
 class OfferFeatureCache:
     """Matching features per offer, kept while the offer's content and the features version hold.
 
@@ -165,6 +190,13 @@ class OfferFeatureCache:
             return []
         return fresh_records(offers, self._store.get_many([f"{FEATURES}/{o.id}" for o in offers]))
 
+    def fresh_stored(self, offers: Sequence[StoredOpen]) -> list[FeatureRecord | None]:
+        """``fresh`` of offers as stored (``Offers.open_stored``), none of them decoded."""
+        if not offers:
+            return []
+        snaps = self._store.get_many([f"{FEATURES}/{o.offer_id}" for o in offers])
+        return _fresh([o.content_hash for o in offers], snaps)
+
     def save(self, features: Sequence[FeatureRecord]) -> None:
         """Store computed features, in batches."""
         for start in range(0, len(features), MAX_BATCH):
@@ -177,15 +209,19 @@ class OfferFeatureCache:
 def fresh_records(offers: Sequence[JobOffer], snaps: Sequence[Snapshot | None]) -> list[FeatureRecord | None]:
     """The stored records of these offers' features as read (no decoding: ranking scores from
     this form), None where missing, of another content hash or of another features version."""
+    return _fresh([o.content_hash for o in offers], snaps)
+
+
+def _fresh(hashes: Sequence[str], snaps: Sequence[Snapshot | None]) -> list[FeatureRecord | None]:
     from shared.domain.matching.features import FEATURES_VERSION as version
 
     found = [
         data
         if snap is not None
         and (data := snap.data).get("features_version") == version
-        and data.get("content_hash") == offer.content_hash
+        and data.get("content_hash") == content_hash
         else None
-        for offer, snap in zip(offers, snaps, strict=True)
+        for content_hash, snap in zip(hashes, snaps, strict=True)
     ]
     return cast("list[FeatureRecord | None]", found)
 

@@ -128,7 +128,7 @@ class MatchingService:
         subscribed = self._matches.subscribe(uid, profile.version, now)
         if subscribed != profile.version:
             profile = self._profiles.get(uid, subscribed)
-        features = self.features_for(self._offers.open_offers())
+        features = self._open_features()
         existing = self._matches.stamps(uid)
         pf = self._profile_features(profile)
         from shared.domain.matching.ranking import rank  # the matcher: only once there is a profile
@@ -285,6 +285,23 @@ class MatchingService:
                 out.append(cached)
                 continue
             computed = offer_features(offer).to_record()
+            stale.append(computed)
+            out.append(computed)
+        self._features.save(stale)
+        return out
+
+    def _open_features(self) -> list[FeatureRecord]:
+        """``features_for`` every open offer, decoding only those whose features are computed."""
+        from shared.domain.matching.features import offer_features
+
+        stored = list(self._offers.open_stored())
+        out: list[FeatureRecord] = []
+        stale: list[FeatureRecord] = []
+        for offer, cached in zip(stored, self._features.fresh_stored(stored), strict=True):
+            if cached is not None:
+                out.append(cached)
+                continue
+            computed = offer_features(offer.decode()).to_record()
             stale.append(computed)
             out.append(computed)
         self._features.save(stale)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from shared.adapters.local.clock import ManualClock
 from shared.adapters.local.dev_tokens import DevTokenIdentity
@@ -17,6 +18,7 @@ from shared.config import Settings
 from shared.domain.errors import NotFound
 from shared.domain.matching.runs import MatchRun
 from shared.repositories.matches import Matches
+from shared.repositories.offers import OfferFeatureCache, Offers
 from shared.services.matching import MatchingService
 from shared.topology import TOPOLOGY
 from tests.support.http import bearer, client_for
@@ -212,6 +214,52 @@ class TestFeatureCache:
         service.match_profile("alice", 1)
 
         assert service.get_match("alice", OFFERS[0].id).title == "Renamed In The Cache"
+
+
+class TestOpenOffersUndecoded:
+    def test_ids_and_hashes_read_as_the_decoded_offers_have_them(self, store: SqliteDocumentStore) -> None:
+        save(store, [], OFFERS)
+        offers = Offers(store)
+
+        stored = list(offers.open_stored())
+
+        decoded = list(offers.open_offers())
+        assert [(s.offer_id, s.content_hash) for s in stored] == [(o.id, o.content_hash) for o in decoded]
+        assert [s.decode() for s in stored] == decoded
+
+    def test_the_cache_check_of_stored_offers_is_the_check_of_decoded_ones(
+        self, store: SqliteDocumentStore, service: MatchingService
+    ) -> None:
+        save(store, [make_profile("alice")], OFFERS)
+        service.match_profile("alice", 1)  # features computed and cached
+        store.update(f"offer_features/{OFFERS[1].id}", {"content_hash": "stale"})
+        offers, cache = Offers(store), OfferFeatureCache(store)
+
+        undecoded = cache.fresh_stored(list(offers.open_stored()))
+
+        assert undecoded == cache.fresh(list(offers.open_offers()))
+        assert [r is None for r in undecoded].count(True) == 1
+
+    def test_a_stored_document_that_is_not_an_offer_still_fails_as_one(
+        self, store: SqliteDocumentStore
+    ) -> None:
+        store.set("job_offers/broken", {"title": "no ids", "closed_at": None})
+
+        with pytest.raises(ValidationError):
+            list(Offers(store).open_stored())
+
+    def test_only_offers_with_stale_features_are_computed_again(
+        self, store: SqliteDocumentStore, service: MatchingService
+    ) -> None:
+        save(store, [make_profile("alice")], OFFERS)
+        service.match_profile("alice", 1)
+        store.update(f"offer_features/{OFFERS[2].id}", {"content_hash": "stale"})
+        writes = store.writes
+
+        service.match_profile("alice", 1)
+
+        assert store.get(f"offer_features/{OFFERS[2].id}").data["content_hash"] == OFFERS[2].content_hash
+        assert store.writes - writes == 2  # the recomputed features and the subscriber marker
 
 
 class TestReads:
