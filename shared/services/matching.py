@@ -21,7 +21,7 @@ import hashlib
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol, cast
 
 from shared.channels import publish
 from shared.channels.offer_events import OffersChanged
@@ -33,7 +33,7 @@ from shared.ports import Clock, Publisher
 from shared.repositories.accounts import Accounts
 from shared.repositories.career_profiles import CareerProfiles
 from shared.repositories.matches import Matches, MatchFailure, MatchStamp, Subscriber
-from shared.repositories.offers import OfferFeatureCache, Offers
+from shared.repositories.offers import OfferFeatureCache, Offers, StoredOpen
 from shared.repositories.pagination import Page
 
 if TYPE_CHECKING:
@@ -275,35 +275,35 @@ class MatchingService:
     def features_for(self, offers: Iterable[JobOffer]) -> list[FeatureRecord]:
         """Features of these offers in their stored form (ranking scores from it and decodes only
         what it explains): cached per content hash, computed and stored when stale."""
-        from shared.domain.matching.features import offer_features
-
         listed = list(offers)
-        out: list[FeatureRecord] = []
-        stale: list[FeatureRecord] = []
-        for offer, cached in zip(listed, self._features.fresh(listed), strict=True):
-            if cached is not None:
-                out.append(cached)
-                continue
-            computed = offer_features(offer).to_record()
-            stale.append(computed)
-            out.append(computed)
-        self._features.save(stale)
-        return out
+        return self._computed_where_stale(listed, self._features.fresh(listed), [None] * len(listed))
 
     def _open_features(self) -> list[FeatureRecord]:
         """``features_for`` every open offer, decoding only those whose features are computed."""
+        stored = list(self._offers.open_stored())
+        return self._computed_where_stale([None] * len(stored), self._features.fresh_stored(stored), stored)
+
+    def _computed_where_stale(
+        self,
+        offers: Sequence[JobOffer | None],
+        cached: Sequence[FeatureRecord | None],
+        stored: Sequence[StoredOpen | None],
+    ) -> list[FeatureRecord]:
+        """The cached records, and features computed (and stored) where there is none.
+
+        Each offer comes decoded (``offers``) or as stored (``stored``, decoded only here).
+        """
         from shared.domain.matching.features import offer_features
 
-        stored = list(self._offers.open_stored())
         out: list[FeatureRecord] = []
         stale: list[FeatureRecord] = []
-        for offer, cached in zip(stored, self._features.fresh_stored(stored), strict=True):
-            if cached is not None:
-                out.append(cached)
+        for offer, record, document in zip(offers, cached, stored, strict=True):
+            if record is not None:
+                out.append(record)
                 continue
-            computed = offer_features(offer.decode()).to_record()
-            stale.append(computed)
-            out.append(computed)
+            decoded = offer if offer is not None else cast("StoredOpen", document).decode()
+            stale.append(offer_features(decoded).to_record())
+            out.append(stale[-1])
         self._features.save(stale)
         return out
 
