@@ -418,6 +418,8 @@ class SkillIndex:
         Every cut but the first (0) must follow a line break, so that no word spans two parts.
         One reading of the whole text; the automaton runs over each part's stretch of it.
         """
+        if any(start and data[start - 1] != 0x0A for start in starts) or (starts and starts[0]):
+            raise ValueError("parts start at 0 and after line breaks")
         words = folded_words(data)
         if len(starts) == 1:
             return [self._read(data, words, self._automaton.find_matches_as_indexes(words, overlapping=True))]

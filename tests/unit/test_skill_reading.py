@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -122,6 +123,12 @@ class TestScanParts:
             index.scan_utf8(data[20:]),
         ]
         assert index.scan_parts(b"Python", [0]) == [index.scan_utf8(b"Python")]
+
+    def test_parts_must_start_at_line_starts(self) -> None:
+        with pytest.raises(ValueError, match="line breaks"):
+            default_index().scan_parts(b"Python and Go\nRust", [0, 3])
+        with pytest.raises(ValueError, match="line breaks"):
+            default_index().scan_parts(b"Python\nRust", [7])
 
 
 _HEADER_LINE = st.sampled_from(
