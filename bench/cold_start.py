@@ -17,9 +17,10 @@ For each function of the topology manifest that has a main.py, and each of its c
 
 - instructions: where valgrind is installed, one more cold start of the function and one of its
   floor run under ``valgrind --tool=cachegrind --cache-sim=no`` (the same functions-framework
-  server, the same first request, then stopped); the instructions on the path to the answer
-  (the master until it forks, then the worker until it exits) do not depend on the machine's
-  load, so this is the ratio to read when wall and CPU times swing.
+  server, the same first request, then stopped), twice, keeping the lower count; the
+  instructions on the path to the answer (the master until it forks, then the worker until it
+  exits) do not depend on the machine's load, so this is the ratio to read when wall and CPU
+  times swing.
 
 Prints ``BENCH cold_start_<case>_s``, ``BENCH cold_start_floor_<case>_s``,
 ``RATIO cold_start_<case>_vs_floor`` (budget 1.3, DESIGN.md), the same three for CPU time
@@ -142,8 +143,10 @@ def _measure(case: Case, target: str, main: Path, signature: str, work: Path, va
         if mine / bare > BUDGET:
             over.append(f"{label or 'wall_'}ratio {mine / bare:.2f}")
     if valgrind is not None:
-        mine_i = _instructions(valgrind, case, env, target, main, signature, work)
-        bare_i = _instructions(valgrind, case, env, "floor", floor, signature, work)
+        # The lower of two runs: the count repeats to 0.1 M, but a process that has to compile
+        # a source whose bytecode is stale (an edit during the run) pays for it once.
+        mine_i = min(_instructions(valgrind, case, env, target, main, signature, work, n) for n in (1, 2))
+        bare_i = min(_instructions(valgrind, case, env, "floor", floor, signature, work, n) for n in (1, 2))
         print(f"BENCH cold_start_instructions_{case.name} {mine_i / 1e6:.1f} Minstr")
         print(f"BENCH cold_start_instructions_floor_{case.name} {bare_i / 1e6:.1f} Minstr")
         print(f"RATIO cold_start_instructions_{case.name}_vs_floor {mine_i / bare_i:.2f}")
@@ -248,7 +251,14 @@ def _cold(
 
 
 def _instructions(
-    valgrind: str, case: Case, env: dict[str, str], target: str, source: Path, signature: str, work: Path
+    valgrind: str,
+    case: Case,
+    env: dict[str, str],
+    target: str,
+    source: Path,
+    signature: str,
+    work: Path,
+    n: int = 1,
 ) -> int:
     """Instructions one cold start executes, from exec to exit, under cachegrind.
 
@@ -256,7 +266,7 @@ def _instructions(
     its worker: one counts file per process), answers the case's first request, and is stopped.
     """
     port = _free_port()
-    out = work / f"cg-{case.name}-{target}"
+    out = work / f"cg-{case.name}-{target}-{n}"
     out.mkdir()
     argv = [
         valgrind,

@@ -3,10 +3,9 @@
 Every variable is prefixed ``CAREER_`` except the standard Google ones that the SDKs read
 themselves (FIRESTORE_EMULATOR_HOST and friends), which are mirrored here read-only so the
 rest of the code never touches os.environ. Pulumi sets the same names in production.
-
-No ``from __future__ import annotations`` here: pydantic would then evaluate (compile) every
-field's annotation string when the class is built, on every cold start.
 """
+
+from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path

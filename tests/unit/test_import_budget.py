@@ -61,6 +61,13 @@ WATCHED = (
     "shared.domain.cv.draft",
     "shared.messages",
     "shared.domain.matching.features",
+    "shared.domain.profiles",
+    "shared.domain.skills",
+    "shared.domain.scoring.record",
+    "shared.domain.scoring.rubric",
+    "shared.repositories.notebook",
+    "shared.adapters.local.sqlite_queue",
+    "jwt",
 )
 
 _PROBE = """
@@ -246,24 +253,30 @@ _CHANNELS = {
 # every repository through a package, the matcher behind a repository) overshoots it; raise a
 # budget only for a module the request really uses, and say so in the commit.
 _OUR_MODULES = {
-    "on_upload_finalized": 38,
-    "extract_document": 44,
-    "generate_profile": 54,
-    "dispatch_crawls": 42,
-    "crawl_source": 67,
-    "match_offers": 60,
+    "on_upload_finalized": 32,
+    "extract_document": 38,
+    "generate_profile": 48,
+    "dispatch_crawls": 36,
+    "crawl_source": 57,
+    "match_offers": 46,
     "maintenance": 27,
     "delete_account": 41,
-    "send_mail": 55,
-    "score_offer": 63,
-    "refresh_scores": 64,
-    "run_migration": 35,
-    "record_dead_letter": 44,
+    "send_mail": 46,
+    "score_offer": 45,
+    "refresh_scores": 46,
+    "run_migration": 29,
+    "record_dead_letter": 35,
 }
 _HEADROOM = 3
 
 
 _MATCHER = ("shared.domain.matching.features", "shared.domain.matching.ranking", "shared.domain.titles")
+_SCORING = (
+    *_MATCHER,
+    "shared.domain.scoring.rubric",
+    "shared.domain.scoring.record",
+    "shared.domain.profiles",
+)
 
 
 class TestEventAndTaskFunctions:
@@ -295,13 +308,38 @@ class TestEventAndTaskFunctions:
             # stay unloaded, and settling its dead letter's owner does not load the matcher.
             (
                 "generate_profile",
-                {"shared.edge.routing", "shared.domain.cv.draft", "shared.domain.profile_checks", *_MATCHER},
+                {
+                    "shared.edge.routing",
+                    "shared.domain.cv.draft",
+                    "shared.domain.profile_checks",
+                    "shared.domain.skills",
+                    *_MATCHER,
+                },
             ),
             # A crawl of an unknown source stores no offer: no features are computed.
             ("crawl_source", {*_MATCHER}),
             # A user without a profile is not ranked: the matcher stays unloaded.
             ("match_offers", {*_MATCHER}),
             ("record_dead_letter", {*_MATCHER}),
+            # Nothing is sent: the local queue stays closed, as Pub/Sub's client stays unmade;
+            # no profile is read, and kept offers (the notebook) are asked only when ranking.
+            (
+                "match_offers",
+                {
+                    "shared.adapters.local.sqlite_queue",
+                    "shared.domain.profiles",
+                    "shared.repositories.notebook",
+                },
+            ),
+            # A deleted entry and a user with nothing to mark stale: no pair is scored.
+            (
+                "score_offer",
+                {*_SCORING, "shared.adapters.local.sqlite_queue"},
+            ),
+            ("refresh_scores", {*_SCORING, "shared.adapters.local.sqlite_queue"}),
+            # The local identity loads PyJWT with the first dev token; these tasks carry none.
+            ("send_mail", {"jwt"}),
+            ("delete_account", {"jwt"}),
         ],
     )
     def test_its_request_leaves_unused_modules_unloaded(

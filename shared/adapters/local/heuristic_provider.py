@@ -9,11 +9,15 @@ rules live in shared/domain/cv/ (entry point: draft.py).
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from shared.domain.accounts import ProfileInputs
 from shared.domain.profiles import ProfileDraft, TokenUsage
-from shared.domain.skills import SkillMatcher, default_matcher
 from shared.ports import Clock, ProviderResult
+
+if TYPE_CHECKING:
+    # The taxonomy and its automaton load with the first CV read, not with the provider.
+    from shared.domain.skills import SkillMatcher
 
 PROVIDER = "heuristic"
 MODEL = "heuristic-v1"
@@ -35,6 +39,8 @@ class HeuristicProfileProvider:
 
     @property
     def _matcher(self) -> SkillMatcher:
+        from shared.domain.skills import default_matcher
+
         return self._given_matcher or default_matcher()
 
     def generate(self, cv_text: str, inputs: ProfileInputs | None = None) -> ProviderResult:
