@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from shared.domain.documents import text_object_name
 from shared.domain.errors import NotFound
 from shared.ports import BlobStore, DocumentStore
-from shared.repositories.documents import Documents
 
 if TYPE_CHECKING:
     from shared.domain.profiles import CareerProfile
@@ -21,13 +19,17 @@ class CvTexts:
     """Reads the CV text behind a profile."""
 
     def __init__(self, store: DocumentStore, texts: BlobStore) -> None:
-        self._documents = Documents(store)
+        self._store = store
         self._texts = texts
 
     def cv_text(self, profile: CareerProfile) -> str | None:
         """The extracted text of the profile's first source document, None when not readable."""
+        # The document model loads when a pair is scored, not with every scoring service.
+        from shared.domain.documents import text_object_name
+        from shared.repositories.documents import Documents
+
         for document_id in profile.provenance.source_document_ids[:1]:
-            document = self._documents.get(profile.uid, document_id)
+            document = Documents(self._store).get(profile.uid, document_id)
             if document is None:
                 return None
             names = [document.text_object]
