@@ -221,19 +221,7 @@ def _cold(
     port = _free_port()
     body = case.request.payload(1000 + n)
     headers = _headers(case.request)
-    argv = [
-        str(BIN / "functions-framework"),
-        "--target",
-        target,
-        "--source",
-        str(source),
-        "--signature-type",
-        signature,
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-    ]
+    argv = _server_argv(target, source, signature, port)
     log_path = work / f"{case.name}-{target}-{n}.log"
     with log_path.open("wb") as log:
         start = time.perf_counter()
@@ -275,17 +263,7 @@ def _instructions(
         f"--cachegrind-out-file={out}/cg.%p",
         f"--log-file={out}/valgrind.%p.log",
         sys.executable,
-        str(BIN / "functions-framework"),
-        "--target",
-        target,
-        "--source",
-        str(source),
-        "--signature-type",
-        signature,
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
+        *_server_argv(target, source, signature, port),
     ]
     log_path = out / "server.log"
     fixed = env | {"PYTHONHASHSEED": "0"}  # the same set and dict orders in every run
@@ -314,6 +292,23 @@ def _instructions(
     if not counted:
         raise RuntimeError(f"{case.name}: valgrind wrote no counts:\n{log_path.read_text()[-2000:]}")
     return _summary(counted[0])
+
+
+def _server_argv(target: str, source: Path, signature: str, port: int) -> list[str]:
+    """The functions-framework command line serving ``target`` on 127.0.0.1:``port``."""
+    return [
+        str(BIN / "functions-framework"),
+        "--target",
+        target,
+        "--source",
+        str(source),
+        "--signature-type",
+        signature,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
 
 
 def _summary(path: Path) -> int:
