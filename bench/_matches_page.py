@@ -14,14 +14,13 @@ from __future__ import annotations
 import json
 import secrets
 import statistics
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.load import CAREER, _stop, _wait_for_url
+from bench.load import career_serve
 from shared.adapters.local.clock import SystemClock
 from shared.adapters.local.dev_tokens import DevTokenIdentity
 from shared.adapters.local.heuristic_provider import HeuristicProfileProvider
@@ -133,30 +132,9 @@ def _visible(matching: MatchingService) -> int:
 
 @contextmanager
 def serve(root: Path, secret: str) -> Iterator[str]:
-    """``career serve`` on the seeded folder, in its own session, stopped by its PID."""
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "CAREER_ENVIRONMENT": "local",
-        "CAREER_BACKEND": "local",
-        "CAREER_DEV_TOKEN_SECRET": secret,
-        "CAREER_LOG_LEVEL": "WARNING",
-        "PYTHONUNBUFFERED": "1",
-    }
-    log_path = root / "serve.log"
-    argv = [str(CAREER), "serve", "--port", "0", "--data-dir", str(root / "data"), "--no-scheduler"]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [*argv, "--no-default-sources"],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        yield _wait_for_url(process, log_path, timeout_s=90)
-    finally:
-        _stop(process)
+    """``career serve`` on the seeded folder (``root/data``), stopped by its PID: its URL."""
+    with career_serve(root, secret) as stack:
+        yield stack.url
 
 
 def measure(samples: int = SAMPLES) -> Lcp:

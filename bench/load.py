@@ -240,8 +240,11 @@ class Stack:
 
 
 @contextmanager
-def career_serve(root: Path) -> Iterator[Stack]:
-    """``career serve`` on a free loopback port in its own session, stopped by its PID."""
+def career_serve(root: Path, secret: str | None = None) -> Iterator[Stack]:
+    """``career serve`` on a free loopback port in its own session, stopped by its PID.
+
+    Its data lives in ``root/data``; ``secret`` signs its dev tokens (a fresh one by default).
+    """
     if not CAREER.exists():
         raise LoadError(f"{CAREER} is missing: run `make install` first")
     data_dir = root / "data"
@@ -251,7 +254,7 @@ def career_serve(root: Path) -> Iterator[Stack]:
         {
             "CAREER_ENVIRONMENT": "local",
             "CAREER_BACKEND": "local",
-            "CAREER_DEV_TOKEN_SECRET": secrets.token_urlsafe(48),
+            "CAREER_DEV_TOKEN_SECRET": secret or secrets.token_urlsafe(48),
             "CAREER_LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
         }
