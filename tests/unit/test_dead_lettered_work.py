@@ -23,7 +23,7 @@ from shared.domain.errors import TransientError
 from shared.domain.failures import FailureClass, NextAction
 from shared.domain.journey import StepState
 from shared.edge.events import run_event
-from shared.messages import DeadLetterForward, ExtractionTask, channel_of
+from shared.messages import DeadLetterForward, ExtractionTask, Message, channel_of
 from shared.ports import BlobInfo
 from shared.services.journey import JourneyService
 from shared.services.operations import DeadLetterService
@@ -183,14 +183,14 @@ class TestADeadLetteredExtraction:
 
         # The worker took the task and died on every attempt: the queue dead-letters it, TIMEOUT.
         service.record(
-            DeadLetter.for_task(
-                queue=channel_of(ExtractionTask),
-                task_name=f"extract-{other.id}-1",
-                payload=json.dumps({"uid": UID, "document_id": other.id}),
+            _task_letter(
+                world,
+                ExtractionTask,
+                f"extract-{other.id}-1",
+                {"uid": UID, "document_id": other.id},
+                f"ack deadline exceeded for {UID}",
+                FailureClass.TIMEOUT,
                 attempts=5,
-                last_error=f"ack deadline exceeded for {UID}",
-                failure_class=FailureClass.TIMEOUT,
-                at=world.clock.now(),
             )
         )
 
@@ -200,6 +200,28 @@ class TestADeadLetteredExtraction:
         assert world.documents.get(UID, document.id).state == DocumentState.EXTRACTED
         [letter] = service.list().items
         assert UID not in letter.last_error
+
+
+def _task_letter(
+    world: World,
+    task: type[Message],
+    task_name: str,
+    payload: dict[str, Any],
+    last_error: str,
+    failure_class: FailureClass,
+    *,
+    attempts: int,
+) -> DeadLetter:
+    """The dead letter of a task on ``task``'s queue that failed its last attempt."""
+    return DeadLetter.for_task(
+        queue=channel_of(task),
+        task_name=task_name,
+        payload=json.dumps(payload),
+        attempts=attempts,
+        last_error=last_error,
+        failure_class=failure_class,
+        at=world.clock.now(),
+    )
 
 
 def _letter_on(subscription: str, payload: dict[str, Any], world: World) -> DeadLetter:
@@ -228,14 +250,14 @@ class TestADeadLetteredProfileOrMatching:
         service = world.container.make(DeadLetterService)
 
         service.record(
-            DeadLetter.for_task(
-                queue=channel_of(ProfileTask),
-                task_name="profile-x",
-                payload=json.dumps({"uid": UID, "document_id": document.id}),
+            _task_letter(
+                world,
+                ProfileTask,
+                "profile-x",
+                {"uid": UID, "document_id": document.id},
+                "LLM unavailable",
+                FailureClass.LLM_UNAVAILABLE,
                 attempts=6,
-                last_error="LLM unavailable",
-                failure_class=FailureClass.LLM_UNAVAILABLE,
-                at=world.clock.now(),
             )
         )
 
@@ -318,14 +340,14 @@ class TestTheEndpointsShowTheFailure:
         document = world.upload_and_extract(make_pdf())
         service = world.container.make(DeadLetterService)
         service.record(
-            DeadLetter.for_task(
-                queue=channel_of(ProfileTask),
-                task_name="profile-y",
-                payload=json.dumps({"uid": UID, "document_id": document.id}),
+            _task_letter(
+                world,
+                ProfileTask,
+                "profile-y",
+                {"uid": UID, "document_id": document.id},
+                "budget",
+                FailureClass.LLM_BUDGET_EXCEEDED,
                 attempts=6,
-                last_error="budget",
-                failure_class=FailureClass.LLM_BUDGET_EXCEEDED,
-                at=world.clock.now(),
             )
         )
         matcher = next(s.name for s in TOPOLOGY.subscriptions if s.function == "match_offers")
