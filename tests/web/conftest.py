@@ -70,6 +70,18 @@ def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         process.stop()
 
 
+@pytest.fixture(scope="module")
+def quick_retry_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A stack whose retries follow production's attempts with backoffs cut a thousandfold."""
+    process, server = start_server(
+        tmp_path_factory.mktemp("career-web-retry"), {"CAREER_LOCAL_RETRY_BACKOFF_SCALE": "0.001"}
+    )
+    try:
+        yield server
+    finally:
+        process.stop()
+
+
 @pytest.fixture(scope="session")
 def playwright() -> Iterator[Playwright]:
     """The Playwright driver."""

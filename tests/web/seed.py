@@ -56,9 +56,9 @@ class SeededUser:
     saved_titles: list[str]
 
 
-def user_with_matches(server: Server, shared_data: Path, uid: str, *, save: int = 2) -> SeededUser:
-    """A dev-token user whose CV became a profile and matches; ``save`` of the top offers are in
-    the notebook, the first of them moved on to 'applied'."""
+def user_with_profile(server: Server, shared_data: Path, uid: str) -> str:
+    """A dev-token user with inputs and an uploaded CV, once that CV became a career profile
+    (its text is in the text bucket by then); returns the user's token."""
     token = server.token(uid, "--email", f"{uid}@example.com")
     auth = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=server.url, timeout=30, trust_env=False) as client:
@@ -79,6 +79,20 @@ def user_with_matches(server: Server, shared_data: Path, uid: str, *, save: int 
         put = client.request(upload["method"], upload["url"], content=cv, headers=upload["headers"])
         assert put.status_code == 200, put.text
         client.post(f"/api/documents/{created.json()['document']['id']}/confirm", headers=auth)
+        eventually(
+            lambda: client.get("/api/career-profiles/latest", headers=auth).status_code == 200,
+            SLOW_S,
+            "no career profile",
+        )
+    return token
+
+
+def user_with_matches(server: Server, shared_data: Path, uid: str, *, save: int = 2) -> SeededUser:
+    """A dev-token user whose CV became a profile and matches; ``save`` of the top offers are in
+    the notebook, the first of them moved on to 'applied'."""
+    token = user_with_profile(server, shared_data, uid)
+    auth = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=server.url, timeout=30, trust_env=False) as client:
         matches = eventually(
             lambda: client.get("/api/matches?limit=10", headers=auth).json().get("matches"),
             SLOW_S,

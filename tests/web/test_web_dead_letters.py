@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,35 +10,13 @@ from playwright.sync_api import Browser, expect
 from shared.messages import ExtractionTask, channel_of
 from tests.e2e.local_server import Server
 from tests.web.browser import Steps, serious_violations
-from tests.web.conftest import start_server
+from tests.web.outages import break_text_bucket
 from tests.web.session import use_dev_token
 
 pytestmark = pytest.mark.web
 
 CV = "frontend-dev_barry-allen_moderncv_1p.pdf"
 SLOW = 90_000
-
-
-@pytest.fixture(scope="module")
-def quick_retry_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A stack whose retries follow production's attempts with backoffs cut a thousandfold."""
-    process, server = start_server(
-        tmp_path_factory.mktemp("career-web-dlq"), {"CAREER_LOCAL_RETRY_BACKOFF_SCALE": "0.001"}
-    )
-    try:
-        yield server
-    finally:
-        process.stop()
-
-
-def break_text_bucket(data_dir: Path) -> Path:
-    """A storage outage: the text bucket's folder becomes a symlink loop, so every write of
-    extracted text fails with an OSError the queue retries (ELOOP), until it is removed."""
-    bucket = data_dir / "blobs" / "career-text"
-    shutil.rmtree(bucket, ignore_errors=True)
-    bucket.parent.mkdir(parents=True, exist_ok=True)
-    bucket.symlink_to(bucket.name)
-    return bucket
 
 
 class TestDeadLetterReplay:

@@ -3,7 +3,6 @@ retries one whose extraction was dead-lettered during a storage outage."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pymupdf
@@ -12,9 +11,8 @@ from playwright.sync_api import expect
 
 from tests.e2e.local_server import Server
 from tests.web.browser import Steps, serious_violations
-from tests.web.conftest import start_server
+from tests.web.outages import break_text_bucket
 from tests.web.session import use_dev_token
-from tests.web.test_web_dead_letters import break_text_bucket
 
 pytestmark = pytest.mark.web
 
@@ -22,18 +20,6 @@ CV = "fullstack-dev_john-doe_latex_2p.pdf"
 OTHER_CV = "frontend-dev_barry-allen_moderncv_1p.pdf"
 PASSWORD = "harbour-" + "lights-42"
 SLOW = 90_000
-
-
-@pytest.fixture(scope="module")
-def quick_retry_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A stack whose retries follow production's attempts with backoffs cut a thousandfold."""
-    process, server = start_server(
-        tmp_path_factory.mktemp("career-web-recovery"), {"CAREER_LOCAL_RETRY_BACKOFF_SCALE": "0.001"}
-    )
-    try:
-        yield server
-    finally:
-        process.stop()
 
 
 def encrypted_copy(source: Path, folder: Path) -> Path:

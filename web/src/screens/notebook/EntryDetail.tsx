@@ -75,7 +75,8 @@ export function EntryDetail({ entry, onClose }: { entry: Entry; onClose: () => v
         </button>
       </div>
       <p>
-        {entry.snapshot.company} · {entry.snapshot.remote_policy} ·{" "}
+        {entry.snapshot.company} ·{" "}
+        {entry.snapshot.remote_policy !== "unknown" && <>{entry.snapshot.remote_policy} · </>}
         <a href={entry.snapshot.url} target="_blank" rel="noreferrer">
           the posting
         </a>
@@ -115,15 +116,18 @@ export function EntryDetail({ entry, onClose }: { entry: Entry; onClose: () => v
       <div className="row">
         <ScoreBadge entry={entry} />
         <button type="button" onClick={() => score.mutate()} disabled={score.isPending || entry.score_state?.state === "queued"}>
-          {entry.score ? "Re-score" : "Score this posting"}
+          {failed ? "Retry scoring" : entry.score ? "Re-score" : "Score this posting"}
         </button>
       </div>
       {entry.stale && <p className="hint">Your profile or this posting changed since the last score.</p>}
       {failed && (
-        <p className="error" role="alert" data-testid="score-failure" data-next-action={entry.score_state?.next_action ?? undefined}>
-          Scoring failed ({entry.score_state?.failure_class}): {entry.score_state?.message ?? "try again later"}{" "}
-          {scoreNextAction(entry.score_state?.next_action)}
-        </p>
+        <div role="alert" data-testid="score-failure" data-next-action={entry.score_state?.next_action ?? undefined}>
+          <p className="error">
+            Scoring failed{entry.score_state?.failure_class ? ` (${entry.score_state.failure_class})` : ""}.{" "}
+            {entry.score_state?.message ?? "Try again later."}
+          </p>
+          <p className="muted">{scoreNextAction(entry.score_state?.next_action)}</p>
+        </div>
       )}
       <Notice error={score.error ? errorText(score.error) : null} />
       {latest && <ScoreExplanation record={latest} />}
@@ -239,7 +243,7 @@ function ScoreExplanation({ record }: { record: Schemas["ScoreRecord"] }) {
 function scoreNextAction(action: string | null | undefined): string {
   switch (action) {
     case "retry":
-      return "Score it again to retry.";
+      return "Retry scoring to try again.";
     case "wait":
       return "The daily scoring budget is used up: try again tomorrow.";
     case "contact_support":
