@@ -18,6 +18,8 @@ TriggerKind = Literal["http", "push", "task"]
 # lists one of these only when its FunctionSpec.packages names it (smaller deploys).
 OPTIONAL_PACKAGES = frozenset({"pymupdf", "google-genai", "httpx", "flask-swagger-ui"})
 IndexOrder = Literal["ASCENDING", "DESCENDING", "CONTAINS"]
+# How a root collection's documents name a user (UserReference).
+UserRefKind = Literal["id", "field", "path"]
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,21 @@ class TtlField:
 
 
 @dataclass(frozen=True)
+class UserReference:
+    """How the documents of a root collection outside ``users/{uid}`` name a user.
+
+    Data rights (export and erasure) read only these collections, each by a query served by
+    Firestore's single-field indexes: ``id``, the document id is the uid (one read);
+    ``field``, ``field`` holds the uid (an equality filter); ``path``, ``field`` holds a path
+    under ``users/{uid}/`` (a range filter on it).
+    """
+
+    collection: str
+    kind: UserRefKind
+    field: str = ""
+
+
+@dataclass(frozen=True)
 class Topology:
     """The whole manifest."""
 
@@ -164,6 +181,10 @@ class Topology:
     schedules: tuple[SchedulerJob, ...]
     indexes: tuple[CompositeIndex, ...]
     ttl_fields: tuple[TtlField, ...]
+    # Every root collection besides ``users`` is either a user reference or named in
+    # ``no_user_data``; tests/unit/test_data_rights.py holds both lists to the store.
+    user_references: tuple[UserReference, ...] = ()
+    no_user_data: tuple[str, ...] = ()
 
     def function(self, name: str) -> FunctionSpec:
         """The function called ``name``."""
@@ -564,5 +585,27 @@ TOPOLOGY = Topology(
         TtlField("dead_letter_attempts", "expires_at"),
         TtlField("otp_codes", "expires_at"),
         TtlField("otp_limits", "expires_at"),
+    ),
+    # Data rights read these to find what names a user outside users/{uid}, never the rest
+    # (docs/decisions/0114-declared-user-references.md).
+    user_references=(
+        UserReference("match_subscribers", "id"),
+        UserReference("notebook_offer_refs", "field", "uid"),
+        UserReference("llm_calls", "field", "uid"),
+        UserReference("dead_letters", "field", "uid"),
+        UserReference("idempotency_keys", "path", "document"),
+    ),
+    # Shared or operational data (offers, crawls, totals) and what is keyed by an e-mail
+    # digest (one-time codes and their counters, erased by address) or by a payload digest.
+    no_user_data=(
+        "job_offers",
+        "offer_features",
+        "job_sources",
+        "runs",
+        "migrations",
+        "llm_usage_days",
+        "dead_letter_attempts",
+        "otp_codes",
+        "otp_limits",
     ),
 )

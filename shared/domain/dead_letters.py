@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal
 
@@ -14,12 +16,16 @@ from shared.domain.failures import FailureClass
 from shared.domain.model import DomainModel
 
 SCHEMA_VERSION = 1  # of a failed-attempt note
-LETTER_SCHEMA_VERSION = 2  # 2: the "discarded" status and who discarded it, when and why
+# 2: the "discarded" status and who discarded it, when and why; 3: ``uid``, the user of the work
+LETTER_SCHEMA_VERSION = 3
 
 Status = Literal["dead", "replayed", "discarded"]
 # Payload fields whose values never appear in a letter's error summary (the payload keeps them
 # for replay; the summary is what the console shows at a glance).
 _PRIVATE_FIELDS = ("uid", "email", "user_id")
+# An object name under a user's folder (``users/{uid}/documents/{id}.pdf``): an upload's
+# finalize notification names its user only there.
+_USER_OBJECT = re.compile(r"^users/([^/]+)/")
 
 
 class FailedAttempt(DomainModel):
@@ -76,6 +82,9 @@ class DeadLetter(DomainModel):
     discarded_at: datetime | None = None
     discarded_by: str | None = None  # the operator's uid
     discard_reason: str | None = None
+    # The user the work was for (payload_uid), so erasing a user finds their letters by a
+    # query; None for work of no user (crawls, housekeeping) and for letters stored before v3.
+    uid: str | None = None
     schema_version: int = LETTER_SCHEMA_VERSION
 
     @staticmethod
@@ -107,6 +116,7 @@ class DeadLetter(DomainModel):
             last_error=safe_summary(last_error, hide=private_values(payload)),
             failure_class=failure_class,
             dead_at=at,
+            uid=payload_uid(payload),
         )
 
     @classmethod
@@ -136,15 +146,32 @@ class DeadLetter(DomainModel):
             last_error=safe_summary(last_error, hide=private_values(payload)),
             failure_class=failure_class,
             dead_at=at,
+            uid=payload_uid(payload, attributes),
         )
+
+
+def payload_uid(payload: str, attributes: Mapping[str, Any] | None = None) -> str | None:
+    """The user a dead-lettered payload was for: its ``uid``, else the user folder of the
+    object it names (an upload's ``name``, or the ``objectId`` attribute); None otherwise."""
+    data = _json_object(payload)
+    uid = data.get("uid")
+    if isinstance(uid, str) and uid:
+        return uid
+    for candidate in (data.get("name"), (attributes or {}).get("objectId")):
+        if isinstance(candidate, str) and (found := _USER_OBJECT.match(candidate)):
+            return found.group(1)
+    return None
+
+
+def _json_object(payload: str) -> dict[str, Any]:
+    try:
+        data = json.loads(payload)
+    except (json.JSONDecodeError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def private_values(payload: str) -> list[str]:
     """The values of a JSON payload's private fields (uid, e-mail), to keep out of summaries."""
-    try:
-        data = json.loads(payload)
-    except (json.JSONDecodeError, RecursionError):
-        return []
-    if not isinstance(data, dict):
-        return []
+    data = _json_object(payload)
     return [str(data[k]) for k in _PRIVATE_FIELDS if isinstance(data.get(k), str | int)]

@@ -53,6 +53,8 @@ class DayUsage:
 class LlmUsageRepository:
     """Counts calls and tokens."""
 
+    collections = (DAYS, CALLS)  # top level; per-user counts live under users/{uid}
+
     def __init__(self, store: DocumentStore) -> None:
         self._store = store
 

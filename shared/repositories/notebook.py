@@ -103,6 +103,8 @@ def _bump(counts: dict[str, int], key: str, delta: int) -> None:
 class NotebookRepository:
     """Typed access to the notebook aggregate."""
 
+    collections = (REFS,)  # top level; entries, scores and counts live under users/{uid}
+
     def __init__(self, store: DocumentStore) -> None:
         self._store = store
 

@@ -45,6 +45,8 @@ class Started:
 class RunLedger:
     """Creates runs and moves them through their lifecycle."""
 
+    collections = (RUNS,)
+
     def __init__(self, store: DocumentStore, clock: Clock) -> None:
         self._store = store
         self._clock = clock

@@ -263,10 +263,11 @@ def deletion_checks(world: FaultWorld) -> list[str]:
     """Nothing of the user is left: no stored document under or about them, no file, no
     one-time code or counter, no account."""
     problems: list[str] = []
-    data = UserData(world.store, world.store)
+    data = UserData(world.store, world.store, TOPOLOGY)
     for uid in sorted(world.uids):
         problems += [f"left under the user: {s.path}" for s in data.subtree(uid)]
-        problems += [f"left naming the user: {s.path}" for s in data.elsewhere(uid)]
+        # The whole store, not the declared references the erasure itself reads.
+        problems += [f"left naming the user: {s.path}" for s in data.scan_elsewhere(uid)]
         files = [p for p in sorted((world.root / "blobs").rglob("*")) if p.is_file() and uid in p.as_posix()]
         problems += [f"left a file: {p}" for p in files if not _tombstone(p)]
         if world.identity.user(uid) is not None:

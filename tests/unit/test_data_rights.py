@@ -5,7 +5,9 @@ never against a hand-written list of collections."""
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -15,19 +17,16 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
 
+import shared.repositories
 from shared.adapters.local.file_blobs import FileBlobStore
+from shared.adapters.local.sqlite_store import SqliteDocumentStore
 from shared.config import Settings
-from shared.domain.dead_letters import DeadLetter
-from shared.domain.failures import FailureClass
-from shared.messages import ExtractionTask, channel_of
-from shared.repositories.user_data import relative_collection
+from shared.domain.offers import content_hash
+from shared.repositories.user_data import USERS, UserData, relative_collection
 from shared.services.data_rights import DataRights
-from shared.services.notebook import NotebookService, SaveRequest
-from shared.services.operations import DeadLetterService
-from shared.services.scoring import ScoringService
 from shared.topology import TOPOLOGY
 from tests.unit.accounts_world import AccountsWorld
-from tests.unit.documents_world import make_pdf
+from tests.unit.data_rights_world import populate, uid_of
 from tests.unit.matching_world import OFFERS, save
 
 REPO = Path(__file__).resolve().parents[2]
@@ -66,63 +65,6 @@ def blob_files(settings: Settings, uid: str) -> list[Path]:
         for p in root.rglob("*")
         if p.is_file() and f"users/{uid}/" in p.as_posix() and ".meta" not in p.relative_to(root).parts
     ]
-
-
-def uid_of(world: AccountsWorld, token: str) -> str:
-    uid: str = world.get("/me", token).get_json()["uid"]
-    return uid
-
-
-def populate(world: AccountsWorld) -> tuple[str, str, str]:
-    """A verified user with inputs, an extracted CV, a profile, matches, a code and a dead
-    letter: (email, token, uid)."""
-    email, token = world.verified_user()
-    uid = uid_of(world, token)
-    inputs = {"target_roles": ["Backend Engineer"], "notes": "Small teams", "preferred_locations": ["Berlin"]}
-    assert world.put("/me/profile-inputs", inputs, token).status_code == 200
-    pdf = make_pdf("Senior Python engineer: PostgreSQL, Docker, Kubernetes, cloud systems, APIs and data")
-    created = world.client.post(
-        "/documents",
-        json={"filename": "cv.pdf", "size": len(pdf), "content_type": "application/pdf"},
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    assert created.status_code == 201, created.get_json()
-    upload = created.get_json()["upload"]
-    url = urlsplit(upload["url"])
-    name = unquote(url.path.split("/", 3)[3])
-    uploads = world.container.uploads
-    assert isinstance(uploads, FileBlobStore)
-    uploads.accept_signed_upload(name, dict(parse_qsl(url.query)), "application/pdf", pdf)
-    world.deliver()  # confirm -> extract -> profile -> matching
-    kept = world.container.make(NotebookService).save(uid, SaveRequest(offer_id=OFFERS[0].id, tags=["keep"]))
-    world.container.make(ScoringService).request(uid, kept.entry.id)
-    world.deliver()  # notebook -> scoring (scores, LLM usage)
-    world.clock.advance(seconds=31)
-    world.post("/auth/password:forgot", {"email": email})  # a live code
-    letter = DeadLetter.for_task(
-        queue=channel_of(ExtractionTask),
-        task_name="t-1",
-        payload=json.dumps({"uid": uid, "document_id": "gone"}),
-        attempts=5,
-        last_error="boom",
-        failure_class=FailureClass.INTERNAL,
-        at=world.clock.now(),
-    )
-    world.container.make(DeadLetterService).record(letter)
-    matcher = next(s for s in TOPOLOGY.subscriptions if s.function == "match_offers")
-    given_up = DeadLetter.for_message(  # a matching given up: the user's match_failures record
-        topic=matcher.topic,
-        subscription=matcher.name,
-        message_id=f"m-{uid}",
-        payload=json.dumps({"uid": uid, "version": 1, "kind": "profile_version_created"}),
-        attributes={},
-        attempts=matcher.max_delivery_attempts,
-        last_error="boom",
-        failure_class=FailureClass.INTERNAL,
-        at=world.clock.now(),
-    )
-    world.container.make(DeadLetterService).record(given_up)
-    return email, token, uid
 
 
 def code_collections() -> set[str]:
@@ -266,6 +208,87 @@ class TestDelete:
 
         assert identity.user(uid) is None
         assert naming(world.settings, uid, email) == []
+
+
+def declared() -> set[str]:
+    return {r.collection for r in TOPOLOGY.user_references}
+
+
+def repository_collections() -> set[str]:
+    """The root collections every repository class says it keeps (its ``collections``)."""
+    found: set[str] = set()
+    for info in pkgutil.iter_modules(shared.repositories.__path__):
+        module = importlib.import_module(f"shared.repositories.{info.name}")
+        for value in vars(module).values():
+            if isinstance(value, type) and value.__module__ == module.__name__:
+                found.update(getattr(value, "collections", ()))
+    return found
+
+
+def many_offers(n: int) -> list[Any]:
+    """``n`` open offers copied from the fixture offers under new ids."""
+    copies = []
+    for i in range(n):
+        base = OFFERS[i % len(OFFERS)]
+        offer = base.model_copy(update={"id": f"bulk-{i:06d}", "external_id": f"bulk-{i}"})
+        copies.append(offer.model_copy(update={"content_hash": content_hash(offer)}))
+    return copies
+
+
+class TestDeclaredUserReferences:
+    """Erasure and export read only the root collections the manifest declares as naming a
+    user; these tests hold the declaration to what the real flows store."""
+
+    def test_every_root_collection_that_names_the_user_is_declared_and_queried(
+        self, world: AccountsWorld
+    ) -> None:
+        _, _, uid = populate(world)
+        populate(world)
+        data = world.container.make(UserData)
+
+        scanned = {s.path for s in data.scan_elsewhere(uid)}
+        found = {s.path for s in data.elsewhere(uid)}
+
+        undeclared = {path.split("/")[0] for path in scanned} - declared()
+        assert not undeclared, (
+            f"root collections {sorted(undeclared)} store documents naming a user but are not in "
+            "TOPOLOGY.user_references: declare how they name the user (id, field or path)"
+        )
+        assert {path.split("/")[0] for path in scanned} == declared()  # every kind is exercised
+        assert found == scanned
+
+    def test_every_root_collection_the_flows_write_is_classified(self, world: AccountsWorld) -> None:
+        populate(world)
+        store = world.container.store
+        assert isinstance(store, SqliteDocumentStore)
+
+        written = set(store.root_collections()) - {USERS}
+
+        assert written - declared() - set(TOPOLOGY.no_user_data) == set()
+
+    def test_every_repository_collection_is_classified_once(self) -> None:
+        classified = declared() | set(TOPOLOGY.no_user_data)
+
+        assert repository_collections() - classified == set()
+        assert declared() & set(TOPOLOGY.no_user_data) == set()
+        assert classified <= repository_collections()
+
+    def test_an_erasure_reads_no_offer_however_many_are_stored(self, world: AccountsWorld) -> None:
+        _, _, first = populate(world)
+        _, _, second = populate(world)
+        store = world.container.store
+        assert isinstance(store, SqliteDocumentStore)
+        rights = world.container.make(DataRights)
+        before = store.reads
+        rights.erase(first, follow_up=False)
+        with_few = store.reads - before
+        save(store, [], many_offers(2000))
+
+        before = store.reads
+        rights.erase(second, follow_up=False)
+        with_many = store.reads - before
+
+        assert with_many == with_few
 
 
 def test_relative_collections() -> None:

@@ -426,3 +426,49 @@ class TestRecordDeadLetterFunction:
         assert (letter.origin, letter.message_id, letter.attempts) == (UPLOADS, "9001", 5)
         assert json.loads(letter.payload) == {"name": "users/u1/documents/d1.pdf"}
         assert letter.attributes == {"eventType": "OBJECT_FINALIZE"}
+
+
+def _task_letter_of(queue: str, payload: object) -> DeadLetter:
+    return DeadLetter.for_task(
+        queue=queue,
+        task_name="t",
+        payload=json.dumps(payload),
+        attempts=5,
+        last_error="boom",
+        failure_class=FailureClass.INTERNAL,
+        at=ManualClock().now(),
+    )
+
+
+def _upload_letter_of(payload: str, attributes: dict[str, Any]) -> DeadLetter:
+    return DeadLetter.for_message(
+        topic="uploads",
+        subscription="uploads-confirm",
+        message_id="m",
+        payload=payload,
+        attributes=attributes,
+        attempts=5,
+        last_error="boom",
+        failure_class=FailureClass.INTERNAL,
+        at=ManualClock().now(),
+    )
+
+
+class TestLetterUser:
+    """A letter says which user its work was for, so erasing that user finds it by a query."""
+
+    def test_a_task_letter_takes_the_payload_uid(self) -> None:
+        assert _task_letter_of("extraction", {"uid": "u-1", "document_id": "d"}).uid == "u-1"
+
+    def test_an_upload_letter_takes_the_user_folder_of_its_object(self) -> None:
+        finalized = {"bucket": "b", "name": f"users/u-2/documents/{'0' * 32}.pdf", "generation": "1"}
+
+        assert _upload_letter_of(json.dumps(finalized), {}).uid == "u-2"
+
+    def test_the_object_id_attribute_names_the_user_when_the_payload_does_not(self) -> None:
+        letter = _upload_letter_of("not json", {"objectId": "users/u-3/documents/x.pdf"})
+
+        assert letter.uid == "u-3"
+
+    def test_work_of_no_user_has_none(self) -> None:
+        assert _task_letter_of("crawls", {"source_id": "s", "name": "jobs/board.json"}).uid is None
