@@ -22,7 +22,14 @@ from shared.config import Settings
 from shared.domain.dead_letters import DeadLetter
 from shared.domain.errors import Conflict, InvalidInput, NotFound
 from shared.domain.failures import FailureClass
-from shared.messages import CrawlTask, DeadLetterForward, InvalidMessage, UploadFinalized, channel_of
+from shared.messages import (
+    CrawlTask,
+    DeadLetterForward,
+    ExtractionTask,
+    InvalidMessage,
+    UploadFinalized,
+    channel_of,
+)
 from shared.repositories.career_profiles import CareerProfiles
 from shared.repositories.dead_letters import DeadLetters
 from shared.repositories.documents import Documents
@@ -442,8 +449,8 @@ def _task_letter_of(queue: str, payload: object) -> DeadLetter:
 
 def _upload_letter_of(payload: str, attributes: dict[str, Any]) -> DeadLetter:
     return DeadLetter.for_message(
-        topic="uploads",
-        subscription="uploads-confirm",
+        topic=channel_of(UploadFinalized),
+        subscription=TOPOLOGY.subscriptions_of(channel_of(UploadFinalized))[0].name,
         message_id="m",
         payload=payload,
         attributes=attributes,
@@ -458,7 +465,7 @@ class TestLetterUser:
     """A letter says which user its work was for, so erasing that user finds it by a query."""
 
     def test_a_task_letter_takes_the_payload_uid(self) -> None:
-        assert _task_letter_of("extraction", {"uid": "u-1", "document_id": "d"}).uid == "u-1"
+        assert _task_letter_of(channel_of(ExtractionTask), {"uid": "u-1", "document_id": "d"}).uid == "u-1"
 
     def test_an_upload_letter_takes_the_user_folder_of_its_object(self) -> None:
         finalized = {"bucket": "b", "name": f"users/u-2/documents/{'0' * 32}.pdf", "generation": "1"}
@@ -471,4 +478,6 @@ class TestLetterUser:
         assert letter.uid == "u-3"
 
     def test_work_of_no_user_has_none(self) -> None:
-        assert _task_letter_of("crawls", {"source_id": "s", "name": "jobs/board.json"}).uid is None
+        assert (
+            _task_letter_of(channel_of(CrawlTask), {"source_id": "s", "name": "jobs/board.json"}).uid is None
+        )

@@ -17,7 +17,7 @@ from shared.cli.main import main
 from shared.config import Settings
 from shared.domain.errors import InvalidInput
 from shared.domain.failures import FailureClass
-from shared.messages import MigrationTask, channel_of, decode
+from shared.messages import ExtractionTask, MigrationTask, channel_of, decode
 from shared.migrations import MigrationNotFound, discover, find
 from shared.ports import DocumentStore, Transaction
 from shared.repositories.career_profiles import CareerProfiles
@@ -113,6 +113,7 @@ class TestProfileClaimsMigration:
 
 
 LETTER: dict[str, Any] = {"id": "x", "kind": "task", "payload": '{"uid": "u-9", "document_id": "d"}'}
+EXTRACTION = channel_of(ExtractionTask)
 
 
 class TestDeadLetterUidMigration:
@@ -135,7 +136,7 @@ class TestDeadLetterUidMigration:
         from shared.topology import TOPOLOGY
 
         letter = DeadLetter.for_task(
-            queue="extraction",
+            queue=EXTRACTION,
             task_name="t",
             payload='{"uid": "u-9", "document_id": "d"}',
             attempts=5,
