@@ -1,4 +1,4 @@
-"""``career users``: roles and erasure of accounts (Firebase custom claims on gcp, the local
+"""``career users``: roles, erasure and audit of accounts (Firebase custom claims on gcp, the local
 identity store on the local backend)."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ _ROLES = click.Choice([r.value for r in Role if r is not Role.USER])
 
 @click.group()
 def users() -> None:
-    """Accounts: roles and erasure."""
+    """Accounts: roles, erasure and audit."""
 
 
 @users.command()
@@ -60,3 +60,23 @@ def delete(uid: str, yes: bool, data_dir: Path | None) -> None:
         click.confirm(f"Erase account {uid} and all its data?", abort=True)
     report = open_stack(data_dir).make(UserAdmin).delete(uid)
     click.echo(report.model_dump_json())
+
+
+@users.command()
+@click.option("--uid", required=True, help="The account (erased or not).")
+@data_dir_option
+def audit(uid: str, data_dir: Path | None) -> None:
+    """Read the whole store for documents about an account (slow: every collection).
+
+    Prints what is under the account, what the erasure's declared references find, and what
+    names the account that no reference finds; exits 1 when there is any of the last.
+    """
+    from shared.services.user_admin import UserAdmin
+
+    report = open_stack(data_dir).make(UserAdmin).audit(uid)
+    click.echo(report.model_dump_json())
+    if report.undeclared:
+        raise click.ClickException(
+            f"{len(report.undeclared)} documents name {uid} outside the declared user references "
+            "(TOPOLOGY.user_references): an erasure would leave them"
+        )

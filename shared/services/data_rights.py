@@ -1,10 +1,12 @@
 """Data rights: everything stored for a user in one export, and a cascading hard delete.
 
-What belongs to a user is found in the store, not in a list kept by hand: the whole subtree
-``users/{uid}`` (every collection, at any depth, present or future), plus every document of
-any other root collection that names the user (its id or its data holds the uid as a token:
-idempotency keys, dead letters, per-offer references). Files come from the user's document
-records: the PDF (as a short-lived signed URL) and the extracted text.
+What belongs to a user: the whole subtree ``users/{uid}`` (every collection, at any depth,
+present or future), plus the documents of the root collections the topology manifest declares
+as naming a user (``Topology.user_references``: idempotency keys, dead letters, per-offer
+references, call logs), each found by a query on the user, so neither export nor erasure reads
+the shared collections (offers and their features). ``audit`` reads the whole store to check
+the declarations, for operators. Files come from the user's document records: the PDF (as a
+short-lived signed URL) and the extracted text.
 
 Erasure is idempotent and resumable: each step deletes what is still there, so a retried or
 replayed task finishes the job. The identity goes last, so a failure before it leaves an
@@ -96,6 +98,20 @@ class ErasureReport(BaseModel):
     identity_deleted: bool
 
 
+class AuditReport(BaseModel):
+    """What the whole store holds about a user (``career users audit``): an operator's check."""
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
+    uid: str
+    documents: int  # at or below users/{uid}
+    # Documents outside users/{uid} naming the user that the declared references find
+    # (what an erasure deletes), and those none finds: a collection missing from
+    # TOPOLOGY.user_references, which an erasure would leave behind.
+    declared: list[str]
+    undeclared: list[str]
+
+
 class DataRights:
     """Export and erasure of one user's data."""
 
@@ -162,6 +178,17 @@ class DataRights:
             pdf_url=url,
             pdf_url_expires_at=expires,
             extracted_text=extracted,
+        )
+
+    def audit(self, uid: str) -> AuditReport:
+        """Read the whole store for documents naming ``uid`` (slow: every root collection)."""
+        declared = {s.path for s in self._data.elsewhere(uid)}
+        scanned = {s.path for s in self._data.scan_elsewhere(uid)}
+        return AuditReport(
+            uid=uid,
+            documents=len(self._data.subtree(uid)),
+            declared=sorted(declared),
+            undeclared=sorted(scanned - declared),
         )
 
     # ------------------------------------------------------------------ erasure

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from shared.domain.errors import InvalidInput, NotFound
 from shared.ports import Identity, IdentityUser, Role
-from shared.services.data_rights import DataRights, ErasureReport
+from shared.services.data_rights import AuditReport, DataRights, ErasureReport
 
 
 class UserAdmin:
@@ -35,6 +35,10 @@ class UserAdmin:
         if self._identity.user(uid) is not None:
             self._identity.revoke(uid)
         return self._rights.erase(uid)
+
+    def audit(self, uid: str) -> AuditReport:
+        """Everything the whole store holds about ``uid``, and what no declared reference finds."""
+        return self._rights.audit(uid)
 
     def _known(self, uid: str) -> IdentityUser:
         user = self._identity.user(uid)

@@ -1,7 +1,8 @@
-"""``career users grant / revoke / delete`` on a local stack, seen through the HTTP edge."""
+"""``career users grant / revoke / delete / audit`` on a local stack, seen through the HTTP edge."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -13,6 +14,8 @@ from shared.cli.main import main
 from shared.config import Settings
 from tests.support.http import client_for
 from tests.unit.accounts_world import AccountsWorld
+from tests.unit.data_rights_world import populate
+from tests.unit.matching_world import OFFERS, save
 
 
 @pytest.fixture
@@ -23,7 +26,7 @@ def world(settings: Settings) -> Iterator[AccountsWorld]:
     w.close()
 
 
-def career(world: AccountsWorld, *args: str) -> str:
+def career(world: AccountsWorld, *args: str, code: int = 0) -> str:
     """Run the CLI as its own process would: its own container on the same data folder."""
     bootstrap.install(None)  # the CLI installs (and later closes) a container of its own
     try:
@@ -32,7 +35,7 @@ def career(world: AccountsWorld, *args: str) -> str:
         mine = bootstrap.install(world.container)
         if mine is not None:
             mine.close()
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == code, result.output
     return result.output
 
 
@@ -73,3 +76,28 @@ def test_delete_erases_the_account(world: AccountsWorld) -> None:
     assert '"identity_deleted":true' in output
     assert world.container.identity.user(uid) is None
     assert world.get("/me", token).status_code == 401
+
+
+def test_audit_after_delete_finds_nothing_of_the_account(world: AccountsWorld) -> None:
+    save(world.container.store, [], OFFERS)  # type: ignore[arg-type]
+    _, _, uid = populate(world)
+    before = json.loads(career(world, "users", "audit", "--uid", uid))
+    assert before["documents"] > 0
+    assert before["declared"]
+    assert before["undeclared"] == []
+
+    career(world, "users", "delete", "--uid", uid, "--yes")
+
+    after = json.loads(career(world, "users", "audit", "--uid", uid))
+    assert (after["documents"], after["declared"], after["undeclared"]) == (0, [], [])
+
+
+def test_audit_fails_on_a_document_no_declared_reference_finds(world: AccountsWorld) -> None:
+    _, token = world.verified_user()
+    uid = world.get("/me", token).get_json()["uid"]
+    world.container.store.set("stray_notes/n1", {"owner": uid, "schema_version": 1})
+
+    output = career(world, "users", "audit", "--uid", uid, code=1)
+
+    assert json.loads(output.splitlines()[0])["undeclared"] == ["stray_notes/n1"]
+    assert "an erasure would leave them" in output
