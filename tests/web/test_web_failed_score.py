@@ -13,9 +13,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 
+from shared.messages import ScoreTask, channel_of
+from shared.topology import TOPOLOGY
 from tests.e2e.local_server import Server
 from tests.web.browser import Steps, serious_violations
 from tests.web.outages import text_metadata_outage
@@ -26,6 +29,15 @@ pytestmark = pytest.mark.web
 
 SLOW = 90_000  # ms: five attempts and the dead letter run through the local queue
 TITLE = "Platform Engineer"
+
+
+def score_letters(server: Server) -> list[dict[str, object]]:
+    """The dead letters of the scoring queue, as an operator lists them."""
+    ops = {"Authorization": f"Bearer {server.token('ops-failed-score', '--role', 'operator')}"}
+    with httpx.Client(base_url=server.url, timeout=30, trust_env=False) as client:
+        listed = client.get("/ops/dead-letters", headers=ops)
+    assert listed.status_code == 200, listed.text
+    return [letter for letter in listed.json()["items"] if letter["origin"] == channel_of(ScoreTask)]
 
 
 class TestAFailedScore:
@@ -46,7 +58,7 @@ class TestAFailedScore:
         )
         page.get_by_role("button", name="Add posting").click()
         card = page.get_by_test_id("entry").filter(has_text=TITLE)
-        expect(card).to_contain_text("not scored")
+        expect(card).to_contain_text("not scored", timeout=SLOW)
 
         card.get_by_role("button", name=TITLE, exact=True).click()
         detail = page.get_by_role("region", name=f"Entry {TITLE}")
@@ -57,6 +69,9 @@ class TestAFailedScore:
         with text_metadata_outage(server.data_dir):
             detail.get_by_role("button", name="Score this posting").click()
             expect(failure).to_be_visible(timeout=SLOW)
+        # Through the real dead-letter path: every attempt the queue allows was spent.
+        [letter] = score_letters(server)
+        assert letter["attempts"] == TOPOLOGY.queue_for(ScoreTask.__name__).retry.max_attempts
         expect(failure).to_have_attribute("data-next-action", "retry")
         expect(failure).to_contain_text(
             "Scoring failed (INTERNAL). We could not score this posting after several attempts."
@@ -64,7 +79,7 @@ class TestAFailedScore:
         expect(failure).to_contain_text("Retry scoring to try again.")
         expect(card).to_contain_text("scoring failed")
         expect(detail.get_by_text("scoring failed", exact=True)).to_be_visible()
-        expect(step).to_have_attribute("data-state", "failed")
+        expect(step).to_have_attribute("data-state", "failed", timeout=SLOW)  # the header polls
         expect(journey.get_by_role("status")).to_contain_text("(INTERNAL). It failed on our side: retry it.")
         steps.shot("score failed")
         assert serious_violations(page) == [], "axe on a failed score"
@@ -73,7 +88,7 @@ class TestAFailedScore:
         with page.expect_response(re.compile(r"/api/notebook/[^/]+:score$")) as sent:
             retry.click()
         assert (sent.value.request.method, sent.value.status) == ("POST", 202)
-        expect(failure).to_be_hidden()
+        expect(failure).to_be_hidden(timeout=SLOW)
         expect(card).to_contain_text(re.compile(r"score \d+"), timeout=SLOW)
         expect(card).not_to_contain_text("scoring failed")
         expect(detail.get_by_role("region", name="Score explanation")).to_contain_text("heuristic")
