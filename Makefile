@@ -42,8 +42,9 @@ web-client: $(STAMP) $(WEB_DEPS_STAMP)
 chromium:
 	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
-# Rebuilt whenever pyproject.toml changes; pip is idempotent for what is already there.
-$(STAMP): pyproject.toml
+# Rebuilt whenever pyproject.toml or the compiled reader's source changes (setup.py builds
+# shared/domain/_wordscan.c, decision 0092); pip is idempotent for what is already there.
+$(STAMP): pyproject.toml setup.py shared/domain/_wordscan.c
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'

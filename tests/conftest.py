@@ -11,6 +11,8 @@ import pytest
 from shared import bootstrap
 from shared.adapters.local.clock import ManualClock
 from shared.config import Settings, get_settings
+from shared.domain.matching.features import use_native_reading
+from shared.domain.native_reading import native_available
 
 # Emulator harness: the session `emulators` fixture and the `emulator` marker's per-test reset.
 pytest_plugins = ("tests.emulators.fixtures",)
@@ -63,3 +65,17 @@ def settings(tmp_path: Path) -> Settings:
 def clock() -> ManualClock:
     """A manual clock starting at 2026-01-01T00:00Z."""
     return ManualClock()
+
+
+@pytest.fixture(params=["native", "python"])
+def reading(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Offer features read by the compiled reader (decision 0092) and by the Python reading.
+
+    The compiled one needs the extension built (``make install``); CI always builds it.
+    """
+    native = request.param == "native"
+    if native:
+        require(native_available(), "the compiled reader is not built (make install builds it)")
+    use_native_reading(native)
+    yield request.param
+    use_native_reading(True)

@@ -387,6 +387,7 @@ class SkillIndex:
                         if alias not in checks:
                             checks.append(alias)
         size = len(patterns)
+        self._patterns: list[bytes] = list(patterns)  # by number (the compiled reader's input)
         self._word_of: list[bytes] = [word_of.get(i, b"") for i in range(size)]
         self._single_of: list[Skill | None] = [self._single.get(word_of.get(i, b"")) for i in range(size)]
         self._alias_of: list[_Alias | None] = [alias_of.get(i) for i in range(size)]
@@ -423,15 +424,16 @@ class SkillIndex:
         words = folded_words(data)
         if len(starts) == 1:
             return [self._read(data, words, self._automaton.find_matches_as_indexes(words, overlapping=True))]
-        out: list[dict[str, Skill]] = []
-        size = len(data)
-        find = self._automaton.find_matches_as_indexes
-        for start, end in zip(starts, [*starts[1:], size], strict=True):
-            # words[start] is the space before the part (a line break or the padding); the part
-            # ends with a line break, words[end], or is the last one and ends with the padding
-            stretch = words[start : end + 1 if end < size else end + 2]
-            out.append(self._read(data[start:end], stretch, find(stretch, overlapping=True)))
-        return out
+        ends = [*starts[1:], len(data)]
+        return [self.scan_part(data, words, start, end) for start, end in zip(starts, ends, strict=True)]
+
+    def scan_part(self, data: bytes, words: bytes, start: int, end: int) -> dict[str, Skill]:
+        """``scan_parts``'s reading of the part ``data[start:end]``; ``words``: ``folded_words(data)``."""
+        # words[start] is the space before the part (a line break or the padding); the part
+        # ends with a line break, words[end], or is the last one and ends with the padding
+        stretch = words[start : end + 1 if end < len(data) else end + 2]
+        hits = self._automaton.find_matches_as_indexes(stretch, overlapping=True)
+        return self._read(data[start:end], stretch, hits)
 
     def _read(self, data: bytes, words: bytes, hits: list[tuple[int, int, int]]) -> dict[str, Skill]:
         """The skills of a text from the automaton's hits over its folded words (``words``).

@@ -50,7 +50,7 @@ def _differences(offer: JobOffer) -> dict[str, tuple[object, object]]:
 
 
 class TestSameFeaturesAsThePreviousExtraction:
-    def test_every_kit_posting_gets_the_same_features(self, shared_data: Path) -> None:
+    def test_every_kit_posting_gets_the_same_features(self, shared_data: Path, reading: str) -> None:
         offers = _kit_postings(shared_data)
 
         differ = {o.id: d for o in offers if (d := _differences(o))}

@@ -148,12 +148,14 @@ class TestParts:
     def test_generated_descriptions_are_cut_as_before(self, text: str) -> None:
         assert description_parts(text) == legacy_description_parts(text)
 
+    @pytest.mark.usefixtures("reading")
     def test_german_headers(self) -> None:
         features = offer_features(_offer("Deine Aufgaben:\n- Python\nWünschenswert:\n- Kubernetes\n"))
 
         assert features.required == {"python"}
         assert features.nice == {"kubernetes"}
 
+    @pytest.mark.usefixtures("reading")
     def test_no_headers_is_one_required_part(self) -> None:
         features = offer_features(_offer("We build with Python and Kubernetes."))
 
@@ -161,6 +163,7 @@ class TestParts:
         assert features.required == {"python", "kubernetes"}
         assert features.nice == frozenset()
 
+    @pytest.mark.usefixtures("reading")
     def test_empty_description(self) -> None:
         features = offer_features(_offer("", title="Python Engineer"))
 

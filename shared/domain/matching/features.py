@@ -16,6 +16,7 @@ from typing import TypedDict
 from ahocorasick_rs import BytesAhoCorasick, Implementation, MatchKind
 
 from shared.domain.accounts import ProfileInputs, RemotePreference
+from shared.domain.native_reading import DescriptionReader, description_reader
 from shared.domain.offers import JobOffer
 from shared.domain.places import Location, parse_location
 from shared.domain.profiles import CareerProfile, Preferences
@@ -379,6 +380,38 @@ def description_parts(text: str) -> list[tuple[bytes, bool]]:
     return [(data[a:b], n) for a, b, n in zip(starts, ends, nice, strict=True)]
 
 
+@lru_cache(maxsize=1)
+def _native_reader() -> DescriptionReader | None:
+    return description_reader(default_index(), [*_SECTION_PHRASES, *_NICE_PHRASES], _NICE_FROM)
+
+
+_NATIVE = {"enabled": True}  # use_native_reading(False): the Python reading (a reference, tests)
+
+
+def use_native_reading(enabled: bool) -> None:
+    """Read descriptions with the compiled reader when it is built (the default) or in Python."""
+    _NATIVE["enabled"] = enabled
+
+
+def description_reading() -> str:
+    """Which reading ``description_skills`` uses: "native" or "python"."""
+    return "native" if _NATIVE["enabled"] and _native_reader() is not None else "python"
+
+
+def description_skills(text: str) -> list[tuple[bool, Iterable[Skill]]]:
+    """Each part of a description (see ``part_starts``): whether it is nice to have, its skills.
+
+    The compiled reader when built (decision 0092), else the Python reading; both give the same.
+    """
+    reader = _native_reader() if _NATIVE["enabled"] else None
+    if reader is not None:
+        return reader.read(text)
+    data = text.encode("utf-8", "replace")
+    starts, nice = part_starts(data)
+    found = default_index().scan_parts(data, starts)
+    return [(n, skills.values()) for n, skills in zip(nice, found, strict=True)]
+
+
 # Skill name -> (folded name, weight in tenths), None for a soft skill: a property of the
 # taxonomy (a few hundred names), filled as skills are first met.
 _POINTS: dict[str, tuple[str, int] | None] = {}
@@ -411,10 +444,8 @@ def offer_features(offer: JobOffer) -> OfferFeatures:
                 tenths.setdefault(*points)
 
     add(required, index.scan(offer.title).values())
-    data = offer.description_text.encode("utf-8", "replace")
-    starts, nice_parts = part_starts(data)
-    for found, is_nice in zip(index.scan_parts(data, starts), nice_parts, strict=True):
-        add(nice if is_nice else required, found.values())
+    for is_nice, found in description_skills(offer.description_text):
+        add(nice if is_nice else required, found)
     if offer.tags:
         canonical = default_matcher().canonical
         add(required, [s for s in map(canonical, offer.tags) if s is not None])
