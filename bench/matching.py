@@ -6,8 +6,11 @@
   required vs nice-to-have, title words and families, seniority, places, pay) from clean text,
   warm taxonomy; ``offer_features_previous_per_s`` the same postings through the extraction it
   replaced (tests/support/legacy_features.py, the word-set index), interleaved in the same run,
-  and ``RATIO offer_features_vs_previous``. ``RATIO offer_skills_automaton_vs_trie``: the skill
-  reading of a description by the automaton over the regex trie, line by line. Extraction is
+  and ``RATIO offer_features_vs_previous``. The line names the description reading that ran: the
+  compiled reader when built (decision 0092), else Python; ``offer_features_pure_per_s`` the same
+  postings with the Python reading, interleaved, and ``RATIO offer_features_native_vs_pure``.
+  ``RATIO offer_skills_automaton_vs_trie``: the skill reading of a description by the automaton
+  over the regex trie, line by line. Extraction is
   timed in CPU seconds of this process (``time.process_time``): it is single-threaded CPU work,
   and on a shared machine wall time would mostly measure the other processes.
 - ``BENCH offer_title_features_per_s``: the title side of offer features alone (gender tags,
@@ -44,10 +47,12 @@ from shared.config import Settings
 from shared.domain.matching.features import (
     FeatureRecord,
     description_parts,
+    description_reading,
     folded_title_tokens,
     offer_features,
     profile_features,
     title_weight,
+    use_native_reading,
 )
 from shared.domain.matching.ranking import rank
 from shared.domain.offers import JobOffer
@@ -179,17 +184,31 @@ def _quality() -> None:
     print(f"BENCH ndcg10_mean {statistics.mean(scores[n] for n in TARGET_CVS):.3f} (target CVs)")
 
 
+def _pure_features(offers: list[JobOffer]) -> list[object]:
+    """Offer features with the descriptions read in Python (the compiled reader turned off)."""
+    use_native_reading(False)
+    try:
+        return [offer_features(o) for o in offers]
+    finally:
+        use_native_reading(True)
+
+
 def _extraction(offers: list[JobOffer]) -> float:
     """Print extraction lines; return the seconds per offer of full offer features."""
     default_index(), default_matcher(), legacy_index()  # built once per process, as in production
-    full, previous, auto, trie = [], [], [], []
+    reading = description_reading()
+    full, pure, previous, auto, trie = [], [], [], [], []
     for _ in range(3):
         full.append(_cpu_timed(lambda: [offer_features(o) for o in offers]))
+        pure.append(_cpu_timed(lambda: _pure_features(offers)))
         previous.append(_cpu_timed(lambda: [legacy_offer_features(o) for o in offers]))
         auto.append(_cpu_timed(lambda: [_automaton_skills(o) for o in offers]))
         trie.append(_cpu_timed(lambda: [_trie_skills(o) for o in offers]))
     per_offer = statistics.median(full) / len(offers)
-    print(f"BENCH offer_features_per_s {1 / per_offer:.0f} offers/s ({len(offers)} kit postings)")
+    kit = f"{len(offers)} kit postings"
+    print(f"BENCH offer_features_per_s {1 / per_offer:.0f} offers/s ({kit}, {reading} reading)")
+    print(f"BENCH offer_features_pure_per_s {len(offers) / statistics.median(pure):.0f} offers/s (Python)")
+    print(f"RATIO offer_features_native_vs_pure {statistics.median(pure) / statistics.median(full):.2f}")
     print(f"BENCH offer_features_previous_per_s {len(offers) / statistics.median(previous):.0f} offers/s")
     print(f"RATIO offer_features_vs_previous {statistics.median(previous) / statistics.median(full):.1f}")
     print(f"BENCH offer_skills_trie_per_s {len(offers) / statistics.median(trie):.0f} offers/s")

@@ -35,7 +35,9 @@ _EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 _FILE_MODE = 0o100644 << 16  # regular file, rw-r--r--
 _UNIX = 3
 _SKIP_DIRS = frozenset({"__pycache__"})
-_SKIP_SUFFIXES = (".pyc", ".pyo")
+# A locally built extension (shared/domain/_wordscan, decision 0092) is for the machine that built
+# it, not the functions' runtime: archives ship sources, and the Python reading serves there.
+_SKIP_SUFFIXES = (".pyc", ".pyo", ".so", ".pyd")
 
 Entry = tuple[str, bytes]
 

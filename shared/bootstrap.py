@@ -361,6 +361,10 @@ def container() -> Container:
     with _container_lock:
         if _container is None:
             _container = Container(get_settings())
+            if not _container.settings.native_reading:  # imported only then: cold start
+                from shared.domain.matching.features import use_native_reading
+
+                use_native_reading(False)
         return _container
 
 

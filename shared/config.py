@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     match_top_k: int = Field(200, ge=1, le=5000)
     # subscribers scored per offers-event delivery (the next batch is a new message)
     match_users_per_batch: int = Field(500, ge=1, le=10_000)
+    # offer descriptions read by the compiled reader when it is built (decision 0092);
+    # CAREER_NATIVE_READING=0 forces the Python reading (the same features, slower)
+    native_reading: bool = True
 
     # extraction limits
     max_pdf_pages: int = 50

@@ -306,12 +306,11 @@ typedef struct {
     /* scratch, reused between calls (the GIL is held throughout a call) */
     uint32_t epoch;
     uint32_t *pid_mark, *alias_mark, *group_mark, *within_mark, *word_mark, *skill_mark;
-    Ints hits, header_hits, part_hits, inside, apart, found;
+    Ints hits, header_hits, part_hits, inside, apart, found, tokens;
     Ints chain_hits[CHAINS];
     uint8_t *buf;
     Py_ssize_t buf_cap;
     Py_ssize_t parts_read, parts_handed_back;
-    Py_ssize_t why[4]; /* handed back: recount, multi-word exact, non-ASCII listed, other */
 } Reader;
 
 static int32_t *int_array(PyObject *seq, Py_ssize_t *n_out, const char *what) {
@@ -441,7 +440,7 @@ static void reader_dealloc(Reader *r) {
                       r->alias_nwords, r->alias_ids_off, r->alias_nids, r->alias_word, r->alias_word_ids,
                       r->group_off, r->group_len, r->group_alias, r->pid_mark, r->alias_mark, r->group_mark,
                       r->within_mark, r->word_mark, r->skill_mark, r->hits.v, r->header_hits.v, r->part_hits.v,
-                      r->inside.v, r->apart.v, r->found.v, r->buf};
+                      r->inside.v, r->apart.v, r->found.v, r->tokens.v, r->buf};
     for (size_t i = 0; i < sizeof(blocks) / sizeof(blocks[0]); i++)
         PyMem_Free(blocks[i]);
     for (int k = 0; k < CHAINS; k++)
@@ -937,14 +936,24 @@ static int in_chars(const Py_UCS4 *set, Py_ssize_t n, int32_t cp) {
     return 0;
 }
 
-/* A word of the line (bytes [a, b)) as ``_LIST_WORDS`` reads it: 1 / 0, HAND_BACK when it has
- * non-ASCII letters (their case folding is the Python reading's to judge). */
+/* A word of the line (bytes [a, b), valid UTF-8) as ``_LIST_WORDS`` reads it (case folded):
+ * 1 / 0, -1 on error. Non-ASCII letters are folded by Python's own casefold ("\u017f" is "s"). */
 static int list_word(const Reader *r, const uint8_t *d, Py_ssize_t a, Py_ssize_t b) {
     if (a >= b)
         return 0;
     for (Py_ssize_t i = a; i < b; i++) {
-        if (d[i] >= 0x80)
-            return HAND_BACK;
+        if (d[i] >= 0x80) {
+            PyObject *word = PyUnicode_DecodeUTF8((const char *)d + a, b - a, "strict");
+            PyObject *folded = word ? PyObject_CallMethod(word, "casefold", NULL) : NULL;
+            Py_XDECREF(word);
+            if (!folded)
+                return -1;
+            int found = 0;
+            if (PyUnicode_IS_ASCII(folded))
+                found = lower_in_list_words(r, PyUnicode_DATA(folded), PyUnicode_GET_LENGTH(folded));
+            Py_DECREF(folded);
+            return found;
+        }
     }
     return lower_in_list_words(r, d + a, b - a);
 }
@@ -1054,13 +1063,52 @@ static int listed_utf8(const Reader *r, const uint8_t *d, Py_ssize_t size, const
     return 0;
 }
 
-/* ``only_inside``: 1 when every mention of the word is inside a longer alias found, 0 when
- * not, HAND_BACK when an alias is mentioned more than once (the Python reading recounts). */
-static int only_inside(Reader *r, const Part *p, int32_t word) {
+/* ``padded.count(alias.spelled)``: the alias's mentions in the part's words joined by single
+ * spaces (each word's sentence dot dropped: ". " is two spaces), without overlaps: a mention
+ * right after another shares its space, so it does not count (the word list's reading).
+ * -1 on error. */
+static Py_ssize_t recount(Reader *r, const Part *p, int32_t a) {
+    const uint8_t *w = p->w;
+    Ints *tok = &r->tokens;
+    tok->n = 0;
+    for (Py_ssize_t i = 0; i < p->wlen;) {
+        while (i < p->wlen && w[i] == ' ')
+            i++;
+        Py_ssize_t t = i;
+        while (i < p->wlen && w[i] != ' ')
+            i++;
+        Py_ssize_t end = i < p->wlen && i > t && w[i - 1] == '.' ? i - 1 : i;
+        if (end > t && (ints_push(tok, (int32_t)t) || ints_push(tok, (int32_t)end)))
+            return -1;
+    }
+    Py_ssize_t ntok = tok->n / 2, k = r->alias_nwords[a], count = 0;
+    PyObject *const *words = &r->alias_word[r->alias_words_off[a]];
+    for (Py_ssize_t i = 0; i + k <= ntok;) {
+        Py_ssize_t m = 0;
+        while (m < k) {
+            int32_t x = tok->v[2 * (i + m)], y = tok->v[2 * (i + m) + 1];
+            PyObject *want = words[m];
+            if (y - x != PyBytes_GET_SIZE(want) || memcmp(w + x, PyBytes_AS_STRING(want), (size_t)(y - x)))
+                break;
+            m++;
+        }
+        if (m == k) {
+            count++;
+            i += k + 1; /* the next mention starts after the space this one ends with */
+        } else {
+            i++;
+        }
+    }
+    return count;
+}
+
+/* ``_only_inside``: 1 when every mention of the word is inside a longer alias found, 0 when
+ * not; an alias mentioned more than once is recounted in the joined words, as in Python. */
+static int only_inside(Reader *r, const Part *p, int32_t word) { /* -1 on error */
     if (r->within_mark[word] != r->epoch)
         return 0;
     Py_ssize_t mentions = 0, total = 0;
-    int any = 0;
+    int any = 0, recounted = 0;
     for (Py_ssize_t h = 0; h < p->nhits; h++)
         mentions += r->word_of[p->hits[3 * h]] == word;
     for (Py_ssize_t i = 0; i < r->inside.n; i++) {
@@ -1075,11 +1123,23 @@ static int only_inside(Reader *r, const Part *p, int32_t word) {
             count += r->alias_of[p->hits[3 * h]] == a;
         for (Py_ssize_t j = 0; j < r->apart.n; j += 2)
             count += r->apart.v[j] == a;
-        if (count > 1) {
-            r->why[0]++;
-            return HAND_BACK;
-        }
+        if (count > 1)
+            recounted = 1;
         total += count;
+    }
+    if (any && recounted) { /* the joined words, as the Python reading recounts them */
+        total = 0;
+        for (Py_ssize_t i = 0; i < r->inside.n; i++) {
+            int32_t a = r->inside.v[i], has = 0;
+            for (int32_t j = 0; j < r->alias_nids[a]; j++)
+                has |= r->alias_word_ids[r->alias_ids_off[a] + j] == word;
+            if (has) {
+                Py_ssize_t n = recount(r, p, a);
+                if (n < 0)
+                    return -1;
+                total += n;
+            }
+        }
     }
     return any && total >= mentions;
 }
@@ -1117,13 +1177,11 @@ static int exact_entry(Reader *r, Part *p, int32_t e, int32_t word) {
     }
     if (!seen)
         return 0;
-    if (r->exact_nwords[e] > 1) {
-        r->why[1]++;
-        return HAND_BACK; /* a multi-word exact-case alias: read in Python */
-    }
+    if (r->exact_nwords[e] > 1)
+        return HAND_BACK; /* a multi-word exact-case alias (none in the taxonomy): read in Python */
     int inside = only_inside(r, p, word);
     if (inside)
-        return inside == HAND_BACK ? HAND_BACK : 0;
+        return inside < 0 ? -1 : 0;
     if (!r->exact_listed[e])
         return 1;
     for (Py_ssize_t j = 0; j < m; j++) {
@@ -1131,10 +1189,7 @@ static int exact_entry(Reader *r, Part *p, int32_t e, int32_t word) {
             return HAND_BACK;
     }
     if (!part_is_ascii(p)) {
-        int listed = listed_utf8(r, p->data, p->size, sp, m);
-        if (listed == HAND_BACK)
-            r->why[2]++;
-        return listed;
+        return listed_utf8(r, p->data, p->size, sp, m);
     }
     for (Py_ssize_t h = 0; h < p->nhits; h++) {
         int32_t pid = p->hits[3 * h], at = p->hits[3 * h + 1];
@@ -1231,8 +1286,8 @@ static int read_part(Reader *r, Part *p) {
         if (r->skill_mark[r->single_of[pid]] == epoch)
             continue;
         int inside = only_inside(r, p, r->word_of[pid]);
-        if (inside == HAND_BACK)
-            return HAND_BACK;
+        if (inside < 0)
+            return -1;
         if (!inside && add_skill(r, r->single_of[pid]))
             return -1;
     }
@@ -1392,7 +1447,7 @@ fail:
 }
 
 static PyObject *reader_stats(Reader *r, PyObject *Py_UNUSED(ignored)) {
-    return Py_BuildValue("(nn(nnn))", r->parts_read, r->parts_handed_back, r->why[0], r->why[1], r->why[2]);
+    return Py_BuildValue("(nn)", r->parts_read, r->parts_handed_back);
 }
 
 static PyMethodDef reader_methods[] = {

@@ -52,8 +52,7 @@ class DescriptionReader:
 
     def stats(self) -> tuple[int, int]:
         """(parts read, parts handed back to the Python reading) since the reader was built."""
-        read, handed_back, _ = self._reader.stats()
-        return read, handed_back
+        return self._reader.stats()
 
 
 def description_reader(index: SkillIndex, headers: list[bytes], nice_from: int) -> DescriptionReader | None:

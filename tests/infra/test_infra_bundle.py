@@ -78,6 +78,15 @@ class TestArchiveContent:
         expected = {pyc_name(n) for n in sources} if matches_runtime() else set()
         assert {n for n in names if "__pycache__" in n or n.endswith(".pyc")} == expected
 
+    def test_a_locally_built_extension_is_left_out(self, tree: Path, tmp_path: Path) -> None:
+        (tree / "shared" / "_wordscan.cpython-311-x86_64-linux-gnu.so").write_bytes(b"\x7fELF")
+        (tree / "shared" / "_wordscan.c").write_text("/* source */\n")
+
+        names = zipfile.ZipFile(build("api", tree, tmp_path / "out").path).namelist()
+
+        assert "shared/_wordscan.c" in names  # sources ship; the runtime reads descriptions in Python
+        assert not [n for n in names if n.endswith((".so", ".pyd"))]
+
     def test_entries_have_fixed_times_and_permissions(self, tree: Path, tmp_path: Path) -> None:
         bundle = build("api", tree, tmp_path / "out")
 
