@@ -26,16 +26,27 @@
   stored feature documents (written by ``OfferFeatureCache.save``, read back from the store),
   ``rank`` scoring every one from its stored form, then decoding and explaining the top K.
 - ``BENCH match_e2e_100k_s``: feature extraction from clean text for 100,000 postings (CPU time
-  on 10,000, scaled) plus that ranking.
+  on 10,000, scaled) plus that ranking, the 100,000 records live as in a matching run and the
+  cyclic collector paused as a matching run pauses it (shared/services/collector.py).
+  ``BENCH match_e2e_extract_us_per_posting`` is that extraction per posting, with the same
+  extraction with the collector running beside it: there a full collection walks the 100,000
+  live records, and the line says how many ran and their CPU time.
+- ``BENCH match_run_100k_s``: ``MatchingService.match_profile`` over 100,000 stored open offers,
+  5% of them without cached features (a day's churn), as shipped (collector paused), and
+  ``match_run_100k_collector_running_s`` the same run with the collector running, one run each
+  (the paused one first, so the first touch of the store's memory counts against it);
+  ``RATIO match_run_collector_running_vs_paused``.
 - The cost of an incremental run with 1% changed offers next to a full run.
 """
 
 from __future__ import annotations
 
+import gc
+import inspect
 import statistics
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rapidfuzz import process
@@ -58,7 +69,8 @@ from shared.domain.matching.ranking import rank
 from shared.domain.offers import JobOffer
 from shared.domain.skills import default_index, default_matcher
 from shared.domain.titles import read_title
-from shared.repositories.offers import FEATURES, OfferFeatureCache, fresh_records
+from shared.repositories.offers import FEATURES, OFFERS, OfferFeatureCache, fresh_records
+from shared.services.collector import collector_paused
 from shared.services.matching import MatchingService
 from shared.sources.registry import adapter
 from shared.topology import TOPOLOGY
@@ -127,6 +139,77 @@ def _scaled(offers: list[JobOffer]) -> tuple[list[JobOffer], list[FeatureRecord]
     return big_offers, big
 
 
+def _save_open(store: SqliteDocumentStore, offers: Sequence[JobOffer]) -> None:
+    """Store ``offers`` as open offers, in batches."""
+    batch = store.batch()
+    for n, o in enumerate(offers, start=1):
+        batch.set(f"{OFFERS}/{o.id}", {**o.model_dump(mode="python"), "closed_at": None})
+        if n % 400 == 0:
+            batch.commit()
+            batch = store.batch()
+    batch.commit()
+
+
+def _cpu_timed_collections(fn: Callable[[], object]) -> tuple[float, int, float]:
+    """CPU seconds of ``fn``, and the full collections that ran meanwhile and their CPU seconds."""
+    full: list[float] = []
+    started = [0.0]
+
+    def watch(phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            started[0] = time.process_time()
+        else:
+            full.append(time.process_time() - started[0])
+
+    gc.callbacks.append(watch)
+    try:
+        seconds = _cpu_timed(fn)
+    finally:
+        gc.callbacks.remove(watch)
+    return seconds, len(full), sum(full)
+
+
+def _matching_run(offers: list[JobOffer]) -> None:
+    """Print the lines of a whole matching run over 100,000 stored offers, paused and running."""
+    big_offers, big = _scaled(offers)
+    store = SqliteDocumentStore(":memory:", indexes=TOPOLOGY.indexes)
+    _save_open(store, big_offers)
+    OfferFeatureCache(store).save(big)
+    ids = [o.id for o in big_offers]
+    del big_offers, big  # a run holds what it reads from the store, nothing of the bench's
+    profile = cv_profile(KIT, "senior-swe_two-column_chromium_1p.pdf")
+    store.set("users/bench/career_profiles/1", profile.model_dump(mode="python") | {"uid": "bench"})
+    service = Container(Settings(), store=store, clock=ManualClock(AS_OF)).make(MatchingService)
+    unpaused = inspect.unwrap(MatchingService.match_profile)
+    stale = N // 20
+
+    def churn(k: int) -> None:  # a day's changed offers: their cached features are gone
+        batch = store.batch()
+        for n, offer_id in enumerate(ids[k * stale : (k + 1) * stale], start=1):
+            batch.delete(f"{FEATURES}/{offer_id}")
+            if n % 400 == 0:
+                batch.commit()
+                batch = store.batch()
+        batch.commit()
+
+    churn(0)
+    paused = _cpu_timed(lambda: service.match_profile("bench", 1))
+    churn(1)
+    running, count, collecting = _cpu_timed_collections(lambda: unpaused(service, "bench", 1))
+    store.close()
+    print(
+        f"BENCH match_run_100k_s {paused:.1f} s (match_profile over {N} open offers, "
+        f"{stale} without cached features; collector paused, as shipped)"
+    )
+    print(
+        f"BENCH match_run_100k_collector_running_s {running:.1f} s "
+        f"({count} full collections in it, {collecting:.1f} s CPU)"
+    )
+    print(f"RATIO match_run_collector_running_vs_paused {running / paused:.2f}")
+
+
 def _incremental(offers: list[JobOffer]) -> None:
     store = SqliteDocumentStore(":memory:", indexes=TOPOLOGY.indexes)
     service = Container(Settings(), store=store, clock=ManualClock(AS_OF)).make(MatchingService)
@@ -139,13 +222,7 @@ def _incremental(offers: list[JobOffer]) -> None:
     ]
     profile = cv_profile(KIT, "senior-swe_two-column_chromium_1p.pdf")
     store.set("users/bench/career_profiles/1", profile.model_dump(mode="python") | {"uid": "bench"})
-    batch = store.batch()
-    for n, o in enumerate(many, start=1):
-        batch.set(f"job_offers/{o.id}", {**o.model_dump(mode="python"), "closed_at": None})
-        if n % 400 == 0:
-            batch.commit()
-            batch = store.batch()
-    batch.commit()
+    _save_open(store, many)
     service.match_profile("bench", 1)  # warm: features computed and cached, results stored
     writes = store.writes
     full = _timed(lambda: service.match_profile("bench", 1))
@@ -255,6 +332,13 @@ def run() -> None:
     offers = _kit_offers()
     per_offer = _extraction(offers)
     _title_extraction(offers)
+    _ranking_100k(offers, per_offer)
+    _matching_run(offers)
+    _incremental(offers)
+
+
+def _ranking_100k(offers: list[JobOffer], per_offer: float) -> None:
+    """Print the lines of ranking 100,000 stored records and of the end-to-end estimate."""
     profile = profile_features(cv_profile(KIT, "senior-swe_two-column_chromium_1p.pdf"))
     big_offers, big = _scaled(offers)
     store = SqliteDocumentStore(":memory:", indexes=TOPOLOGY.indexes)
@@ -279,7 +363,9 @@ def run() -> None:
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     sample = offers * (10_000 // len(offers) + 1)  # the same postings again: no cache between calls
-    extract_10k = _cpu_timed(lambda: [offer_features(o) for o in sample[:10_000]])
+    with collector_paused():  # as a matching run computes features (shared/services/collector.py)
+        extract_10k = _cpu_timed(lambda: [offer_features(o) for o in sample[:10_000]])
+    running, count, collecting = _cpu_timed_collections(lambda: [offer_features(o) for o in sample[:10_000]])
     print(f"BENCH match_100k_s {o_med:.3f} s (cache check of stored records, score, explain top {TOP_K})")
     print(f"BENCH match_100k_scoring_only_s {s_med:.3f} s (stored records in memory, no cache check)")
     print(f"BENCH rapidfuzz_titles_100k_s {t_med:.3f} s")
@@ -291,4 +377,8 @@ def run() -> None:
         f"(features from clean text: CPU time on 10,000 postings x 10, plus ranking; "
         f"{per_offer * 1e6:.0f} us/posting in the warm kit run)"
     )
-    _incremental(offers)
+    print(
+        f"BENCH match_e2e_extract_us_per_posting {extract_10k / 10_000 * 1e6:.0f} us "
+        f"(collector paused, as in a matching run; {running / 10_000 * 1e6:.0f} us with it running: "
+        f"{count} full collections of the live records, {collecting:.2f} s CPU)"
+    )

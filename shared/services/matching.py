@@ -35,6 +35,7 @@ from shared.repositories.career_profiles import CareerProfiles
 from shared.repositories.matches import Matches, MatchFailure, MatchStamp, Subscriber
 from shared.repositories.offers import OfferFeatureCache, Offers, StoredOpen
 from shared.repositories.pagination import Page
+from shared.services.collector import collector_paused
 
 if TYPE_CHECKING:
     # The matcher (features, ranking, results) loads on the first ranking: a trigger for a
@@ -117,6 +118,9 @@ class MatchingService:
         return profile_features(profile, self._accounts.inputs(profile.uid))
 
     # ------------------------------------------------------------------ triggers
+    # Both triggers run with the cyclic collector paused (shared/services/collector.py): a run
+    # holds every open offer and its features, and full collections walking them found nothing.
+    @collector_paused()
     def match_profile(self, uid: str, version: int | None = None) -> MatchRun:
         """Rank every open offer for this profile version (the latest when None).
 
@@ -148,6 +152,7 @@ class MatchingService:
         self._matches.clear_failure(uid)  # a replayed or retried ranking: the give-up is over
         return run
 
+    @collector_paused()
     def match_offers(self, offer_ids: Sequence[str], trigger: OffersChanged | None = None) -> list[MatchRun]:
         """Score only these (new, changed or closed) offers for subscribed users.
 
