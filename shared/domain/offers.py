@@ -60,6 +60,7 @@ CONTENT_FIELDS = (
     "language",
     "tags",
 )
+_ID_MEMO = "_id_memo"  # JobOffer.id, with the fields it was made of
 
 
 class JobOffer(DomainModel):
@@ -99,8 +100,17 @@ class JobOffer(DomainModel):
 
     @property
     def id(self) -> str:
-        """The stored document id."""
-        return offer_id(self.source_kind, self.board, self.external_id)
+        """The stored document id (hashed once per instance: matching reads it per offer).
+
+        Kept beside the fields it is made of, in the instance's ``__dict__`` (pydantic compares
+        and serialises fields only), and recomputed when they differ: ``model_copy`` copies it.
+        """
+        key = (self.source_kind, self.board, self.external_id)
+        memo = self.__dict__.get(_ID_MEMO)
+        if memo is None or memo[0] != key:
+            memo = (key, offer_id(*key))
+            self.__dict__[_ID_MEMO] = memo
+        return memo[1]
 
 
 def offer_id(source_kind: str, board: str, external_id: str) -> str:

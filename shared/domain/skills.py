@@ -162,6 +162,22 @@ class SkillMatcher:
             return self._canonical.get(" ".join(name.lower().replace("-", " ").split()))
         return self._canonical.get(_key(name))
 
+    def canonical_all(self, names: list[str]) -> list[Skill | None]:
+        """``canonical`` of each name, in order (an offer's tags), by plain lookups when they can.
+
+        ``canonical``'s key of an ASCII name is the name lower-cased with hyphens as spaces when
+        its words are then one space apart: one check of all the names joined, a lookup each.
+        """
+        joined = "\x00".join(names)
+        if joined.isascii():
+            keys = joined.lower().replace("-", " ")
+            # no white space but single spaces between words, none at either end of a name
+            if " ".join(keys.split()) == keys and " \x00" not in keys and "\x00 " not in keys:
+                parts = keys.split("\x00")
+                if len(parts) == len(names):  # no name holds the separator
+                    return list(map(self._canonical.get, parts))
+        return list(map(self.canonical, names))
+
 
 def _in_list_context(text: str, start: int, end: int) -> bool:
     """An ambiguous word counts only inside a list: "Python, Go and SQL", "C • C++", a line of its own.

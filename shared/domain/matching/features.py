@@ -6,12 +6,14 @@ Offer features depend only on the offer's content, so they are computed once per
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import TypedDict
+from operator import attrgetter
+from typing import Any, NamedTuple, TypedDict, cast
 
 from ahocorasick_rs import BytesAhoCorasick, Implementation, MatchKind
 
@@ -20,7 +22,7 @@ from shared.domain.native_reading import DescriptionReader, description_reader
 from shared.domain.offers import JobOffer
 from shared.domain.places import Location, parse_location
 from shared.domain.profiles import CareerProfile, Preferences
-from shared.domain.skills import Skill, default_index, default_matcher
+from shared.domain.skills import Skill, default_index, default_matcher, taxonomy_entries
 from shared.domain.titles import (
     ALL_FAMILIES,
     family_closeness,
@@ -412,73 +414,119 @@ def description_skills(text: str) -> list[tuple[bool, Iterable[Skill]]]:
     return [(n, skills.values()) for n, skills in zip(nice, found, strict=True)]
 
 
-# Skill name -> (folded name, weight in tenths), None for a soft skill: a property of the
-# taxonomy (a few hundred names), filled as skills are first met.
-_POINTS: dict[str, tuple[str, int] | None] = {}
+class _SkillTable(NamedTuple):
+    """What offer features count of each taxonomy skill, by skill name: a property of the taxonomy."""
+
+    counted: frozenset[str]  # the names that count: every skill but the soft ones
+    folded: dict[str, str]  # name -> folded name (one name per folded name, see _skill_table)
+    tenths: dict[str, int]  # name -> weight in tenths
+    named: dict[str, tuple[str, str]]  # name -> (folded name, name), for skill_names
+    weighted: dict[str, tuple[str, float]]  # name -> (folded name, weight), for weights
 
 
-def _points(skill: Skill) -> tuple[str, int] | None:
-    # Soft skills ("communication") are not counted: a CV cannot evidence them the way it
-    # evidences a tool or a language, so they would only dilute coverage.
-    if skill.category == "soft":
-        points = None
-    else:
-        points = (skill.name.casefold(), CATEGORY_TENTHS.get(skill.category, CORE_TENTHS))
-    _POINTS[skill.name] = points
-    return points
+@lru_cache(maxsize=1)
+def _skill_table() -> _SkillTable:
+    """The counted skills of the shared taxonomy (built on first use, once per process)."""
+    return skill_table(taxonomy_entries())
+
+
+def skill_table(entries: Iterable[Mapping[str, Any]]) -> _SkillTable:
+    """What offer features count of each skill of a taxonomy.
+
+    Soft skills ("communication") are not counted: a CV cannot evidence them the way it
+    evidences a tool or a language, so they would only dilute coverage. Skills outside core
+    engineering weigh less (CATEGORY_TENTHS).
+    """
+    tenths = {
+        e["name"]: CATEGORY_TENTHS.get(e["category"], CORE_TENTHS) for e in entries if e["category"] != "soft"
+    }
+    folded = {name: name.casefold() for name in tenths}
+    if len(set(folded.values())) != len(folded):
+        # Features key skills by folded name: two names folding alike would be one skill.
+        twins = sorted(n for n in folded if sum(f == folded[n] for f in folded.values()) > 1)
+        raise ValueError(f"skills whose names differ only in case: {twins}")
+    return _SkillTable(
+        counted=frozenset(tenths),
+        folded=folded,
+        tenths=tenths,
+        named={name: (f, name) for name, f in folded.items()},
+        weighted={name: (f, tenths[name] / 10) for name, f in folded.items()},
+    )
+
+
+_NAME = attrgetter("name")
+
+
+@lru_cache(maxsize=1)
+def _draft_features() -> type[Any]:
+    """A mutable twin of ``OfferFeatures``: the same slots in the same order, plain to set.
+
+    The frozen dataclass's ``__init__`` sets each of its 22 fields by ``object.__setattr__``
+    (some 3 us a record); ``offer_features`` fills this twin instead and then makes it an
+    ``OfferFeatures`` (the same layout, so the class can change): frozen from then on, and
+    compared, copied and printed as any other.
+    """
+    fields = [(f.name, f.type) for f in dataclasses.fields(OfferFeatures)]
+    return dataclasses.make_dataclass("_OfferFeaturesDraft", fields, slots=True, eq=False, repr=False)
 
 
 def offer_features(offer: JobOffer) -> OfferFeatures:
     """Read skills (required vs nice to have), title words, seniority, places, pay and date."""
     index = default_index()
-    required: dict[str, str] = {}  # folded name -> display name
-    nice: dict[str, str] = {}
-    tenths: dict[str, int] = {}  # folded name -> weight in tenths (the first reading's)
-    known = _POINTS
-
-    def add(into: dict[str, str], skills: Iterable[Skill]) -> None:
-        for skill in skills:
-            points = known[skill.name] if skill.name in known else _points(skill)
-            if points is not None:
-                into.setdefault(points[0], skill.name)
-                tenths.setdefault(*points)
-
-    add(required, index.scan(offer.title).values())
+    required: set[str] = set(index.scan(offer.title))  # skill names
+    nice: set[str] = set()
     for is_nice, found in description_skills(offer.description_text):
-        add(nice if is_nice else required, found)
+        (nice if is_nice else required).update(map(_NAME, found))
     if offer.tags:
-        canonical = default_matcher().canonical
-        add(required, [s for s in map(canonical, offer.tags) if s is not None])
-    if nice:
-        nice = {k: v for k, v in nice.items() if k not in required}
-    total = 2 * sum(tenths[k] for k in required) + sum(tenths[k] for k in nice)  # exact: integers
-    salary = offer.salary
+        required.update(s.name for s in default_matcher().canonical_all(offer.tags) if s is not None)
+    table = _skill_table()
+    required &= table.counted
+    if nice:  # a skill both required and nice to have is required
+        nice = (nice & table.counted) - required
+        skills = required | nice
+    else:
+        skills = required
+    tenths = table.tenths.__getitem__
+    folded = table.folded.__getitem__
     title = read_title(offer.title)  # folded once for words, families and level
-    return OfferFeatures(
+    salary = offer.salary
+    if offer.locations:
+        places, place_labels = _places(offer.locations)
+    else:
+        places, place_labels = frozenset(), ()
+    features = _draft_features()(
         offer_id=offer.id,
         content_hash=offer.content_hash,
         title=offer.title,
         company=offer.company,
         url=offer.url,
-        required=frozenset(required),
-        nice=frozenset(nice),
-        skill_names=tuple(sorted((required | nice).items())),
-        weights={k: t / 10 for k, t in tenths.items()},
-        skill_total=total / 10,
+        required=frozenset(map(folded, required)),
+        nice=frozenset(map(folded, nice)),
+        skill_names=tuple(sorted(map(table.named.__getitem__, skills))),
+        weights=dict(map(table.weighted.__getitem__, skills)),
+        # exact: a sum of integers (tenths), whatever order the sets give them in
+        skill_total=(2 * sum(map(tenths, required)) + sum(map(tenths, nice))) / 10,
         title_tokens=folded_title_tokens(title.folded),
         families=title.families,
         seniority=title.level,
         remote_policy=offer.remote_policy,
-        places=place_keys(offer.locations),
-        place_labels=tuple(
-            loc.raw or ", ".join(p for p in (loc.city, loc.country) if p) for loc in offer.locations
-        ),
+        places=places,
+        place_labels=place_labels,
         salary_min=salary.annual_min if salary else None,
         salary_max=salary.annual_max if salary else None,
         salary_currency=salary.currency if salary else None,
         salary_source=salary.source if salary else None,
         language=offer.language,
         posted_ts=offer.posted_at.timestamp() if isinstance(offer.posted_at, datetime) else None,
+    )
+    features.__class__ = OfferFeatures
+    return cast(OfferFeatures, features)
+
+
+def _places(locations: list[Location]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """``place_keys`` of an offer's locations and their labels (the raw text, else city, country)."""
+    return place_keys(locations), tuple(
+        loc.raw or ", ".join(p for p in (loc.city, loc.country) if p) for loc in locations
     )
 
 
