@@ -29,8 +29,10 @@
   on 10,000, scaled) plus that ranking, the 100,000 records live as in a matching run and the
   cyclic collector paused as a matching run pauses it (shared/services/collector.py).
   ``BENCH match_e2e_extract_us_per_posting`` is that extraction per posting, with the same
-  extraction with the collector running beside it: there a full collection walks the 100,000
-  live records, and the line says how many ran and their CPU time.
+  extraction with the collector running beside it and how many full collections (each walking
+  the 100,000 live records) landed in it and their CPU time: none or one, depending on how many
+  objects the earlier steps left since the last one, which is why the paused figure is the
+  one scaled.
 - ``BENCH match_run_100k_s``: ``MatchingService.match_profile`` over 100,000 stored open offers,
   5% of them without cached features (a day's churn), as shipped (collector paused), and
   ``match_run_100k_collector_running_s`` the same run with the collector running, one run each
