@@ -8,7 +8,9 @@
   replaced (tests/support/legacy_features.py, the word-set index), interleaved in the same run,
   and ``RATIO offer_features_vs_previous``. The line names the description reading that ran: the
   compiled reader when built (decision 0092), else Python; ``offer_features_pure_per_s`` the same
-  postings with the Python reading, interleaved, and ``RATIO offer_features_native_vs_pure``.
+  postings with the Python reading, interleaved, and ``RATIO offer_features_native_vs_pure``;
+  ``offer_description_us`` / ``offer_description_pure_us`` the description side alone (the parts
+  and their skills, ``description_skills``), CPU microseconds per posting.
   ``RATIO offer_skills_automaton_vs_trie``: the skill reading of a description by the automaton
   over the regex trie, line by line. Extraction is
   timed in CPU seconds of this process (``time.process_time``): it is single-threaded CPU work,
@@ -61,6 +63,7 @@ from shared.domain.matching.features import (
     FeatureRecord,
     description_parts,
     description_reading,
+    description_skills,
     folded_title_tokens,
     offer_features,
     profile_features,
@@ -276,10 +279,15 @@ def _extraction(offers: list[JobOffer]) -> float:
     """Print extraction lines; return the seconds per offer of full offer features."""
     default_index(), default_matcher(), legacy_index()  # built once per process, as in production
     reading = description_reading()
-    full, pure, previous, auto, trie = [], [], [], [], []
+    full, pure, previous, auto, trie, side, side_pure = [], [], [], [], [], [], []
+    texts = [o.description_text for o in offers]
     for _ in range(3):
         full.append(_cpu_timed(lambda: [offer_features(o) for o in offers]))
         pure.append(_cpu_timed(lambda: _pure_features(offers)))
+        side.append(_cpu_timed(lambda: [description_skills(t) for t in texts]))
+        use_native_reading(False)
+        side_pure.append(_cpu_timed(lambda: [description_skills(t) for t in texts]))
+        use_native_reading(True)
         previous.append(_cpu_timed(lambda: [legacy_offer_features(o) for o in offers]))
         auto.append(_cpu_timed(lambda: [_automaton_skills(o) for o in offers]))
         trie.append(_cpu_timed(lambda: [_trie_skills(o) for o in offers]))
@@ -288,6 +296,9 @@ def _extraction(offers: list[JobOffer]) -> float:
     print(f"BENCH offer_features_per_s {1 / per_offer:.0f} offers/s ({kit}, {reading} reading)")
     print(f"BENCH offer_features_pure_per_s {len(offers) / statistics.median(pure):.0f} offers/s (Python)")
     print(f"RATIO offer_features_native_vs_pure {statistics.median(pure) / statistics.median(full):.2f}")
+    us = 1e6 / len(texts)
+    print(f"BENCH offer_description_us {statistics.median(side) * us:.1f} us/posting ({reading} reading)")
+    print(f"BENCH offer_description_pure_us {statistics.median(side_pure) * us:.1f} us/posting (Python)")
     print(f"BENCH offer_features_previous_per_s {len(offers) / statistics.median(previous):.0f} offers/s")
     print(f"RATIO offer_features_vs_previous {statistics.median(previous) / statistics.median(full):.1f}")
     print(f"BENCH offer_skills_trie_per_s {len(offers) / statistics.median(trie):.0f} offers/s")

@@ -46,6 +46,10 @@ static int ints_push(Ints *a, int32_t x) {
     return 0;
 }
 
+static int is_alnum_ascii(uint8_t b) {
+    return (b >= '0' && b <= '9') || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z');
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* Aho-Corasick DFA over byte classes                                                          */
 
@@ -234,33 +238,43 @@ static int dfa_scan(const Dfa *d, const uint8_t *s, Py_ssize_t n, Ints *hits, In
         }
         return 0;
     }
-    Py_ssize_t from[CHAINS], pos[CHAINS], to[CHAINS];
-    uint32_t st[CHAINS];
+    /* four stretches: [from_k, to_k), each walked from start_k (maxlen - 1 bytes early) */
+    Py_ssize_t from[CHAINS], start[CHAINS], to[CHAINS];
     Py_ssize_t common = n;
     for (int k = 0; k < CHAINS; k++) {
-        Py_ssize_t b = n * k / CHAINS;
-        from[k] = b;
-        pos[k] = k && b > d->maxlen - 1 ? b - (d->maxlen - 1) : 0;
+        from[k] = n * k / CHAINS;
+        start[k] = k && from[k] > d->maxlen - 1 ? from[k] - (d->maxlen - 1) : 0;
         to[k] = n * (k + 1) / CHAINS;
-        st[k] = 0;
         chain_hits[k].n = 0;
-        if (to[k] - pos[k] < common)
-            common = to[k] - pos[k];
+        if (to[k] - start[k] < common)
+            common = to[k] - start[k];
     }
+    const uint8_t *s0 = s + start[0], *s1 = s + start[1], *s2 = s + start[2], *s3 = s + start[3];
+    uint32_t st0 = 0, st1 = 0, st2 = 0, st3 = 0;
     for (Py_ssize_t j = 0; j < common; j++) {
-        for (int k = 0; k < CHAINS; k++) {
-            Py_ssize_t i = pos[k] + j;
-            int32_t v = next[st[k] + cls[s[i]]];
-            st[k] = (uint32_t)v & 0x7fffffffu;
-            if (v < 0 && i + 1 > from[k] && dfa_emit(d, st[k], i + 1, &chain_hits[k]))
-                return -1;
+        int32_t v0 = next[st0 + cls[s0[j]]], v1 = next[st1 + cls[s1[j]]];
+        int32_t v2 = next[st2 + cls[s2[j]]], v3 = next[st3 + cls[s3[j]]];
+        st0 = (uint32_t)v0 & 0x7fffffffu;
+        st1 = (uint32_t)v1 & 0x7fffffffu;
+        st2 = (uint32_t)v2 & 0x7fffffffu;
+        st3 = (uint32_t)v3 & 0x7fffffffu;
+        if ((v0 | v1 | v2 | v3) < 0) { /* a state with a pattern: rare */
+            uint32_t sts[CHAINS] = {st0, st1, st2, st3};
+            int32_t vs[CHAINS] = {v0, v1, v2, v3};
+            for (int k = 0; k < CHAINS; k++) {
+                Py_ssize_t end = start[k] + j + 1;
+                if (vs[k] < 0 && end > from[k] && dfa_emit(d, sts[k], end, &chain_hits[k]))
+                    return -1;
+            }
         }
     }
+    uint32_t sts[CHAINS] = {st0, st1, st2, st3};
     for (int k = 0; k < CHAINS; k++) {
-        for (Py_ssize_t i = pos[k] + common; i < to[k]; i++) {
-            int32_t v = next[st[k] + cls[s[i]]];
-            st[k] = (uint32_t)v & 0x7fffffffu;
-            if (v < 0 && i + 1 > from[k] && dfa_emit(d, st[k], i + 1, &chain_hits[k]))
+        uint32_t st = sts[k];
+        for (Py_ssize_t i = start[k] + common; i < to[k]; i++) {
+            int32_t v = next[st + cls[s[i]]];
+            st = (uint32_t)v & 0x7fffffffu;
+            if (v < 0 && i + 1 > from[k] && dfa_emit(d, st, i + 1, &chain_hits[k]))
                 return -1;
         }
         for (Py_ssize_t x = 0; x < chain_hits[k].n; x++) {
@@ -278,8 +292,11 @@ enum { K_SINGLE = 1, K_EXACT = 2, K_ALIAS = 4, K_AFTER = 8 };
 
 typedef struct {
     PyObject_HEAD
-    Dfa skills, headers;
+    Dfa skills;          /* the skill patterns, then the header phrases folded (see init) */
     int32_t nice_from;
+    int32_t nskill_patterns;
+    PyObject *header_phrases;  /* list of the phrases as bytes, lower case */
+    int32_t *header_of_off, *header_of_len, *header_of; /* folded header pattern -> phrases */
     uint8_t fold[256], e2[256], c2[256];
     uint8_t list_before[256], list_after[256], ascii_word[256], ascii_space[256];
     PyObject *list_words; /* tuple of lower-case bytes */
@@ -308,8 +325,8 @@ typedef struct {
     uint32_t *pid_mark, *alias_mark, *group_mark, *within_mark, *word_mark, *skill_mark;
     Ints hits, header_hits, part_hits, inside, apart, found, tokens;
     Ints chain_hits[CHAINS];
-    uint8_t *buf;
-    Py_ssize_t buf_cap;
+    uint8_t *buf, *dbuf; /* the reading; the UTF-8 of a str that is not ASCII */
+    Py_ssize_t buf_cap, dbuf_cap;
     Py_ssize_t parts_read, parts_handed_back;
 } Reader;
 
@@ -428,7 +445,7 @@ static void reader_clear_refs(Reader *r) {
 
 static void reader_dealloc(Reader *r) {
     dfa_free(&r->skills);
-    dfa_free(&r->headers);
+    Py_XDECREF(r->header_phrases);
     reader_clear_refs(r);
     Py_XDECREF(r->list_words);
     PyMem_Free(r->before_chars);
@@ -438,14 +455,111 @@ static void reader_dealloc(Reader *r) {
                       r->word_len, r->exact_off, r->exact_len, r->exact_spelling, r->exact_skill,
                       r->exact_listed, r->exact_nwords, r->alias_skill, r->alias_group, r->alias_words_off,
                       r->alias_nwords, r->alias_ids_off, r->alias_nids, r->alias_word, r->alias_word_ids,
-                      r->group_off, r->group_len, r->group_alias, r->pid_mark, r->alias_mark, r->group_mark,
+                      r->group_off, r->group_len, r->group_alias, r->header_of_off, r->header_of_len, r->header_of, r->pid_mark, r->alias_mark, r->group_mark,
                       r->within_mark, r->word_mark, r->skill_mark, r->hits.v, r->header_hits.v, r->part_hits.v,
-                      r->inside.v, r->apart.v, r->found.v, r->tokens.v, r->buf};
+                      r->inside.v, r->apart.v, r->found.v, r->tokens.v, r->buf, r->dbuf};
     for (size_t i = 0; i < sizeof(blocks) / sizeof(blocks[0]); i++)
         PyMem_Free(blocks[i]);
     for (int k = 0; k < CHAINS; k++)
         PyMem_Free(r->chain_hits[k].v);
     Py_TYPE(r)->tp_free((PyObject *)r);
+}
+
+/* One automaton for skills and headers: the header phrases are found in the folded reading
+ * (their letters lower-cased, "-" a space), then each such match is checked on the text's own
+ * bytes, lower-cased, as ``part_starts`` finds them. That holds because every phrase starts
+ * and ends with an ASCII letter or digit and has no byte that starts a Unicode separator (C2,
+ * E2): folding the text where a phrase is gives the phrase folded. */
+static int add_headers(Reader *r, PyObject *patterns, PyObject *headers) {
+    Py_ssize_t nh = PyList_GET_SIZE(headers), np = PyList_GET_SIZE(patterns);
+    PyObject *all = PyList_GetSlice(patterns, 0, np);
+    PyObject *index = PyDict_New(); /* folded phrase -> its pattern number in ``all`` */
+    Ints phrases = {0};
+    int ok = -1;
+    if (!all || !index)
+        goto done;
+    r->nskill_patterns = (int32_t)np;
+    r->header_phrases = Py_NewRef(headers);
+    r->header_of_off = PyMem_Calloc((size_t)(nh ? nh : 1), sizeof(int32_t));
+    r->header_of_len = PyMem_Calloc((size_t)(nh ? nh : 1), sizeof(int32_t));
+    if (!r->header_of_off || !r->header_of_len) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    /* folded pattern k (k = 0, 1, ...) gets the phrases that fold to it */
+    Py_ssize_t nfolded = 0;
+    int32_t *folded_of = PyMem_Calloc((size_t)(nh ? nh : 1), sizeof(int32_t));
+    if (!folded_of) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < nh; i++) {
+        PyObject *phrase = PyList_GET_ITEM(headers, i);
+        if (!PyBytes_Check(phrase) || PyBytes_GET_SIZE(phrase) == 0) {
+            PyErr_SetString(PyExc_TypeError, "headers must be non-empty bytes");
+            goto fail_folded;
+        }
+        const uint8_t *b = (const uint8_t *)PyBytes_AS_STRING(phrase);
+        Py_ssize_t m = PyBytes_GET_SIZE(phrase);
+        if (!is_alnum_ascii(b[0]) || !is_alnum_ascii(b[m - 1]) || memchr(b, 0xC2, (size_t)m) ||
+            memchr(b, 0xE2, (size_t)m)) {
+            PyErr_SetString(PyExc_ValueError, "a header phrase must start and end with a letter or digit");
+            goto fail_folded;
+        }
+        for (Py_ssize_t j = 0; j < m; j++) {
+            if (b[j] >= 'A' && b[j] <= 'Z') {
+                PyErr_SetString(PyExc_ValueError, "header phrases are lower case");
+                goto fail_folded;
+            }
+        }
+        PyObject *folded = PyBytes_FromStringAndSize(NULL, m);
+        if (!folded)
+            goto fail_folded;
+        for (Py_ssize_t j = 0; j < m; j++)
+            PyBytes_AS_STRING(folded)[j] = (char)r->fold[b[j]];
+        PyObject *known = PyDict_GetItemWithError(index, folded);
+        if (known) {
+            folded_of[i] = (int32_t)PyLong_AsLong(known);
+        } else if (PyErr_Occurred()) {
+            Py_DECREF(folded);
+            goto fail_folded;
+        } else {
+            PyObject *number = PyLong_FromSsize_t(nfolded);
+            int bad = !number || PyDict_SetItem(index, folded, number) || PyList_Append(all, folded);
+            Py_XDECREF(number);
+            if (bad) {
+                Py_DECREF(folded);
+                goto fail_folded;
+            }
+            folded_of[i] = (int32_t)nfolded++;
+        }
+        Py_DECREF(folded);
+    }
+    /* phrases by folded pattern, in phrase order */
+    Py_ssize_t at = 0;
+    for (Py_ssize_t k = 0; k < nfolded; k++) {
+        r->header_of_off[k] = (int32_t)at;
+        for (Py_ssize_t i = 0; i < nh; i++) {
+            if (folded_of[i] == k) {
+                if (ints_push(&phrases, (int32_t)i))
+                    goto fail_folded;
+                r->header_of_len[k]++;
+                at++;
+            }
+        }
+    }
+    if (!phrases.v && ints_push(&phrases, 0))
+        goto fail_folded;
+    r->header_of = phrases.v;
+    phrases.v = NULL;
+    ok = dfa_build(&r->skills, all, 0);
+fail_folded:
+    PyMem_Free(folded_of);
+done:
+    PyMem_Free(phrases.v);
+    Py_XDECREF(all);
+    Py_XDECREF(index);
+    return ok;
 }
 
 static int reader_init(Reader *r, PyObject *args, PyObject *kw) {
@@ -496,7 +610,7 @@ static int reader_init(Reader *r, PyObject *args, PyObject *kw) {
     r->skills_list = skills;
     r->nskills = (int32_t)PyTuple_GET_SIZE(skills);
     r->nice_from = nice_from;
-    if (dfa_build(&r->skills, patterns, 0) || dfa_build(&r->headers, headers, 1))
+    if (add_headers(r, patterns, headers))
         return -1;
     Py_ssize_t np = PyList_GET_SIZE(patterns), n = 0;
     r->npatterns = (int32_t)np;
@@ -682,6 +796,19 @@ static int ensure_buf(Reader *r, Py_ssize_t n) {
     return 0;
 }
 
+static int ensure_dbuf(Reader *r, Py_ssize_t n) {
+    if (n <= r->dbuf_cap)
+        return 0;
+    uint8_t *b = PyMem_Realloc(r->dbuf, (size_t)n);
+    if (!b) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    r->dbuf = b;
+    r->dbuf_cap = n;
+    return 0;
+}
+
 /* ``folded_words``: w[0] and w[n + 1] spaces, w[i + 1] the fold of data[i]. */
 static void fold_into(const Reader *r, const uint8_t *data, Py_ssize_t n, uint8_t *w) {
     w[0] = ' ';
@@ -715,11 +842,42 @@ static int cmp_header(const void *a, const void *b) {
     return x[0] < y[0] ? -1 : x[0] > y[0];
 }
 
-/* ``part_starts``: starts (0 first) and nice flags into ``starts``/``nice`` (capacity n + 1). */
-static int find_parts(Reader *r, const uint8_t *data, Py_ssize_t n, Ints *starts, Ints *nice) {
-    r->header_hits.n = 0;
-    if (dfa_scan(&r->headers, data, n, &r->header_hits, r->chain_hits))
+/* The one pass over the reading ``w`` of ``data``: the skill patterns' hits into r->hits (by
+ * position in ``w``), the header phrases found into r->header_hits (by position in ``data``). */
+static int scan_text(Reader *r, const uint8_t *data, Py_ssize_t n, const uint8_t *w) {
+    r->hits.n = r->header_hits.n = 0;
+    if (dfa_scan(&r->skills, w, n + 2, &r->hits, r->chain_hits))
         return -1;
+    Py_ssize_t keep = 0, nh = r->hits.n / 3;
+    int32_t *h = r->hits.v;
+    for (Py_ssize_t i = 0; i < nh; i++) {
+        int32_t pid = h[3 * i];
+        if (pid < r->nskill_patterns) {
+            h[3 * keep] = pid, h[3 * keep + 1] = h[3 * i + 1], h[3 * keep + 2] = h[3 * i + 2];
+            keep++;
+            continue;
+        }
+        int32_t k = pid - r->nskill_patterns;
+        Py_ssize_t at = (Py_ssize_t)h[3 * i + 1] - 1, m = (Py_ssize_t)h[3 * i + 2] - h[3 * i + 1];
+        for (int32_t j = 0; j < r->header_of_len[k]; j++) {
+            int32_t q = r->header_of[r->header_of_off[k] + j];
+            const uint8_t *phrase = (const uint8_t *)PyBytes_AS_STRING(PyList_GET_ITEM(r->header_phrases, q));
+            if (at < 0 || at + m > n)
+                continue;
+            Py_ssize_t x = 0;
+            while (x < m && (data[at + x] >= 'A' && data[at + x] <= 'Z' ? data[at + x] + 32 : data[at + x]) == phrase[x])
+                x++;
+            if (x == m && (ints_push(&r->header_hits, q) || ints_push(&r->header_hits, (int32_t)at) ||
+                           ints_push(&r->header_hits, (int32_t)(at + m))))
+                return -1;
+        }
+    }
+    r->hits.n = keep * 3;
+    return 0;
+}
+
+/* ``part_starts`` from the header phrases found (scan_text): starts (0 first) and nice flags. */
+static int find_parts(Reader *r, const uint8_t *data, Ints *starts, Ints *nice) {
     Py_ssize_t nh = r->header_hits.n / 3;
     int32_t *h = r->header_hits.v;
     if (nh > 1)
@@ -1317,27 +1475,6 @@ static int read_part(Reader *r, Part *p) {
 /* ---------------------------------------------------------------------------------------- */
 /* Python methods                                                                              */
 
-/* The UTF-8 bytes of a str ("replace" for lone surrogates) or of bytes, without a copy when
- * the str is ASCII; ``*owner`` is a new reference that keeps them alive. */
-static int utf8_of(PyObject *text, PyObject **owner, const uint8_t **data, Py_ssize_t *n) {
-    if (PyBytes_Check(text)) {
-        *owner = Py_NewRef(text);
-    } else if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "text must be str or bytes");
-        return -1;
-    } else if (PyUnicode_IS_ASCII(text)) {
-        *owner = Py_NewRef(text);
-        *data = (const uint8_t *)PyUnicode_DATA(text);
-        *n = PyUnicode_GET_LENGTH(text);
-        return 0;
-    } else if (!(*owner = PyUnicode_AsEncodedString(text, "utf-8", "replace"))) {
-        return -1;
-    }
-    *data = (const uint8_t *)PyBytes_AS_STRING(*owner);
-    *n = PyBytes_GET_SIZE(*owner);
-    return 0;
-}
-
 static PyObject *reader_fold(Reader *r, PyObject *data) {
     if (!PyBytes_Check(data)) {
         PyErr_SetString(PyExc_TypeError, "data must be bytes");
@@ -1358,7 +1495,16 @@ static PyObject *reader_part_starts(Reader *r, PyObject *data) {
     }
     Ints starts = {0}, nice = {0};
     PyObject *s = NULL, *f = NULL, *out = NULL;
-    if (find_parts(r, (const uint8_t *)PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data), &starts, &nice))
+    const uint8_t *d = (const uint8_t *)PyBytes_AS_STRING(data);
+    Py_ssize_t n = PyBytes_GET_SIZE(data);
+    if (n > INT32_MAX - 4) {
+        PyErr_SetString(PyExc_ValueError, "text too long");
+        goto done;
+    }
+    if (ensure_buf(r, n + 2))
+        goto done;
+    fold_into(r, d, n, r->buf);
+    if (scan_text(r, d, n, r->buf) || find_parts(r, d, &starts, &nice))
         goto done;
     if (!(s = PyList_New(starts.n)) || !(f = PyList_New(starts.n)))
         goto done;
@@ -1378,25 +1524,140 @@ done:
     return out;
 }
 
+/* One character of ``encode_fold``: its UTF-8 into d[n:], the reading of it into w[n:]. */
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
+static ALWAYS_INLINE Py_ssize_t encode_char(const Reader *r, Py_UCS4 c, uint8_t *d, uint8_t *w, Py_ssize_t n) {
+    if (c < 0x80) {
+        d[n] = (uint8_t)c;
+        w[n] = r->fold[c];
+        return n + 1;
+    }
+    if (c < 0x800) {
+        uint8_t b0 = (uint8_t)(0xC0 | (c >> 6)), b1 = (uint8_t)(0x80 | (c & 0x3F));
+        int sep = b0 == 0xC2 && r->c2[b1];
+        d[n] = b0, d[n + 1] = b1;
+        w[n] = sep ? ' ' : b0, w[n + 1] = sep ? ' ' : b1;
+        return n + 2;
+    }
+    if (c >= 0xD800 && c <= 0xDFFF) { /* a lone surrogate: "?" with "replace" */
+        d[n] = '?';
+        w[n] = r->fold['?'];
+        return n + 1;
+    }
+    if (c < 0x10000) {
+        uint8_t b0 = (uint8_t)(0xE0 | (c >> 12)), b1 = (uint8_t)(0x80 | ((c >> 6) & 0x3F));
+        uint8_t b2 = (uint8_t)(0x80 | (c & 0x3F));
+        int sep = b0 == 0xE2 && b1 == 0x80 && r->e2[b2];
+        d[n] = b0, d[n + 1] = b1, d[n + 2] = b2;
+        w[n] = sep ? ' ' : b0, w[n + 1] = sep ? ' ' : b1, w[n + 2] = sep ? ' ' : b2;
+        return n + 3;
+    }
+    d[n] = (uint8_t)(0xF0 | (c >> 18)), d[n + 1] = (uint8_t)(0x80 | ((c >> 12) & 0x3F));
+    d[n + 2] = (uint8_t)(0x80 | ((c >> 6) & 0x3F)), d[n + 3] = (uint8_t)(0x80 | (c & 0x3F));
+    memcpy(w + n, d + n, 4);
+    return n + 4;
+}
+
+/* ``text.encode("utf-8", "replace")`` into r->dbuf and its folded reading into r->buf in one
+ * pass over the characters (a lone surrogate is "?"); the length of the UTF-8, -1 on error. */
+static Py_ssize_t encode_fold(Reader *r, PyObject *text) {
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text), n = 0;
+    if (len > (INT32_MAX - 8) / 4) {
+        PyErr_SetString(PyExc_ValueError, "text too long");
+        return -1;
+    }
+    if (ensure_buf(r, 4 * len + 2) || ensure_dbuf(r, 4 * len + 1))
+        return -1;
+    uint8_t *d = r->dbuf, *w = r->buf + 1;
+    const uint8_t *fold = r->fold;
+    r->buf[0] = ' ';
+    switch (PyUnicode_KIND(text)) { /* one loop per width, so each reads its characters directly */
+    case PyUnicode_1BYTE_KIND: {
+        const Py_UCS1 *c = PyUnicode_1BYTE_DATA(text);
+        for (Py_ssize_t i = 0; i < len; i++) {
+            if (c[i] < 0x80) { /* most characters: one byte, one table look-up */
+                d[n] = (uint8_t)c[i];
+                w[n++] = fold[c[i]];
+            } else {
+                n = encode_char(r, c[i], d, w, n);
+            }
+        }
+        break;
+    }
+    case PyUnicode_2BYTE_KIND: {
+        const Py_UCS2 *c = PyUnicode_2BYTE_DATA(text);
+        for (Py_ssize_t i = 0; i < len; i++) {
+            if (c[i] < 0x80) { /* most characters: one byte, one table look-up */
+                d[n] = (uint8_t)c[i];
+                w[n++] = fold[c[i]];
+            } else {
+                n = encode_char(r, c[i], d, w, n);
+            }
+        }
+        break;
+    }
+    default: {
+        const Py_UCS4 *c = PyUnicode_4BYTE_DATA(text);
+        for (Py_ssize_t i = 0; i < len; i++) {
+            if (c[i] < 0x80) { /* most characters: one byte, one table look-up */
+                d[n] = (uint8_t)c[i];
+                w[n++] = fold[c[i]];
+            } else {
+                n = encode_char(r, c[i], d, w, n);
+            }
+        }
+        break;
+    }
+    }
+    w[n] = ' ';
+    return n;
+}
+
 /* read(text) -> [(nice, skills or None, start, end)] for each part of the description. */
 static PyObject *reader_read(Reader *r, PyObject *text) {
-    PyObject *bytes = NULL;
     const uint8_t *data = NULL;
     Py_ssize_t n = 0;
-    if (utf8_of(text, &bytes, &data, &n))
-        return NULL;
     Ints starts = {0}, nice = {0};
     PyObject *out = NULL;
-    if (n > INT32_MAX - 4) {
-        PyErr_SetString(PyExc_ValueError, "text too long");
-        goto fail;
+    if (PyUnicode_Check(text) && PyUnicode_IS_ASCII(text)) {
+        data = (const uint8_t *)PyUnicode_DATA(text);
+        n = PyUnicode_GET_LENGTH(text);
+        if (n > INT32_MAX - 8) {
+            PyErr_SetString(PyExc_ValueError, "text too long");
+            return NULL;
+        }
+        if (ensure_buf(r, n + 2))
+            return NULL;
+        uint8_t *w = r->buf;
+        w[0] = ' ';
+        for (Py_ssize_t i = 0; i < n; i++)
+            w[i + 1] = r->fold[data[i]];
+        w[n + 1] = ' ';
+    } else if (PyUnicode_Check(text)) {
+        if ((n = encode_fold(r, text)) < 0)
+            return NULL;
+        data = r->dbuf;
+    } else if (PyBytes_Check(text)) {
+        data = (const uint8_t *)PyBytes_AS_STRING(text);
+        n = PyBytes_GET_SIZE(text);
+        if (n > INT32_MAX - 8) {
+            PyErr_SetString(PyExc_ValueError, "text too long");
+            return NULL;
+        }
+        if (ensure_buf(r, n + 2))
+            return NULL;
+        fold_into(r, data, n, r->buf);
+    } else {
+        PyErr_SetString(PyExc_TypeError, "text must be str or bytes");
+        return NULL;
     }
-    if (find_parts(r, data, n, &starts, &nice) || ensure_buf(r, n + 2))
-        goto fail;
     uint8_t *w = r->buf;
-    fold_into(r, data, n, w);
-    r->hits.n = 0;
-    if (dfa_scan(&r->skills, w, n + 2, &r->hits, r->chain_hits))
+    if (scan_text(r, data, n, w) || find_parts(r, data, &starts, &nice))
         goto fail;
     out = PyList_New(starts.n);
     if (!out)
@@ -1434,13 +1695,11 @@ static PyObject *reader_read(Reader *r, PyObject *text) {
             goto fail;
         PyList_SET_ITEM(out, k, item);
     }
-    Py_DECREF(bytes);
     PyMem_Free(starts.v);
     PyMem_Free(nice.v);
     return out;
 fail:
     Py_XDECREF(out);
-    Py_DECREF(bytes);
     PyMem_Free(starts.v);
     PyMem_Free(nice.v);
     return NULL;
