@@ -10,13 +10,14 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shared.domain.matching.features import OfferFeatures, offer_features, skill_table
+from shared.domain.matching.features import OfferFeatures, description_skills, offer_features, skill_table
 from shared.domain.offers import JobOffer, offer_id
-from shared.domain.skills import default_matcher, taxonomy_entries
-from tests.unit.test_offer_features_equivalence import _kit_postings
+from shared.domain.skills import default_index, default_matcher, taxonomy_entries
+from tests.support.legacy_features import legacy_offer_features
+from tests.unit.test_offer_features_equivalence import _WORD, _kit_postings
 
 
 def _offer(**changes: object) -> JobOffer:
@@ -128,3 +129,38 @@ class TestCanonicalTags:
     def test_any_names_resolve_as_one_by_one(self, names: list[str]) -> None:
         matcher = default_matcher()
         assert matcher.canonical_all(names) == [matcher.canonical(n) for n in names]
+
+
+def _one_line_reading(title: str) -> set[str]:
+    return {skill.name for _, found in description_skills(title) for skill in found}
+
+
+_HEADERS = st.sampled_from(["Requirements", "Nice to have", "Bonus:", "What you", "- ", "Von Vorteil", " "])
+
+
+class TestTitleSkills:
+    """A one-line title, read as a description (offer_features does), names what ``scan`` names."""
+
+    def test_every_kit_title(self, shared_data: Path, reading: str) -> None:
+        titles = [o.title for o in _kit_postings(shared_data)]
+
+        differ = [t for t in titles if _one_line_reading(t) != set(default_index().scan(t))]
+
+        assert differ == []
+
+    @settings(
+        max_examples=300,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    @given(title=st.lists(st.one_of(_WORD, _HEADERS), max_size=8).map(" ".join))
+    def test_generated_titles_with_header_phrases(self, title: str, reading: str) -> None:
+        assert _one_line_reading(title) == set(default_index().scan(title))
+
+    def test_a_title_of_several_lines_is_scanned_whole(self, reading: str) -> None:
+        # read as a description, the second line (a nice-to-have header) would cut the skill in two
+        offer = _offer(title="Machine\nLearning bonus", description_text="Requirements: SQL")
+
+        assert {"machine learning", "sql"} <= offer_features(offer).required
+        assert offer_features(offer).to_record() == legacy_offer_features(offer).to_record()

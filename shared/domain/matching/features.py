@@ -473,10 +473,15 @@ def _draft_features() -> type[Any]:
 def offer_features(offer: JobOffer) -> OfferFeatures:
     """Read skills (required vs nice to have), title words, seniority, places, pay and date."""
     index = default_index()
-    required: set[str] = set(index.scan(offer.title))  # skill names
+    required: set[str] = set()  # skill names
     nice: set[str] = set()
     for is_nice, found in description_skills(offer.description_text):
         (nice if is_nice else required).update(map(_NAME, found))
+    if "\n" in offer.title:  # titles are one line; a description would be cut at its lines
+        required.update(index.scan(offer.title))
+    else:  # one line reads as one part, with the skills of ``scan``, by the reader just warmed
+        for _, found in description_skills(offer.title):
+            required.update(map(_NAME, found))
     if offer.tags:
         required.update(s.name for s in default_matcher().canonical_all(offer.tags) if s is not None)
     table = _skill_table()
