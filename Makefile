@@ -127,4 +127,4 @@ load: install
 	$(BIN)/python -m bench.load
 
 clean:
-	rm -rf $(VENV) $(EMU) emulators/node_modules web/node_modules web/dist .data .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache build dist *.egg-info
+	rm -rf $(VENV) $(EMU) emulators/node_modules web/node_modules web/dist .data .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache build dist *.egg-info shared/domain/_wordscan.*.so

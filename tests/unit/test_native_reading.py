@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from shared.domain.matching import features
 from shared.domain.matching.features import description_skills, part_starts, use_native_reading
 from shared.domain.native_reading import DescriptionReader, native_available
-from shared.domain.skills import folded_words
+from shared.domain.skills import default_index, folded_words
 from tests.conftest import require
 from tests.unit.test_offer_features_equivalence import _GLUE, _WORD, _kit_postings
 
@@ -88,6 +88,39 @@ class TestSameReadingAsPython:
     def test_any_characters_around_listed_words(self, text: str) -> None:
         native, python = _both(text)
         assert native == python
+
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(
+        st.lists(
+            st.tuples(
+                _WORD.map(lambda w: w.encode()),
+                st.sampled_from(
+                    [b" ", b", ", b"\n", b"\xff", b"\xc3", b"\xe2\x80", b"\xed\xa0\x80", b"\x80 "]
+                ),
+            ),
+            max_size=12,
+        )
+    )
+    def test_bytes_that_are_not_utf8(self, pieces: list[tuple[bytes, bytes]]) -> None:
+        data = b"".join(w + g for w, g in pieces)
+        reader = features._native_reader()
+        assert reader is not None
+        index = default_index()
+        starts, nice = part_starts(data)
+        expected = [(n, set(found)) for n, found in zip(nice, index.scan_parts(data, starts), strict=True)]
+        words = folded_words(data)
+
+        got = [
+            (
+                n,
+                {s.name for s in skills}
+                if skills is not None
+                else set(index.scan_part(data, words, start, end)),
+            )
+            for n, skills, start, end in reader._reader.read(data)
+        ]
+
+        assert got == expected
 
     @pytest.mark.parametrize(
         "text",
