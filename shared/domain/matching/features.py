@@ -483,7 +483,7 @@ def offer_features(offer: JobOffer) -> OfferFeatures:
         for _, found in description_skills(offer.title):
             required.update(map(_NAME, found))
     if offer.tags:
-        required.update(s.name for s in default_matcher().canonical_all(offer.tags) if s is not None)
+        required.update(map(_NAME, filter(None, default_matcher().canonical_all(offer.tags))))
     table = _skill_table()
     required &= table.counted
     if nice:  # a skill both required and nice to have is required
@@ -499,30 +499,31 @@ def offer_features(offer: JobOffer) -> OfferFeatures:
         places, place_labels = _places(offer.locations)
     else:
         places, place_labels = frozenset(), ()
+    # By position, in the order of the fields (keywords would cost a dict each call).
     features = _draft_features()(
-        offer_id=offer.id,
-        content_hash=offer.content_hash,
-        title=offer.title,
-        company=offer.company,
-        url=offer.url,
-        required=frozenset(map(folded, required)),
-        nice=frozenset(map(folded, nice)),
-        skill_names=tuple(sorted(map(table.named.__getitem__, skills))),
-        weights=dict(map(table.weighted.__getitem__, skills)),
+        offer.id,  # offer_id
+        offer.content_hash,  # content_hash
+        offer.title,  # title
+        offer.company,  # company
+        offer.url,  # url
+        frozenset(map(folded, required)),  # required
+        frozenset(map(folded, nice)),  # nice
+        tuple(sorted(map(table.named.__getitem__, skills))),  # skill_names
+        dict(map(table.weighted.__getitem__, skills)),  # weights
         # exact: a sum of integers (tenths), whatever order the sets give them in
-        skill_total=(2 * sum(map(tenths, required)) + sum(map(tenths, nice))) / 10,
-        title_tokens=folded_title_tokens(title.folded),
-        families=title.families,
-        seniority=title.level,
-        remote_policy=offer.remote_policy,
-        places=places,
-        place_labels=place_labels,
-        salary_min=salary.annual_min if salary else None,
-        salary_max=salary.annual_max if salary else None,
-        salary_currency=salary.currency if salary else None,
-        salary_source=salary.source if salary else None,
-        language=offer.language,
-        posted_ts=offer.posted_at.timestamp() if isinstance(offer.posted_at, datetime) else None,
+        (2 * sum(map(tenths, required)) + sum(map(tenths, nice))) / 10,  # skill_total
+        folded_title_tokens(title.folded),  # title_tokens
+        title.families,  # families
+        title.level,  # seniority
+        offer.remote_policy,  # remote_policy
+        places,  # places
+        place_labels,  # place_labels
+        salary.annual_min if salary else None,  # salary_min
+        salary.annual_max if salary else None,  # salary_max
+        salary.currency if salary else None,  # salary_currency
+        salary.source if salary else None,  # salary_source
+        offer.language,  # language
+        offer.posted_at.timestamp() if isinstance(offer.posted_at, datetime) else None,  # posted_ts
     )
     features.__class__ = OfferFeatures
     return cast(OfferFeatures, features)
