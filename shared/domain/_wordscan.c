@@ -1573,8 +1573,8 @@ static Py_ssize_t encode_fold(Reader *r, PyObject *text) {
     }
     if (ensure_buf(r, 4 * len + 2) || ensure_dbuf(r, 4 * len + 1))
         return -1;
-    uint8_t *d = r->dbuf, *w = r->buf + 1;
-    const uint8_t *fold = r->fold;
+    uint8_t *restrict d = r->dbuf, *restrict w = r->buf + 1; /* two buffers, and the table apart */
+    const uint8_t *restrict fold = r->fold;
     r->buf[0] = ' ';
     switch (PyUnicode_KIND(text)) { /* one loop per width, so each reads its characters directly */
     case PyUnicode_1BYTE_KIND: {
@@ -1591,7 +1591,23 @@ static Py_ssize_t encode_fold(Reader *r, PyObject *text) {
     }
     case PyUnicode_2BYTE_KIND: {
         const Py_UCS2 *c = PyUnicode_2BYTE_DATA(text);
-        for (Py_ssize_t i = 0; i < len; i++) {
+        Py_ssize_t i = 0;
+        while (i + 4 <= len) { /* four ASCII characters at a time where they are */
+            uint64_t four;
+            memcpy(&four, c + i, sizeof(four));
+            if (four & 0xFF80FF80FF80FF80ull) {
+                n = c[i] < 0x80 ? (d[n] = (uint8_t)c[i], w[n] = fold[c[i]], n + 1) : encode_char(r, c[i], d, w, n);
+                i++;
+                continue;
+            }
+            for (int k = 0; k < 4; k++) {
+                d[n + k] = (uint8_t)c[i + k];
+                w[n + k] = fold[c[i + k]];
+            }
+            n += 4;
+            i += 4;
+        }
+        for (; i < len; i++) {
             if (c[i] < 0x80) { /* most characters: one byte, one table look-up */
                 d[n] = (uint8_t)c[i];
                 w[n++] = fold[c[i]];
