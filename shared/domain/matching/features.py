@@ -455,6 +455,7 @@ def skill_table(entries: Iterable[Mapping[str, Any]]) -> _SkillTable:
 
 
 _NAME = attrgetter("name")
+_NO_SKILLS: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -485,14 +486,17 @@ def offer_features(offer: JobOffer) -> OfferFeatures:
     if offer.tags:
         required.update(map(_NAME, filter(None, default_matcher().canonical_all(offer.tags))))
     table = _skill_table()
-    required &= table.counted
-    if nice:  # a skill both required and nice to have is required
-        nice = (nice & table.counted) - required
-        skills = required | nice
-    else:
-        skills = required
     tenths = table.tenths.__getitem__
     folded = table.folded.__getitem__
+    required &= table.counted
+    if nice:  # a skill both required and nice to have is required
+        nice -= required
+        nice &= table.counted
+    if nice:
+        skills = required | nice
+        nice_folded, nice_tenths = frozenset(map(folded, nice)), sum(map(tenths, nice))
+    else:  # most postings name no nice-to-have skill
+        skills, nice_folded, nice_tenths = required, _NO_SKILLS, 0
     title = read_title(offer.title)  # folded once for words, families and level
     salary = offer.salary
     if offer.locations:
@@ -507,11 +511,11 @@ def offer_features(offer: JobOffer) -> OfferFeatures:
         offer.company,  # company
         offer.url,  # url
         frozenset(map(folded, required)),  # required
-        frozenset(map(folded, nice)),  # nice
+        nice_folded,  # nice
         tuple(sorted(map(table.named.__getitem__, skills))),  # skill_names
         dict(map(table.weighted.__getitem__, skills)),  # weights
         # exact: a sum of integers (tenths), whatever order the sets give them in
-        (2 * sum(map(tenths, required)) + sum(map(tenths, nice))) / 10,  # skill_total
+        (2 * sum(map(tenths, required)) + nice_tenths) / 10,  # skill_total
         folded_title_tokens(title.folded),  # title_tokens
         title.families,  # families
         title.level,  # seniority
