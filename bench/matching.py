@@ -4,7 +4,11 @@
   (tests/data/match_labels.json, rubric in tests/data/README.md).
 - ``BENCH offer_features_per_s``: full offer features (skills by the Aho-Corasick automaton,
   required vs nice-to-have, title words and families, seniority, places, pay) from clean text,
-  warm taxonomy; ``offer_features_previous_per_s`` the same postings through the extraction it
+  warm taxonomy, computed by ``offers_features`` as matching computes the stale ones (every
+  offer's skills first, then the rest of each record, decision 0096);
+  ``offer_features_one_call_each_per_s`` the same postings by one ``offer_features`` call each,
+  interleaved, and ``RATIO offer_features_batch_vs_one_call_each``;
+  ``offer_features_previous_per_s`` the same postings through the extraction it
   replaced (tests/support/legacy_features.py, the word-set index), interleaved in the same run,
   and ``RATIO offer_features_vs_previous``. The line names the description reading that ran: the
   compiled reader when built (decision 0092), else Python; ``offer_features_pure_per_s`` the same
@@ -66,6 +70,7 @@ from shared.domain.matching.features import (
     description_skills,
     folded_title_tokens,
     offer_features,
+    offers_features,
     profile_features,
     title_weight,
     use_native_reading,
@@ -270,7 +275,7 @@ def _pure_features(offers: list[JobOffer]) -> list[object]:
     """Offer features with the descriptions read in Python (the compiled reader turned off)."""
     use_native_reading(False)
     try:
-        return [offer_features(o) for o in offers]
+        return list(offers_features(offers))
     finally:
         use_native_reading(True)
 
@@ -279,10 +284,11 @@ def _extraction(offers: list[JobOffer]) -> float:
     """Print extraction lines; return the seconds per offer of full offer features."""
     default_index(), default_matcher(), legacy_index()  # built once per process, as in production
     reading = description_reading()
-    full, pure, previous, auto, trie, side, side_pure = [], [], [], [], [], [], []
+    full, single, pure, previous, auto, trie, side, side_pure = [], [], [], [], [], [], [], []
     texts = [o.description_text for o in offers]
     for _ in range(3):
-        full.append(_cpu_timed(lambda: [offer_features(o) for o in offers]))
+        full.append(_cpu_timed(lambda: offers_features(offers)))
+        single.append(_cpu_timed(lambda: [offer_features(o) for o in offers]))
         pure.append(_cpu_timed(lambda: _pure_features(offers)))
         side.append(_cpu_timed(lambda: [description_skills(t) for t in texts]))
         use_native_reading(False)
@@ -293,7 +299,16 @@ def _extraction(offers: list[JobOffer]) -> float:
         trie.append(_cpu_timed(lambda: [_trie_skills(o) for o in offers]))
     per_offer = statistics.median(full) / len(offers)
     kit = f"{len(offers)} kit postings"
-    print(f"BENCH offer_features_per_s {1 / per_offer:.0f} offers/s ({kit}, {reading} reading)")
+    print(
+        f"BENCH offer_features_per_s {1 / per_offer:.0f} offers/s "
+        f"({kit}, {reading} reading, offers_features as matching computes them)"
+    )
+    print(
+        f"BENCH offer_features_one_call_each_per_s {len(offers) / statistics.median(single):.0f} offers/s "
+        f"(offer_features called once per posting)"
+    )
+    batch_ratio = statistics.median(single) / statistics.median(full)
+    print(f"RATIO offer_features_batch_vs_one_call_each {batch_ratio:.2f}")
     print(f"BENCH offer_features_pure_per_s {len(offers) / statistics.median(pure):.0f} offers/s (Python)")
     print(f"RATIO offer_features_native_vs_pure {statistics.median(pure) / statistics.median(full):.2f}")
     us = 1e6 / len(texts)
@@ -377,8 +392,8 @@ def _ranking_100k(offers: list[JobOffer], per_offer: float) -> None:
     tracemalloc.stop()
     sample = offers * (10_000 // len(offers) + 1)  # the same postings again: no cache between calls
     with collector_paused():  # as a matching run computes features (shared/services/collector.py)
-        extract_10k = _cpu_timed(lambda: [offer_features(o) for o in sample[:10_000]])
-    running, count, collecting = _cpu_timed_collections(lambda: [offer_features(o) for o in sample[:10_000]])
+        extract_10k = _cpu_timed(lambda: offers_features(sample[:10_000]))
+    running, count, collecting = _cpu_timed_collections(lambda: offers_features(sample[:10_000]))
     print(f"BENCH match_100k_s {o_med:.3f} s (cache check of stored records, score, explain top {TOP_K})")
     print(f"BENCH match_100k_scoring_only_s {s_med:.3f} s (stored records in memory, no cache check)")
     print(f"BENCH rapidfuzz_titles_100k_s {t_med:.3f} s")

@@ -11,8 +11,9 @@ import pytest
 from shared import bootstrap
 from shared.adapters.local.clock import ManualClock
 from shared.config import Settings, get_settings
+from shared.domain.matching import features
 from shared.domain.matching.features import use_native_reading
-from shared.domain.native_reading import native_available
+from shared.domain.native_reading import DescriptionReader, native_available
 
 # Emulator harness: the session `emulators` fixture and the `emulator` marker's per-test reset.
 pytest_plugins = ("tests.emulators.fixtures",)
@@ -65,6 +66,16 @@ def settings(tmp_path: Path) -> Settings:
 def clock() -> ManualClock:
     """A manual clock starting at 2026-01-01T00:00Z."""
     return ManualClock()
+
+
+@pytest.fixture
+def reader() -> Iterator[DescriptionReader]:
+    """The compiled description reader offer features use (skips without the extension, fails in CI)."""
+    require(native_available(), "the compiled reader is not built (make install builds it)")
+    built = features._native_reader()
+    assert built is not None
+    yield built
+    use_native_reading(True)
 
 
 @pytest.fixture(params=["native", "python"])

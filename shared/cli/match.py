@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
-from shared.domain.matching.features import offer_features, profile_features
+from shared.domain.matching.features import offers_features, profile_features
 from shared.domain.matching.ranking import rank
 from shared.domain.offers import JobOffer
 from shared.domain.profiles import CareerProfile
@@ -61,7 +61,7 @@ def match(
                 f"{offers_path}:{n} is not an offer: {err.error_count()} errors"
             ) from None
     when = (as_of.replace(tzinfo=UTC) if as_of and as_of.tzinfo is None else as_of) or datetime.now(UTC)
-    ranked = rank(profile_features(profile), [offer_features(o) for o in offers], as_of=when, top=top)
+    ranked = rank(profile_features(profile), offers_features(offers), as_of=when, top=top)
     rows = [
         {
             "offer_id": r.offer.offer_id,

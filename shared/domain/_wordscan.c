@@ -328,6 +328,13 @@ typedef struct {
     uint8_t *buf, *dbuf; /* the reading; the UTF-8 of a str that is not ASCII */
     Py_ssize_t buf_cap, dbuf_cap;
     Py_ssize_t parts_read, parts_handed_back;
+    /* offer features' skill fields (set_features), by skill number */
+    int32_t *tenths;     /* the skill's weight in tenths; -1: a skill offer features do not count */
+    int32_t *rank;       /* the skill's place in the order of folded names */
+    PyObject *folded, *named, *weights; /* tuples: folded name, (folded, name), weight (a float) */
+    PyObject *no_skills; /* the empty frozenset offer features share */
+    uint8_t *acc;        /* scratch: 1 required, 2 nice to have; all zero between calls */
+    Ints touched;        /* scratch: the skills acc marks */
 } Reader;
 
 static int32_t *int_array(PyObject *seq, Py_ssize_t *n_out, const char *what) {
@@ -457,7 +464,12 @@ static void reader_dealloc(Reader *r) {
                       r->alias_nwords, r->alias_ids_off, r->alias_nids, r->alias_word, r->alias_word_ids,
                       r->group_off, r->group_len, r->group_alias, r->header_of_off, r->header_of_len, r->header_of, r->pid_mark, r->alias_mark, r->group_mark,
                       r->within_mark, r->word_mark, r->skill_mark, r->hits.v, r->header_hits.v, r->part_hits.v,
-                      r->inside.v, r->apart.v, r->found.v, r->tokens.v, r->buf, r->dbuf};
+                      r->inside.v, r->apart.v, r->found.v, r->tokens.v, r->buf, r->dbuf,
+                      r->tenths, r->rank, r->acc, r->touched.v};
+    Py_XDECREF(r->folded);
+    Py_XDECREF(r->named);
+    Py_XDECREF(r->weights);
+    Py_XDECREF(r->no_skills);
     for (size_t i = 0; i < sizeof(blocks) / sizeof(blocks[0]); i++)
         PyMem_Free(blocks[i]);
     for (int k = 0; k < CHAINS; k++)
@@ -1634,50 +1646,62 @@ static Py_ssize_t encode_fold(Reader *r, PyObject *text) {
     return n;
 }
 
-/* read(text) -> [(nice, skills or None, start, end)] for each part of the description. */
-static PyObject *reader_read(Reader *r, PyObject *text) {
+/* ``text`` (str or bytes) as UTF-8 into *data, *n and its folded reading into r->buf: 0, -1 on error. */
+static int prepare_text(Reader *r, PyObject *text, const uint8_t **data, Py_ssize_t *n) {
+    if (PyUnicode_Check(text) && PyUnicode_IS_ASCII(text)) {
+        *data = (const uint8_t *)PyUnicode_DATA(text);
+        *n = PyUnicode_GET_LENGTH(text);
+        if (*n > INT32_MAX - 8) {
+            PyErr_SetString(PyExc_ValueError, "text too long");
+            return -1;
+        }
+        if (ensure_buf(r, *n + 2))
+            return -1;
+        uint8_t *w = r->buf;
+        w[0] = ' ';
+        for (Py_ssize_t i = 0; i < *n; i++)
+            w[i + 1] = r->fold[(*data)[i]];
+        w[*n + 1] = ' ';
+        return 0;
+    }
+    if (PyUnicode_Check(text)) {
+        if ((*n = encode_fold(r, text)) < 0)
+            return -1;
+        *data = r->dbuf;
+        return 0;
+    }
+    if (PyBytes_Check(text)) {
+        *data = (const uint8_t *)PyBytes_AS_STRING(text);
+        *n = PyBytes_GET_SIZE(text);
+        if (*n > INT32_MAX - 8) {
+            PyErr_SetString(PyExc_ValueError, "text too long");
+            return -1;
+        }
+        if (ensure_buf(r, *n + 2))
+            return -1;
+        fold_into(r, *data, *n, r->buf);
+        return 0;
+    }
+    PyErr_SetString(PyExc_TypeError, "text must be str or bytes");
+    return -1;
+}
+
+/* What is done with each part once read: r->found holds its skills unless ``got`` is HAND_BACK.
+ * Returns 0 to go on, 1 to stop reading, -1 on error. */
+typedef int (*PartFn)(Reader *r, void *ctx, int nice, int got, Py_ssize_t start, Py_ssize_t end);
+
+/* Read ``text`` part by part (as ``part_starts`` cuts it), calling ``each`` on every part in
+ * order: 0, or -1 on error. */
+static int read_parts(Reader *r, PyObject *text, PartFn each, void *ctx) {
     const uint8_t *data = NULL;
     Py_ssize_t n = 0;
     Ints starts = {0}, nice = {0};
-    PyObject *out = NULL;
-    if (PyUnicode_Check(text) && PyUnicode_IS_ASCII(text)) {
-        data = (const uint8_t *)PyUnicode_DATA(text);
-        n = PyUnicode_GET_LENGTH(text);
-        if (n > INT32_MAX - 8) {
-            PyErr_SetString(PyExc_ValueError, "text too long");
-            return NULL;
-        }
-        if (ensure_buf(r, n + 2))
-            return NULL;
-        uint8_t *w = r->buf;
-        w[0] = ' ';
-        for (Py_ssize_t i = 0; i < n; i++)
-            w[i + 1] = r->fold[data[i]];
-        w[n + 1] = ' ';
-    } else if (PyUnicode_Check(text)) {
-        if ((n = encode_fold(r, text)) < 0)
-            return NULL;
-        data = r->dbuf;
-    } else if (PyBytes_Check(text)) {
-        data = (const uint8_t *)PyBytes_AS_STRING(text);
-        n = PyBytes_GET_SIZE(text);
-        if (n > INT32_MAX - 8) {
-            PyErr_SetString(PyExc_ValueError, "text too long");
-            return NULL;
-        }
-        if (ensure_buf(r, n + 2))
-            return NULL;
-        fold_into(r, data, n, r->buf);
-    } else {
-        PyErr_SetString(PyExc_TypeError, "text must be str or bytes");
-        return NULL;
-    }
+    int rc = -1;
+    if (prepare_text(r, text, &data, &n))
+        return -1;
     uint8_t *w = r->buf;
     if (scan_text(r, data, n, w) || find_parts(r, data, &starts, &nice))
-        goto fail;
-    out = PyList_New(starts.n);
-    if (!out)
-        goto fail;
+        goto done;
     Py_ssize_t h = 0, nh = r->hits.n / 3;
     for (Py_ssize_t k = 0; k < starts.n; k++) {
         Py_ssize_t start = starts.v[k], end = k + 1 < starts.n ? starts.v[k + 1] : n;
@@ -1688,37 +1712,231 @@ static PyObject *reader_read(Reader *r, PyObject *text) {
             if (t[1] >= start &&
                 (ints_push(&r->part_hits, t[0]) || ints_push(&r->part_hits, (int32_t)(t[1] - start)) ||
                  ints_push(&r->part_hits, (int32_t)(t[2] - start))))
-                goto fail;
+                goto done;
         }
         Part part = {data + start, end - start, w + start, stop - start, r->part_hits.v, r->part_hits.n / 3, -1};
         int got = part.nhits ? read_part(r, &part) : (r->found.n = 0, 0);
         if (got < 0)
-            goto fail;
+            goto done;
         r->parts_read++;
-        PyObject *skills;
-        if (got == HAND_BACK) {
+        if (got == HAND_BACK)
             r->parts_handed_back++;
-            skills = Py_NewRef(Py_None);
-        } else {
-            skills = PyList_New(r->found.n);
-            if (!skills)
-                goto fail;
-            for (Py_ssize_t i = 0; i < r->found.n; i++)
-                PyList_SET_ITEM(skills, i, Py_NewRef(PyTuple_GET_ITEM(r->skills_list, r->found.v[i])));
-        }
-        PyObject *item = Py_BuildValue("(ONnn)", nice.v[k] ? Py_True : Py_False, skills, start, end);
-        if (!item)
-            goto fail;
-        PyList_SET_ITEM(out, k, item);
+        int next = each(r, ctx, nice.v[k], got, start, end);
+        if (next < 0)
+            goto done;
+        if (next > 0)
+            break;
     }
+    rc = 0;
+done:
     PyMem_Free(starts.v);
     PyMem_Free(nice.v);
+    return rc;
+}
+
+/* read(): one (nice, skills or None, start, end) item per part, appended to the list ``ctx``. */
+static int part_item(Reader *r, void *ctx, int nice, int got, Py_ssize_t start, Py_ssize_t end) {
+    PyObject *skills;
+    if (got == HAND_BACK) {
+        skills = Py_NewRef(Py_None);
+    } else {
+        skills = PyList_New(r->found.n);
+        if (!skills)
+            return -1;
+        for (Py_ssize_t i = 0; i < r->found.n; i++)
+            PyList_SET_ITEM(skills, i, Py_NewRef(PyTuple_GET_ITEM(r->skills_list, r->found.v[i])));
+    }
+    PyObject *item = Py_BuildValue("(ONnn)", nice ? Py_True : Py_False, skills, start, end);
+    if (!item)
+        return -1;
+    int rc = PyList_Append((PyObject *)ctx, item);
+    Py_DECREF(item);
+    return rc;
+}
+
+/* read(text) -> [(nice, skills or None, start, end)] for each part of the description. */
+static PyObject *reader_read(Reader *r, PyObject *text) {
+    PyObject *out = PyList_New(0);
+    if (!out)
+        return NULL;
+    if (read_parts(r, text, part_item, out)) {
+        Py_DECREF(out);
+        return NULL;
+    }
     return out;
-fail:
-    Py_XDECREF(out);
-    PyMem_Free(starts.v);
-    PyMem_Free(nice.v);
-    return NULL;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Offer features' skill fields (``shared.domain.matching.features.offer_features``)          */
+
+/* set_features(tenths, rank, folded, named, weights, no_skills): what offer features count of
+ * each skill, by skill number (see ``native_reading.DescriptionReader.offer_skills``). */
+static PyObject *reader_set_features(Reader *r, PyObject *args) {
+    PyObject *tenths, *rank, *folded, *named, *weights, *no_skills;
+    if (!PyArg_ParseTuple(args, "OOO!O!O!O!", &tenths, &rank, &PyTuple_Type, &folded, &PyTuple_Type, &named,
+                          &PyTuple_Type, &weights, &PyFrozenSet_Type, &no_skills))
+        return NULL;
+    if (r->acc) {
+        PyErr_SetString(PyExc_RuntimeError, "the features table is already set");
+        return NULL;
+    }
+    Py_ssize_t nt = 0, nr = 0;
+    int32_t *t = int_array(tenths, &nt, "tenths"), *k = t ? int_array(rank, &nr, "rank") : NULL;
+    if (!t || !k || nt != r->nskills || nr != r->nskills || PyTuple_GET_SIZE(folded) != r->nskills ||
+        PyTuple_GET_SIZE(named) != r->nskills || PyTuple_GET_SIZE(weights) != r->nskills ||
+        check_range(k, nr, 0, r->nskills, "rank") || check_range(t, nt, -1, 1001, "tenths")) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "one entry per skill in every table");
+        PyMem_Free(t);
+        PyMem_Free(k);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < nt; i++) {
+        if (t[i] >= 0 && (!PyUnicode_Check(PyTuple_GET_ITEM(folded, i)) || !PyTuple_Check(PyTuple_GET_ITEM(named, i)) ||
+                          !PyFloat_Check(PyTuple_GET_ITEM(weights, i)))) {
+            PyErr_SetString(PyExc_TypeError, "a counted skill needs its folded name, (folded, name) and weight");
+            PyMem_Free(t);
+            PyMem_Free(k);
+            return NULL;
+        }
+    }
+    r->acc = PyMem_Calloc((size_t)(r->nskills ? r->nskills : 1), 1);
+    if (!r->acc) {
+        PyMem_Free(t);
+        PyMem_Free(k);
+        return PyErr_NoMemory();
+    }
+    r->tenths = t;
+    r->rank = k;
+    r->folded = Py_NewRef(folded);
+    r->named = Py_NewRef(named);
+    r->weights = Py_NewRef(weights);
+    r->no_skills = Py_NewRef(no_skills);
+    Py_RETURN_NONE;
+}
+
+/* Marks each skill of a part in r->acc: ``*(int *)ctx`` is 1 for required, 0 to follow the
+ * part (nice to have or not); a part handed back stops the reading (ctx set to -1). */
+static int part_marks(Reader *r, void *ctx, int nice, int got, Py_ssize_t start, Py_ssize_t end) {
+    (void)start, (void)end;
+    int *mode = ctx;
+    if (got == HAND_BACK) {
+        *mode = -1;
+        return 1;
+    }
+    uint8_t bit = (*mode == 0 && nice) ? 2 : 1;
+    for (Py_ssize_t i = 0; i < r->found.n; i++) {
+        int32_t s = r->found.v[i];
+        if (!r->acc[s] && ints_push(&r->touched, s))
+            return -1;
+        r->acc[s] |= bit;
+    }
+    return 0;
+}
+
+static int by_rank(const void *a, const void *b) {
+    int32_t x = ((const int32_t *)a)[1], y = ((const int32_t *)b)[1];
+    return (x > y) - (x < y);
+}
+
+/* The skill fields from the marks in r->acc (cleared on the way): see reader_offer_skills. */
+static PyObject *skill_fields(Reader *r) {
+    PyObject *required = NULL, *nice = NULL, *names = NULL, *weights = NULL, *out = NULL;
+    int32_t *ranked = PyMem_Malloc((size_t)(r->touched.n ? r->touched.n : 1) * 2 * sizeof(int32_t));
+    Py_ssize_t m = 0, nnice = 0;
+    long twice_required = 0, nice_tenths = 0;
+    if (!ranked) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (!(required = PyFrozenSet_New(NULL)))
+        goto done;
+    for (Py_ssize_t i = 0; i < r->touched.n; i++) {
+        int32_t s = r->touched.v[i];
+        uint8_t a = r->acc[s];
+        if (r->tenths[s] < 0)
+            continue; /* a skill offer features do not count */
+        ranked[2 * m] = s, ranked[2 * m + 1] = r->rank[s], m++;
+        if (a & 1) { /* a skill both required and nice to have is required */
+            twice_required += 2 * r->tenths[s];
+            if (PySet_Add(required, PyTuple_GET_ITEM(r->folded, s)))
+                goto done;
+        } else {
+            nice_tenths += r->tenths[s];
+            nnice++;
+        }
+    }
+    if (nnice) {
+        if (!(nice = PyFrozenSet_New(NULL)))
+            goto done;
+        for (Py_ssize_t i = 0; i < m; i++) {
+            int32_t s = ranked[2 * i];
+            if (!(r->acc[s] & 1) && PySet_Add(nice, PyTuple_GET_ITEM(r->folded, s)))
+                goto done;
+        }
+    } else {
+        nice = Py_NewRef(r->no_skills);
+    }
+    qsort(ranked, (size_t)m, 2 * sizeof(int32_t), by_rank);
+    if (!(names = PyTuple_New(m)) || !(weights = PyDict_New()))
+        goto done;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        int32_t s = ranked[2 * i];
+        PyTuple_SET_ITEM(names, i, Py_NewRef(PyTuple_GET_ITEM(r->named, s)));
+        if (PyDict_SetItem(weights, PyTuple_GET_ITEM(r->folded, s), PyTuple_GET_ITEM(r->weights, s)))
+            goto done;
+    }
+    out = Py_BuildValue("(OOOOd)", required, nice, names, weights, (double)(twice_required + nice_tenths) / 10);
+done:
+    for (Py_ssize_t i = 0; i < r->touched.n; i++)
+        r->acc[r->touched.v[i]] = 0;
+    r->touched.n = 0;
+    PyMem_Free(ranked);
+    Py_XDECREF(required);
+    Py_XDECREF(nice);
+    Py_XDECREF(names);
+    Py_XDECREF(weights);
+    return out;
+}
+
+/* offer_skills(description, title, tags) -> (required, nice, skill_names, weights, skill_total)
+ * or None: the description's parts, a one-line title (all of it required) and the skill numbers
+ * of the tags (required), as offer features count them; None where a part is handed back. */
+static PyObject *reader_offer_skills(Reader *r, PyObject *args) {
+    PyObject *description, *title, *tags;
+    if (!PyArg_ParseTuple(args, "OOO", &description, &title, &tags))
+        return NULL;
+    if (!r->acc) {
+        PyErr_SetString(PyExc_RuntimeError, "set_features first");
+        return NULL;
+    }
+    Py_ssize_t ntags = 0;
+    int32_t *tag = int_array(tags, &ntags, "tags");
+    if (!tag || check_range(tag, ntags, 0, r->nskills, "tags")) {
+        PyMem_Free(tag);
+        return NULL;
+    }
+    int mode = 0;
+    if (read_parts(r, description, part_marks, &mode) == 0 && mode == 0) {
+        mode = 1;
+        if (read_parts(r, title, part_marks, &mode) == 0 && mode == 1) {
+            for (Py_ssize_t i = 0; i < ntags; i++) {
+                if (!r->acc[tag[i]] && ints_push(&r->touched, tag[i]))
+                    break;
+                r->acc[tag[i]] |= 1;
+            }
+        }
+    }
+    PyMem_Free(tag);
+    if (PyErr_Occurred() || mode < 0) { /* an error, or a part to read in Python */
+        for (Py_ssize_t i = 0; i < r->touched.n; i++)
+            r->acc[r->touched.v[i]] = 0;
+        r->touched.n = 0;
+        if (PyErr_Occurred())
+            return NULL;
+        Py_RETURN_NONE;
+    }
+    return skill_fields(r);
 }
 
 static PyObject *reader_stats(Reader *r, PyObject *Py_UNUSED(ignored)) {
@@ -1731,6 +1949,10 @@ static PyMethodDef reader_methods[] = {
     {"fold", (PyCFunction)reader_fold, METH_O, "fold(data) -> bytes: the folded reading of UTF-8 data"},
     {"part_starts", (PyCFunction)reader_part_starts, METH_O,
      "part_starts(data) -> (starts, nice): where the parts of UTF-8 data start"},
+    {"set_features", (PyCFunction)reader_set_features, METH_VARARGS,
+     "set_features(tenths, rank, folded, named, weights, no_skills): what offer features count of each skill"},
+    {"offer_skills", (PyCFunction)reader_offer_skills, METH_VARARGS,
+     "offer_skills(description, title, tags) -> (required, nice, skill_names, weights, skill_total) or None"},
     {"stats", (PyCFunction)reader_stats, METH_NOARGS,
      "stats() -> (parts read, parts handed back to the Python reading)"},
     {NULL, NULL, 0, NULL},

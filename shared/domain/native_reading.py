@@ -12,7 +12,8 @@ features use the Python reading, which gives the same features.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import TypeAlias, cast
 
 from shared.domain import skills as _skills
 from shared.domain.skills import Skill, SkillIndex, folded_words
@@ -21,6 +22,12 @@ try:
     from shared.domain import _wordscan as _native
 except ImportError:  # built without a compiler: the Python reading serves
     _native = None  # type: ignore[assignment]
+
+# An offer's skill fields: required and nice-to-have folded names, (folded, name) pairs in order,
+# folded name -> weight, the total (see ``offer_features``).
+SkillFields: TypeAlias = tuple[
+    frozenset[str], frozenset[str], tuple[tuple[str, str], ...], dict[str, float], float
+]
 
 # What a pattern means, as bits (the C side's K_SINGLE, K_EXACT, K_ALIAS, K_AFTER).
 _SINGLE, _EXACT, _ALIAS, _AFTER = 1, 2, 4, 8
@@ -34,9 +41,11 @@ def native_available() -> bool:
 class DescriptionReader:
     """A description's parts, each with whether it is nice-to-have text and the skills it names."""
 
-    def __init__(self, index: SkillIndex, reader: _native.Reader) -> None:
+    def __init__(self, index: SkillIndex, reader: _native.Reader, skills: tuple[Skill, ...]) -> None:
         self._index = index
         self._reader = reader
+        self._number = {skill.name: n for n, skill in enumerate(skills)}  # the reader's skill numbers
+        self._counting = False
 
     def read(self, text: str) -> list[tuple[bool, Iterable[Skill]]]:
         """The parts of ``text`` (as ``part_starts`` cuts it), in order: (is nice, skills)."""
@@ -49,6 +58,46 @@ class DescriptionReader:
             (nice, skills if skills is not None else self._index.scan_part(data, words, start, end).values())
             for nice, skills, start, end in parts
         ]
+
+    def count_skills(self, counted: Mapping[str, tuple[str, int]], no_skills: frozenset[str]) -> None:
+        """Tell the reader what offer features count (once): skill name -> (folded name, tenths).
+
+        A skill not in ``counted`` is read but not counted (soft skills); ``no_skills`` is the
+        empty set the fields share when an offer has no nice-to-have skill.
+        """
+        names = list(self._number)
+        folded = tuple(counted[n][0] if n in counted else n.casefold() for n in names)
+        rank = [0] * len(names)
+        for place, n in enumerate(sorted(range(len(names)), key=lambda i: (folded[i], names[i]))):
+            rank[n] = place
+        tenths = [counted[n][1] if n in counted else -1 for n in names]
+        self._reader.set_features(
+            tenths,
+            rank,
+            folded,
+            tuple(zip(folded, names, strict=True)),
+            tuple(max(t, 0) / 10 for t in tenths),
+            no_skills,
+        )
+        self._counting = True
+
+    def offer_skills(self, description: str, title: str, tags: Iterable[Skill]) -> SkillFields | None:
+        """An offer's skill fields, as ``offer_features`` counts them, or None to read it in Python.
+
+        The description's parts (nice-to-have text apart), a one-line ``title`` and the skills
+        of its ``tags`` (both required): (required, nice, skill_names, weights, skill_total),
+        folded names throughout; a skill both required and nice to have is required. None when a
+        part needs the Python reading or a tag's skill is one the reader does not know.
+        """
+        if not self._counting:
+            raise RuntimeError("count_skills first")
+        numbers = []
+        for skill in tags:
+            number = self._number.get(skill.name)
+            if number is None:
+                return None
+            numbers.append(number)
+        return self._reader.offer_skills(description, title, numbers)
 
     def stats(self) -> tuple[int, int]:
         """(parts read, parts handed back to the Python reading) since the reader was built."""
@@ -66,7 +115,7 @@ def description_reader(index: SkillIndex, headers: list[bytes], nice_from: int) 
     if tables is None:
         return None
     reader = _native.Reader(headers=headers, nice_from=nice_from, **tables)
-    return DescriptionReader(index, reader)
+    return DescriptionReader(index, reader, cast("tuple[Skill, ...]", tables["skills"]))
 
 
 def _tables(index: SkillIndex) -> dict[str, object] | None:

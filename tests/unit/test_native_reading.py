@@ -7,7 +7,6 @@ extension these tests skip with a reason, and fail under ``CI``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,9 +15,8 @@ from hypothesis import strategies as st
 
 from shared.domain.matching import features
 from shared.domain.matching.features import description_skills, part_starts, use_native_reading
-from shared.domain.native_reading import DescriptionReader, native_available
+from shared.domain.native_reading import DescriptionReader
 from shared.domain.skills import default_index, folded_words
-from tests.conftest import require
 from tests.unit.test_offer_features_equivalence import _GLUE, _WORD, _kit_postings
 
 _HEADER = st.sampled_from(["Requirements:", "Nice to have", "• Bonus", "Von Vorteil", "  - What you bring"])
@@ -33,15 +31,6 @@ def _both(text: str) -> tuple[_Parts, _Parts]:
     python = [(nice, {s.name for s in skills}) for nice, skills in description_skills(text)]
     use_native_reading(True)
     return native, python
-
-
-@pytest.fixture
-def reader() -> Iterator[DescriptionReader]:
-    require(native_available(), "the compiled reader is not built (make install builds it)")
-    built = features._native_reader()
-    assert built is not None
-    yield built
-    use_native_reading(True)
 
 
 @pytest.mark.usefixtures("reader")
