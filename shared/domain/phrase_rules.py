@@ -51,6 +51,12 @@ _Phrases = tuple[set[str], bool, bool, "re.Pattern[str] | None", "re.Pattern[str
 _Checked = tuple[int, bool, bool, "re.Pattern[str] | None", "re.Pattern[str] | None"]
 
 
+# (checked rules, the bits of the regexes' mandatory parts a phrase stands for)
+_Slow = tuple[tuple[_Checked, ...], int]
+# (length, labels of the plain rules, the first plain rule, None or what needs more than a look)
+_Entry = tuple[int, frozenset[str], int, "_Slow | None"]
+
+
 class _Unsupported(Exception):
     """A part of a pattern that does not expand to a finite set of phrases."""
 
@@ -244,11 +250,24 @@ class PhraseRules:
                 regexes.append((rule, regex, needed))
         self._regexes = tuple(regexes)  # (rule, regex, the bits of its mandatory parts)
         self._always = any(needed == 0 for _, _, needed in regexes)
-        # phrase -> (its length, its plain rules, its checked rules, the regex parts it stands for)
-        self._automaton = ahocorasick.Automaton()
+        # The ASCII characters that may touch a phrase: one set lookup for most characters
+        # instead of ``isalnum()`` and a look in ``stops``.
+        self._free = frozenset(c for c in map(chr, range(128)) if not c.isalnum() and c not in self._stops)
+        # phrase -> (its length, the labels of its plain rules, the first of its plain rules, and
+        # None, or (its checked rules, the regex parts it stands for) when it has either): most
+        # phrases are plain, and a hit on one reads only the first three.
+        self._entries: dict[str, _Entry] = {}
+        none = len(self._labels)
         for key in plain.keys() | checked.keys() | anchors.keys():
-            entries = (tuple(plain.get(key, ())), tuple(checked.get(key, ())), anchors.get(key, 0))
-            self._automaton.add_word(key, (len(key), *entries))
+            rules_ = plain.get(key, [])
+            slow = None
+            if key in checked or key in anchors:
+                slow = (tuple(checked.get(key, ())), anchors.get(key, 0))
+            labels = frozenset(self._labels[rule] for rule in rules_)
+            self._entries[key] = (len(key), labels, min(rules_, default=none), slow)
+        self._automaton = ahocorasick.Automaton()
+        for key, entry in self._entries.items():
+            self._automaton.add_word(key, entry)
         self._automaton.make_automaton()
 
     def _phrases(self, alternative: str) -> _Phrases | None:
@@ -280,55 +299,191 @@ class PhraseRules:
 
     def matching(self, text: str, key: str | None = None) -> set[str]:
         """The labels of the rules that match ``text`` (``key``: ``casefree_key(text)`` if case-free)."""
-        labels = self._labels
-        return {labels[rule] for rule in self._scan(text, key, first=False)}
+        seen = text if key is None else key
+        free, stops, labels = self._free, self._stops, self._labels
+        last = len(seen) - 1
+        found: set[str] = set()
+        stand = 0  # the bits of the regexes' mandatory parts that stand in the text
+        for end, (length, plain, _, slow) in self._automaton.iter(seen):
+            if (
+                plain
+                # the characters either side of the phrase: none, or ones that may touch it
+                and (
+                    end < length
+                    or (c := seen[end - length]) in free
+                    or (c > "\x7f" and not c.isalnum() and c not in stops)
+                )
+                and (
+                    end == last
+                    or (c := seen[end + 1]) in free
+                    or (c > "\x7f" and not c.isalnum() and c not in stops)
+                )
+            ):
+                found |= plain
+            if slow is not None:
+                for rule in self._checked(text, seen, end, length, slow[0], stops):
+                    found.add(labels[rule])
+                stand |= slow[1]
+        if stand or self._always:
+            # The regexes whose mandatory parts all stand in the text (those with none always do).
+            for rule, regex, needed in self._regexes:
+                if stand & needed == needed and labels[rule] not in found and regex.search(text):
+                    found.add(labels[rule])
+        return found
 
     def first(self, text: str, key: str | None = None) -> str | None:
         """The label of the first rule that matches ``text``, or None."""
-        found = self._scan(text, key, first=True)
-        return self._labels[min(found)] if found else None
-
-    def _scan(self, text: str, key: str | None, *, first: bool) -> set[int]:
         seen = text if key is None else key
-        stops = self._stops
-        size = len(seen)
-        found: set[int] = set()
-        stand = 0  # the bits of the regexes' mandatory parts that stand in the text
-        for end, (length, plain, checked, bits) in self._automaton.iter(seen):
-            if plain:
-                before, after = end - length, end + 1  # the characters either side of the phrase
-                if (before < 0 or not (seen[before].isalnum() or seen[before] in stops)) and (
-                    after == size or not (seen[after].isalnum() or seen[after] in stops)
-                ):
-                    found.update(plain)
-            for rule, left, right, guard_before, guard_after in checked:
-                start, after = end - length + 1, end + 1
-                if left:  # the phrase's whole word
-                    while start and (seen[start - 1].isalnum() or seen[start - 1] == "_"):
-                        start -= 1
-                if right:
-                    while after < size and (seen[after].isalnum() or seen[after] == "_"):
-                        after += 1
-                if (
-                    (not start or not (seen[start - 1].isalnum() or seen[start - 1] in stops))
-                    and (after == size or not (seen[after].isalnum() or seen[after] in stops))
-                    and (guard_before is None or guard_before.match(text, start))
-                    and (guard_after is None or guard_after.match(text, after))
-                ):
-                    found.add(rule)
-            stand |= bits
-        if not stand and not self._always:
-            return found
-        # The regexes whose mandatory parts all stand in the text (those with none always do).
-        best = min(found) if first and found else len(self._labels)
-        for rule, regex, needed in self._regexes:
-            if stand & needed == needed and rule not in found and rule < best and regex.search(text):
-                found.add(rule)
-                if first:
+        free, stops, labels = self._free, self._stops, self._labels
+        last = len(seen) - 1
+        best = none = len(labels)
+        stand = 0
+        for end, (length, _, rule, slow) in self._automaton.iter(seen):
+            if (
+                rule < best
+                # the characters either side of the phrase: none, or ones that may touch it
+                and (
+                    end < length
+                    or (c := seen[end - length]) in free
+                    or (c > "\x7f" and not c.isalnum() and c not in stops)
+                )
+                and (
+                    end == last
+                    or (c := seen[end + 1]) in free
+                    or (c > "\x7f" and not c.isalnum() and c not in stops)
+                )
+            ):
+                best = rule
+            if slow is not None:
+                for held in self._checked(text, seen, end, length, slow[0], stops):
+                    best = min(best, held)
+                stand |= slow[1]
+        if stand or self._always:
+            for rule, regex, needed in self._regexes:
+                if stand & needed == needed and rule < best and regex.search(text):
                     best = rule
-        return found
+        return labels[best] if best < none else None
+
+    @staticmethod
+    def _checked(
+        text: str, seen: str, end: int, length: int, checked: tuple[_Checked, ...], stops: str
+    ) -> list[int]:
+        """The checked rules of the phrase ending at ``end`` that hold there: widened, guarded."""
+        size = len(seen)
+        held = []
+        for rule, left, right, guard_before, guard_after in checked:
+            start, after = end - length + 1, end + 1
+            if left:  # the phrase's whole word
+                while start and (seen[start - 1].isalnum() or seen[start - 1] == "_"):
+                    start -= 1
+            if right:
+                while after < size and (seen[after].isalnum() or seen[after] == "_"):
+                    after += 1
+            if (
+                (not start or not (seen[start - 1].isalnum() or seen[start - 1] in stops))
+                and (after == size or not (seen[after].isalnum() or seen[after] in stops))
+                and (guard_before is None or guard_before.match(text, start))
+                and (guard_after is None or guard_after.match(text, after))
+            ):
+                held.append(rule)
+        return held
 
 
 def _is_word(c: str) -> bool:
     """What ``\\w`` matches in a str pattern: alphanumerics and the underscore."""
     return c.isalnum() or c == "_"
+
+
+class FirstAndMatching:
+    """``first.first(text, key)`` and ``matching.matching(other)`` in one automaton pass.
+
+    One automaton holds the phrases of both rule sets; it reads ``key`` alone when ``other`` is
+    the same text (each hit then read for both sets), else ``key``, a line break, and ``other``
+    (a hit before the break read for ``first``, after it for ``matching``). The break is not a
+    word character and no set's boundary, so either side of it a phrase is bounded as at the
+    text's ends; no phrase holds one, so none spans it. Checked phrases and regexes read each
+    text on its own, as the two calls do.
+    """
+
+    _BREAK = "\n"
+
+    def __init__(self, first: PhraseRules, matching: PhraseRules) -> None:
+        """``first``: the rules whose first match is asked; ``matching``: those whose labels are."""
+        for rules in (first, matching):
+            if self._BREAK in rules._stops or any(self._BREAK in key for key in rules._entries):
+                raise ValueError("a line break bounds no phrase here")
+        self._first, self._matching = first, matching
+        none_first = len(first._labels)
+        no_labels: frozenset[str] = frozenset()
+        self._automaton = ahocorasick.Automaton()
+        for key in first._entries.keys() | matching._entries.keys():
+            length = len(key)
+            _, _, rule, first_slow = first._entries.get(key, (length, no_labels, none_first, None))
+            _, labels, _, matching_slow = matching._entries.get(key, (length, no_labels, 0, None))
+            self._automaton.add_word(key, (length, labels, rule, first_slow, matching_slow))
+        self._automaton.make_automaton()
+
+    def read(self, text: str, key: str, other: str) -> tuple[str | None, set[str]]:
+        """(``first.first(text, key)``, ``matching.matching(other)``)."""
+        first, matching = self._first, self._matching
+        first_free, matching_free = first._free, matching._free
+        if key == other:
+            seen, first_to, matching_from = key, len(key), 0
+        else:
+            seen, first_to, matching_from = f"{key}{self._BREAK}{other}", len(key), len(key) + 1
+        last = len(seen) - 1
+        best = none = len(first._labels)
+        found: set[str] = set()
+        first_stand = matching_stand = 0
+        for end, (length, labels, rule, first_slow, matching_slow) in self._automaton.iter(seen):
+            if end < first_to:
+                if (
+                    rule < best
+                    # the characters either side of the phrase: none, or ones that may touch it
+                    and (
+                        end < length
+                        or (c := seen[end - length]) in first_free
+                        or (c > "\x7f" and not c.isalnum() and c not in first._stops)
+                    )
+                    and (
+                        end == last
+                        or (c := seen[end + 1]) in first_free
+                        or (c > "\x7f" and not c.isalnum() and c not in first._stops)
+                    )
+                ):
+                    best = rule
+                if first_slow is not None:
+                    for held in first._checked(text, key, end, length, first_slow[0], first._stops):
+                        best = min(best, held)
+                    first_stand |= first_slow[1]
+            if end >= matching_from:
+                if (
+                    labels
+                    # the characters either side of the phrase: none, or ones that may touch it
+                    and (
+                        end < length
+                        or (c := seen[end - length]) in matching_free
+                        or (c > "\x7f" and not c.isalnum() and c not in matching._stops)
+                    )
+                    and (
+                        end == last
+                        or (c := seen[end + 1]) in matching_free
+                        or (c > "\x7f" and not c.isalnum() and c not in matching._stops)
+                    )
+                ):
+                    found |= labels
+                if matching_slow is not None:
+                    at, checked = end - matching_from, matching_slow[0]
+                    for rule_ in matching._checked(other, other, at, length, checked, matching._stops):
+                        found.add(matching._labels[rule_])
+                    matching_stand |= matching_slow[1]
+        if first_stand or first._always:
+            for rule, regex, needed in first._regexes:
+                if first_stand & needed == needed and rule < best and regex.search(text):
+                    best = rule
+        if matching_stand or matching._always:
+            labels_ = matching._labels
+            for rule, regex, needed in matching._regexes:
+                if matching_stand & needed == needed and labels_[rule] not in found and regex.search(other):
+                    found.add(labels_[rule])
+        return (first._labels[best] if best < none else None), found

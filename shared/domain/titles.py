@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from typing import NamedTuple
 
-from shared.domain.phrase_rules import PhraseRules, casefree_key
+from shared.domain.phrase_rules import FirstAndMatching, PhraseRules, casefree_key
 
 SENIORITY_ORDER: tuple[str, ...] = ("intern", "junior", "mid", "senior", "lead", "principal", "executive")
 SENIORITY_RANK: dict[str, int] = {level: n for n, level in enumerate(SENIORITY_ORDER)}
@@ -359,9 +360,37 @@ class TitleReading(NamedTuple):
 
 def read_title(title: str) -> TitleReading:
     """``fold_title``, ``role_families`` and ``title_level`` of a title, its gender tags dropped once."""
-    text = strip_gender_tags(title)
-    folded = _fold(text)
-    return TitleReading(folded, folded_title_families(folded), _stated_level(text))
+    return _title_reader()(title)
+
+
+@lru_cache(maxsize=1)
+def _title_reader() -> Callable[[str], TitleReading]:
+    """``read_title`` with its steps inlined and its tables bound (built on first use).
+
+    The steps are those of ``strip_gender_tags``, ``_fold``, ``folded_title_families`` and
+    ``_stated_level``, in that order; an ASCII title (most) takes its level key and its folded
+    words from one lower-cased text, as ``casefold`` and ``casefree_key`` agree on ASCII.
+    """
+    level_and_families = FirstAndMatching(_level_rules(), _family_rules()).read
+    gender_tags, synonym = GENDER_TAG.sub, SYNONYMS.get
+    separators = _ASCII_SEPARATOR_SPACES if _HYPHENATED_SYNONYMS else _ASCII_HYPHEN_SEPARATOR_SPACES
+    make = tuple.__new__
+
+    def read(title: str) -> TitleReading:
+        if "(" in title or "/" in title:  # every gender tag has one
+            title = gender_tags(" ", title)
+        text = " ".join(title.split())
+        if text.isascii() and not _HYPHENATED_SYNONYMS:
+            key = text.lower()
+            words = key.encode().translate(separators).decode().split()
+            folded = " ".join(map(synonym, words, words))
+        else:
+            key, folded = casefree_key(text), _fold(text)
+        level, found = level_and_families(text, key, folded)  # one automaton pass
+        families = frozenset(found) if len(found) < 2 else _families_of(found)
+        return make(TitleReading, (folded, families, level))
+
+    return read
 
 
 def fold_title(title: str) -> str:
@@ -444,6 +473,11 @@ def folded_title_families(text: str) -> frozenset[str]:
     found = _family_rules().matching(text)
     if len(found) < 2:  # the rules below need two families
         return frozenset(found)
+    return _families_of(found)
+
+
+def _families_of(found: set[str]) -> frozenset[str]:
+    """The families of a title whose rules ``found`` (two or more): exclusive, merged, subsumed."""
     for exclusive in _EXCLUSIVE:
         if exclusive in found:
             return frozenset({exclusive})
