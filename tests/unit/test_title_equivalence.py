@@ -19,12 +19,21 @@ from hypothesis import strategies as st
 
 from shared.adapters.pdf_text import PyMuPdfExtractor
 from shared.domain.matching.features import folded_title_tokens, offer_features, title_tokens
-from shared.domain.phrase_rules import PhraseRules, _expand, _split_alternatives, _Unsupported, casefree_key
+from shared.domain.phrase_rules import (
+    FirstAndMatching,
+    PhraseRules,
+    _expand,
+    _split_alternatives,
+    _Unsupported,
+    casefree_key,
+)
 from shared.domain.titles import (
     _FAMILY_RULES,
     _RULES,
     _TABLE_RANGES,
+    _family_rules,
     _fold_accents_fully,
+    _level_rules,
     fold_accents,
     fold_title,
     folded_title_families,
@@ -237,6 +246,68 @@ class TestPhraseRules:
         assert rules.first("Senior Lead", casefree_key("Senior Lead")) == "senior"
         assert rules.first("Sr. Intern", casefree_key("Sr. Intern")) == "intern"
         assert rules.first("Lead-Senior", casefree_key("Lead-Senior")) is None
+
+
+class TestOnePassForLevelAndFamilies:
+    """``FirstAndMatching`` reads what ``first`` and ``matching`` read apart (decision 0098)."""
+
+    def _pair(self) -> tuple[PhraseRules, PhraseRules, FirstAndMatching]:
+        first = PhraseRules(
+            [("intern", r"intern\w*"), ("senior", r"senior|sr\.?"), ("lead", r"lead|head of (?:\w+ )?sales")],
+            "-",
+            ignore_case=True,
+        )
+        matching = PhraseRules(
+            [
+                ("data", r"data scien\w*"),
+                ("teach", r"\w*lehrer\w*|c\+\+"),
+                ("design", r"(?<!level )designer"),
+            ],
+            "+#",
+        )
+        return first, matching, FirstAndMatching(first, matching)
+
+    @pytest.mark.parametrize(
+        ("text", "other"),
+        [
+            ("Senior Data Scientist", "senior data scientist"),  # one text: read once for both
+            ("Sr. Lead-Designer", "sr. lead designer"),  # two texts, joined by a line break
+            ("Intern", "level designer"),
+            ("Head of Inside Sales", "head of inside sales"),
+            ("c++ senior", "c++ senior"),
+            ("lehrer", "mathelehrerin"),
+            ("Head of Engineering", "head of platform engineering"),
+            ("senior", "senior+"),
+            ("", ""),
+            ("", "data science"),
+            ("Lead", ""),
+        ],
+    )
+    def test_the_same_answers_as_two_passes(self, text: str, other: str) -> None:
+        first, matching, both = self._pair()
+        key = casefree_key(text)
+
+        assert both.read(text, key, other) == (first.first(text, key), matching.matching(other))
+
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(
+        st.lists(st.tuples(_PHRASE, _GLUE, _CASE), max_size=4).map(
+            lambda p: "".join(c(w) + g for w, g, c in p)
+        )
+    )
+    def test_the_title_rules_on_generated_titles(self, title: str) -> None:
+        text = strip_gender_tags(title)
+        key, folded = casefree_key(text), fold_title(title)
+        levels, families = _level_rules(), _family_rules()
+
+        assert FirstAndMatching(levels, families).read(text, key, folded) == (
+            levels.first(text, key),
+            families.matching(folded),
+        )
+
+    def test_a_line_break_may_not_bound_a_phrase(self) -> None:
+        with pytest.raises(ValueError, match="line break"):
+            FirstAndMatching(PhraseRules([("a", "a")], "\n"), PhraseRules([("b", "b")], "+"))
 
 
 class TestTheFastPathsAgreeWithUnicode:
