@@ -432,7 +432,6 @@ def _fold_words(words: list[str]) -> str:
 
 _TABLE_RANGES = ((0x80, 0x180), (0x2000, 0x2070))
 _BEYOND_TABLE = re.compile(r"[^\x00-\u017f\u2000-\u206f]")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def _fold_accents_fully(text: str, keep_diaeresis: bool) -> str:
@@ -444,10 +443,16 @@ def _fold_accents_fully(text: str, keep_diaeresis: bool) -> str:
 
 
 @lru_cache(maxsize=2)
-def _latin_accent_folds(keep_diaeresis: bool) -> dict[str, str]:
-    """Each character of the table's ranges folded alone (built on first use)."""
+def _latin_accent_folds(keep_diaeresis: bool) -> tuple[dict[str, str], re.Pattern[str]]:
+    """Each character of the table's ranges folded alone, and those it changes (built on first use).
+
+    Only the changed ones are looked up: "für" and "Müller" keep their umlaut with
+    ``keep_diaeresis``, and a lookup per character costs a call.
+    """
     chars = (chr(c) for lo, hi in _TABLE_RANGES for c in range(lo, hi))
-    return {c: _fold_accents_fully(c, keep_diaeresis) for c in chars}
+    folds = {c: _fold_accents_fully(c, keep_diaeresis) for c in chars}
+    changed = "".join(c for c, folded in folds.items() if folded != c)
+    return folds, re.compile(f"[{re.escape(changed)}]")
 
 
 def fold_accents(text: str, *, keep_diaeresis: bool = False) -> str:
@@ -459,8 +464,8 @@ def fold_accents(text: str, *, keep_diaeresis: bool = False) -> str:
         return text
     if _BEYOND_TABLE.search(text):
         return _fold_accents_fully(text, keep_diaeresis)
-    folds = _latin_accent_folds(keep_diaeresis)
-    return _NON_ASCII.sub(lambda char: folds[char.group()], text)
+    folds, changed = _latin_accent_folds(keep_diaeresis)
+    return changed.sub(lambda char: folds[char.group()], text)
 
 
 def role_families(title: str) -> frozenset[str]:
