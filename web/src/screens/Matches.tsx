@@ -121,7 +121,8 @@ const MatchRow = memo(function MatchRow({ match, rank, expanded, saved, onExplai
           </a>
           <span className="muted">
             {" "}
-            · {match.company} · {match.remote_policy}
+            · {match.company}
+            {match.remote_policy !== "unknown" && <> · {match.remote_policy}</>}
           </span>
           {match.excluded && (
             <span className="badge" data-tone="bad">
