@@ -16,9 +16,11 @@ from shared.api import matches
 from shared.bootstrap import Container
 from shared.config import Settings
 from shared.domain.errors import NotFound
+from shared.domain.matching.features import offer_features
 from shared.domain.matching.runs import MatchRun
 from shared.repositories.matches import Matches
 from shared.repositories.offers import OfferFeatureCache, Offers
+from shared.services import matching
 from shared.services.matching import MatchingService
 from shared.topology import TOPOLOGY
 from tests.support.http import bearer, client_for
@@ -260,6 +262,23 @@ class TestOpenOffersUndecoded:
 
         assert store.get(f"offer_features/{OFFERS[2].id}").data["content_hash"] == OFFERS[2].content_hash
         assert store.writes - writes == 2  # the recomputed features and the subscriber marker
+
+    def test_stale_features_are_computed_in_batches_in_the_offers_order(
+        self, store: SqliteDocumentStore, service: MatchingService, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(matching, "FEATURE_BATCH", 2)  # the offers span several batches
+        save(store, [], OFFERS)
+        fresh = OfferFeatureCache(store).fresh(OFFERS)
+        OfferFeatureCache(store).save([offer_features(OFFERS[0]).to_record()])
+        cached = OfferFeatureCache(store).fresh(OFFERS[:1])[0]  # as the cache reads it back
+
+        records = service.features_for(OFFERS)
+
+        assert len(OFFERS) > 4
+        assert fresh == [None] * len(OFFERS)
+        assert records == [cached] + [offer_features(o).to_record() for o in OFFERS[1:]]
+        saved = OfferFeatureCache(store).fresh(OFFERS)  # the computed ones were saved
+        assert [r["offer_id"] if r else None for r in saved] == [o.id for o in OFFERS]
 
 
 class TestReads:
