@@ -7,6 +7,8 @@ extension these tests skip with a reason, and fail under ``CI``.
 
 from __future__ import annotations
 
+import random
+import string
 from pathlib import Path
 
 import pytest
@@ -15,8 +17,8 @@ from hypothesis import strategies as st
 
 from shared.domain.matching import features
 from shared.domain.matching.features import description_skills, part_starts, use_native_reading
-from shared.domain.native_reading import DescriptionReader
-from shared.domain.skills import default_index, folded_words
+from shared.domain.native_reading import DescriptionReader, description_reader
+from shared.domain.skills import SkillIndex, default_index, folded_words, taxonomy_entries
 from tests.unit.test_offer_features_equivalence import _GLUE, _WORD, _kit_postings
 
 _HEADER = st.sampled_from(["Requirements:", "Nice to have", "• Bonus", "Von Vorteil", "  - What you bring"])
@@ -179,3 +181,41 @@ class TestPieces:
     def test_rejects_what_is_not_text(self, reader: DescriptionReader) -> None:
         with pytest.raises(TypeError):
             reader._reader.read(12)  # type: ignore[arg-type]
+
+
+@pytest.mark.usefixtures("reader")
+class TestLargeAutomaton:
+    def test_more_states_than_16_bit_transitions_hold(self, shared_data: Path) -> None:
+        """Past 32,768 states the automaton keeps 32-bit transitions (decision 0097); same reading."""
+        rng = random.Random(15)
+        made = sorted({"".join(rng.choices(string.ascii_lowercase, k=16)) for _ in range(2500)})
+        index = SkillIndex(
+            [
+                *taxonomy_entries(),
+                *({"name": n.title(), "category": "tool", "aliases": [f"{n[:8]} {n[8:]}"]} for n in made),
+            ]
+        )
+        states = len({p[:i] for p in index._patterns for i in range(1, len(p) + 1)}) + 1  # the trie's
+        headers = [*features._SECTION_PHRASES, *features._NICE_PHRASES]
+        built = description_reader(index, headers, features._NICE_FROM)
+        assert built is not None
+        texts = []
+        for offer in _kit_postings(shared_data):
+            words = offer.description_text.split(" ")
+            for name in rng.sample(made, 6):
+                first, second = name[:8], name[8:]
+                spelled = rng.choice([name, name.upper(), f"{first} {second}", f"{first}\n{second}"])
+                words.insert(rng.randrange(len(words) + 1), spelled)
+            texts.append(" ".join(words))
+
+        def python(text: str) -> _Parts:
+            data = text.encode("utf-8", "replace")
+            starts, nice = part_starts(data)
+            return [(n, set(found)) for n, found in zip(nice, index.scan_parts(data, starts), strict=True)]
+
+        differ = [t[:80] for t in texts if [(n, {s.name for s in k}) for n, k in built.read(t)] != python(t)]
+
+        assert states > 32_768
+        assert differ == []
+        found = {name for t in texts for _, names in python(t) for name in names}
+        assert len(found & {n.title() for n in made}) > 1000  # the made skills are read, by both
