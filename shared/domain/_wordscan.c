@@ -80,8 +80,8 @@ static void dfa_free(Dfa *d) {
     memset(d, 0, sizeof(*d));
 }
 
-static int dfa_renumber(Dfa *d, const int32_t *queue, const int32_t *parent);
-static int dfa_finish(Dfa *d);
+static int32_t *dfa_renumber(Dfa *d, const int32_t *queue, const int32_t *parent);
+static int dfa_finish(Dfa *d, const int32_t *perm);
 
 /* Build from a list of bytes patterns; ``lower``: read A-Z as a-z (the header automaton). */
 static int dfa_build(Dfa *d, PyObject *patterns, int lower) {
@@ -192,10 +192,12 @@ static int dfa_build(Dfa *d, PyObject *patterns, int lower) {
         }
     }
     PyMem_Free(fail);
-    int ok = dfa_renumber(d, queue, parent);
+    int32_t *perm = dfa_renumber(d, queue, parent);
     PyMem_Free(queue);
     PyMem_Free(parent);
-    return ok ? ok : dfa_finish(d);
+    int ok = perm ? dfa_finish(d, perm) : -1;
+    PyMem_Free(perm);
+    return ok;
 }
 
 typedef struct {
@@ -211,25 +213,25 @@ static int cmp_place(const void *a, const void *b) {
     return x->state < y->state ? -1 : x->state > y->state;
 }
 
-/* States renumbered by depth, and at one depth the one with more states below it first
- * (``queue``: every state but the root, breadth first; ``parent``: each state's trie parent).
- * The states a text walks through most (shallow ones, prefixes shared by many patterns) then
- * sit together, so a scan touches fewer cache lines of the table (decision 0097). */
-static int dfa_renumber(Dfa *d, const int32_t *queue, const int32_t *parent) {
-    int32_t ns = d->nstates, nc = d->nclasses;
-    int32_t *perm = PyMem_Malloc((size_t)ns * sizeof(int32_t));
-    int32_t *next = PyMem_Malloc((size_t)ns * (size_t)nc * sizeof(int32_t));
+/* The states' new numbers (the root keeps 0): by depth, and at one depth the one with more
+ * states below it first (``queue``: every state but the root, breadth first; ``parent``: each
+ * state's trie parent). The states a text walks through most (shallow ones, prefixes shared by
+ * many patterns) then sit together, so a scan touches fewer cache lines of the table (decision
+ * 0097). ``out`` and ``link`` are renumbered here, the transitions by dfa_finish. Returns the
+ * new number of each state, followed by the old number of each new one (2 x nstates). */
+static int32_t *dfa_renumber(Dfa *d, const int32_t *queue, const int32_t *parent) {
+    int32_t ns = d->nstates;
+    int32_t *perm = PyMem_Malloc(2 * (size_t)ns * sizeof(int32_t));
     int32_t *out = PyMem_Malloc((size_t)ns * sizeof(int32_t));
     int32_t *link = PyMem_Malloc((size_t)ns * sizeof(int32_t));
     Place *place = PyMem_Malloc((size_t)ns * sizeof(Place));
-    if (!perm || !next || !out || !link || !place) {
+    if (!perm || !out || !link || !place) {
         PyMem_Free(perm);
-        PyMem_Free(next);
         PyMem_Free(out);
         PyMem_Free(link);
         PyMem_Free(place);
         PyErr_NoMemory();
-        return -1;
+        return NULL;
     }
     for (int32_t s = 0; s < ns; s++)
         place[s] = (Place){0, 1, s};
@@ -241,21 +243,16 @@ static int dfa_renumber(Dfa *d, const int32_t *queue, const int32_t *parent) {
     for (int32_t i = 0; i < ns; i++)
         perm[place[i].state] = i;
     for (int32_t i = 0; i < ns; i++) {
-        int32_t s = place[i].state;
-        for (int32_t c = 0; c < nc; c++)
-            next[(size_t)i * nc + c] = perm[d->next[(size_t)s * nc + c]];
+        int32_t s = perm[ns + i] = place[i].state;
         out[i] = d->out[s];
         link[i] = d->link[s] < 0 ? -1 : perm[d->link[s]];
     }
-    PyMem_Free(perm);
     PyMem_Free(place);
-    PyMem_Free(d->next);
     PyMem_Free(d->out);
     PyMem_Free(d->link);
-    d->next = next;
     d->out = out;
     d->link = link;
-    return 0;
+    return perm;
 }
 
 /* Each transition carries a flag: the state it leads to ends a pattern or has a suffix that
@@ -265,7 +262,7 @@ static int dfa_renumber(Dfa *d, const int32_t *queue, const int32_t *parent) {
  * the states near each other in number share cache lines in every column. Beyond, the table
  * is 32-bit, by state: the next state's row offset (state x classes), the flag in the sign
  * bit. */
-static int dfa_finish(Dfa *d) {
+static int dfa_finish(Dfa *d, const int32_t *perm) {
     int32_t nc = d->nclasses, ns = d->nstates;
     int32_t maxlen = 0;
     for (int32_t p = 0; p < d->npatterns; p++)
@@ -277,10 +274,12 @@ static int dfa_finish(Dfa *d) {
             PyErr_NoMemory();
             return -1;
         }
-        for (int32_t s = 0; s < ns; s++) {
+        for (int32_t i = 0; i < ns; i++) { /* new state i, old state s */
+            int32_t s = perm[ns + i];
             for (int32_t c = 0; c < nc; c++) {
-                int32_t to = d->next[(size_t)s * nc + c];
-                t[(size_t)c * ns + s] = (uint16_t)((uint32_t)to | (d->out[to] >= 0 || d->link[to] >= 0 ? NARROW_FLAG : 0));
+                int32_t to = perm[d->next[(size_t)s * nc + c]];
+                uint32_t flag = d->out[to] >= 0 || d->link[to] >= 0 ? NARROW_FLAG : 0;
+                t[(size_t)c * ns + i] = (uint16_t)((uint32_t)to | flag);
             }
         }
         for (int b = 0; b < 256; b++)
@@ -294,13 +293,23 @@ static int dfa_finish(Dfa *d) {
         PyErr_SetString(PyExc_ValueError, "automaton too large");
         return -1;
     }
-    for (int64_t i = 0; i < (int64_t)ns * nc; i++) {
-        int32_t t = d->next[i];
-        uint32_t v = (uint32_t)t * (uint32_t)nc;
-        if (d->out[t] >= 0 || d->link[t] >= 0)
-            v |= 0x80000000u;
-        d->next[i] = (int32_t)v;
+    int32_t *next = PyMem_Malloc((size_t)ns * (size_t)nc * sizeof(int32_t));
+    if (!next) {
+        PyErr_NoMemory();
+        return -1;
     }
+    for (int32_t i = 0; i < ns; i++) {
+        int32_t s = perm[ns + i];
+        for (int32_t c = 0; c < nc; c++) {
+            int32_t to = perm[d->next[(size_t)s * nc + c]];
+            uint32_t v = (uint32_t)to * (uint32_t)nc;
+            if (d->out[to] >= 0 || d->link[to] >= 0)
+                v |= 0x80000000u;
+            next[(size_t)i * nc + c] = (int32_t)v;
+        }
+    }
+    PyMem_Free(d->next);
+    d->next = next;
     return 0;
 }
 
