@@ -18,7 +18,8 @@
   ``RATIO offer_skills_automaton_vs_trie``: the skill reading of a description by the automaton
   over the regex trie, line by line. Extraction is
   timed in CPU seconds of this process (``time.process_time``): it is single-threaded CPU work,
-  and on a shared machine wall time would mostly measure the other processes.
+  and on a shared machine wall time would mostly measure the other processes. Each figure is
+  the median of 11 interleaved passes over the kit postings.
 - ``BENCH offer_title_features_per_s``: the title side of offer features alone (gender tags,
   folding, title words, role families, seniority: ``read_title`` and ``folded_title_tokens``, as
   ``offer_features`` calls them) on the kit titles, in CPU seconds; nothing is cached by title (the
@@ -271,6 +272,9 @@ def _quality() -> None:
     print(f"BENCH ndcg10_mean {statistics.mean(scores[n] for n in TARGET_CVS):.3f} (target CVs)")
 
 
+EXTRACTION_PASSES = 11
+
+
 def _pure_features(offers: list[JobOffer]) -> list[object]:
     """Offer features with the descriptions read in Python (the compiled reader turned off)."""
     use_native_reading(False)
@@ -286,7 +290,9 @@ def _extraction(offers: list[JobOffer]) -> float:
     reading = description_reading()
     full, single, pure, previous, auto, trie, side, side_pure = [], [], [], [], [], [], [], []
     texts = [o.description_text for o in offers]
-    for _ in range(3):
+    # Each pass over the kit is some 10 ms: a median of many keeps a stray interruption of this
+    # shared machine out of the figure.
+    for _ in range(EXTRACTION_PASSES):
         full.append(_cpu_timed(lambda: offers_features(offers)))
         single.append(_cpu_timed(lambda: [offer_features(o) for o in offers]))
         pure.append(_cpu_timed(lambda: _pure_features(offers)))
