@@ -327,6 +327,23 @@ static int dfa_emit(const Dfa *d, int32_t st, Py_ssize_t end, Ints *hits) {
 #define CHAINS 4
 
 /* dfa_scan over the 16-bit table (the same walk, the entry of (state, byte) at col[byte] + state). */
+/* The CHAINS stretches of s[0:n] the scans walk in lockstep: [from_k, to_k), each walked from
+ * start_k (maxlen - 1 bytes early, so a match ending inside it is seen whole); returns how many
+ * bytes all of them have (the lockstep part). */
+static Py_ssize_t stretches(const Dfa *d, Py_ssize_t n, Py_ssize_t from[CHAINS], Py_ssize_t start[CHAINS],
+                            Py_ssize_t to[CHAINS], Ints chain_hits[CHAINS]) {
+    Py_ssize_t common = n;
+    for (int k = 0; k < CHAINS; k++) {
+        from[k] = n * k / CHAINS;
+        start[k] = k && from[k] > d->maxlen - 1 ? from[k] - (d->maxlen - 1) : 0;
+        to[k] = n * (k + 1) / CHAINS;
+        chain_hits[k].n = 0;
+        if (to[k] - start[k] < common)
+            common = to[k] - start[k];
+    }
+    return common;
+}
+
 static int dfa_scan16(const Dfa *d, const uint8_t *s, Py_ssize_t n, Ints *hits, Ints chain_hits[CHAINS]) {
     const uint16_t *next = d->next16;
     const uint32_t *col = d->col;
@@ -341,15 +358,7 @@ static int dfa_scan16(const Dfa *d, const uint8_t *s, Py_ssize_t n, Ints *hits, 
         return 0;
     }
     Py_ssize_t from[CHAINS], start[CHAINS], to[CHAINS];
-    Py_ssize_t common = n;
-    for (int k = 0; k < CHAINS; k++) {
-        from[k] = n * k / CHAINS;
-        start[k] = k && from[k] > d->maxlen - 1 ? from[k] - (d->maxlen - 1) : 0;
-        to[k] = n * (k + 1) / CHAINS;
-        chain_hits[k].n = 0;
-        if (to[k] - start[k] < common)
-            common = to[k] - start[k];
-    }
+    Py_ssize_t common = stretches(d, n, from, start, to, chain_hits);
     const uint8_t *s0 = s + start[0], *s1 = s + start[1], *s2 = s + start[2], *s3 = s + start[3];
     uint32_t st0 = 0, st1 = 0, st2 = 0, st3 = 0;
     for (Py_ssize_t j = 0; j < common; j++) {
@@ -406,17 +415,8 @@ static int dfa_scan(const Dfa *d, const uint8_t *s, Py_ssize_t n, Ints *hits, In
         }
         return 0;
     }
-    /* four stretches: [from_k, to_k), each walked from start_k (maxlen - 1 bytes early) */
     Py_ssize_t from[CHAINS], start[CHAINS], to[CHAINS];
-    Py_ssize_t common = n;
-    for (int k = 0; k < CHAINS; k++) {
-        from[k] = n * k / CHAINS;
-        start[k] = k && from[k] > d->maxlen - 1 ? from[k] - (d->maxlen - 1) : 0;
-        to[k] = n * (k + 1) / CHAINS;
-        chain_hits[k].n = 0;
-        if (to[k] - start[k] < common)
-            common = to[k] - start[k];
-    }
+    Py_ssize_t common = stretches(d, n, from, start, to, chain_hits);
     const uint8_t *s0 = s + start[0], *s1 = s + start[1], *s2 = s + start[2], *s3 = s + start[3];
     uint32_t st0 = 0, st1 = 0, st2 = 0, st3 = 0;
     for (Py_ssize_t j = 0; j < common; j++) {
