@@ -45,7 +45,6 @@ class DescriptionReader:
         self._index = index
         self._reader = reader
         self._number = {skill.name: n for n, skill in enumerate(skills)}  # the reader's skill numbers
-        self._counting = False
 
     def read(self, text: str) -> list[tuple[bool, Iterable[Skill]]]:
         """The parts of ``text`` (as ``part_starts`` cuts it), in order: (is nice, skills)."""
@@ -79,7 +78,6 @@ class DescriptionReader:
             tuple(max(t, 0) / 10 for t in tenths),
             no_skills,
         )
-        self._counting = True
 
     def offer_skills(self, description: str, title: str, tags: Iterable[Skill]) -> SkillFields | None:
         """An offer's skill fields, as ``offer_features`` counts them, or None to read it in Python.
@@ -87,10 +85,9 @@ class DescriptionReader:
         The description's parts (nice-to-have text apart), a one-line ``title`` and the skills
         of its ``tags`` (both required): (required, nice, skill_names, weights, skill_total),
         folded names throughout; a skill both required and nice to have is required. None when a
-        part needs the Python reading or a tag's skill is one the reader does not know.
+        part needs the Python reading or a tag's skill is one the reader does not know. The
+        compiled reader refuses (RuntimeError) until ``count_skills`` has told it what counts.
         """
-        if not self._counting:
-            raise RuntimeError("count_skills first")
         numbers = []
         for skill in tags:
             number = self._number.get(skill.name)
